@@ -1,0 +1,3 @@
+from growthpath.cli import app
+
+app(prog_name="growthpath")

@@ -1,0 +1,127 @@
+"""What a chapter notebook calls to talk to the book: setup, glue, tables and boxes.
+
+Numbers reach the prose only through `glue_number`/`glue_text` (myst-nb glue); every glued value
+is also kept in `RESULTS` so the runner can collect it."""
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+
+RESULTS: dict[str, dict] = {}
+RESULTS_ENV = "GROWTHPATH_RESULTS_FILE"
+
+
+def setup() -> None:
+    """Enable the book's chart theme and offline renderer; call once at the top of a chapter."""
+    from growthpath.charts import render, theme  # noqa: F401
+
+    render.enable()
+    pd.set_option("display.max_colwidth", 200)
+
+
+def _plain(value):
+    """Plain Python scalars: NumPy 2 reprs (`np.float64(…)`) would leak into glued text."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"cannot glue a non-finite number ({value})")
+    return value
+
+
+def _record(name: str, value, unit: str, source: str) -> None:
+    RESULTS[name] = {"value": value, "unit": unit, "source": source}
+    target = os.environ.get(RESULTS_ENV)
+    if target:
+        with open(target, "w", encoding="utf-8") as fh:
+            json.dump(RESULTS, fh, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def glue_number(name: str, value, *, unit: str = "", source: str = ""):
+    """Glue a number for `{glue:text}` in the prose (format it there, e.g. `` {glue:text}`x:,.0f` ``)."""
+    from myst_nb import glue
+
+    value = _plain(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise TypeError(f"glue_number({name!r}) needs a number, got {type(value).__name__}")
+    glue(name, value, display=False)
+    _record(name, value, unit, source)
+    return value
+
+
+def glue_text(name: str, text: str, *, source: str = "") -> str:
+    from myst_nb import glue
+
+    glue(name, str(text), display=False)
+    _record(name, str(text), "", source)
+    return text
+
+
+@dataclass
+class Table:
+    """A table shown as escaped HTML on the web and as a Markdown (pipe) table in print."""
+
+    frame: pd.DataFrame
+    caption: str = ""
+
+    def _repr_html_(self) -> str:
+        body = self.frame.to_html(index=False, escape=True, classes="gp-table", border=0, na_rep="–")
+        cap = f'<p class="gp-table-caption">{html.escape(self.caption)}</p>' if self.caption else ""
+        return f'<div class="gp-table-wrap">{cap}{body}</div>'
+
+    def _repr_markdown_(self) -> str:
+        frame = self.frame.astype(str).map(_escape_markdown)
+        cap = f"**{_escape_markdown(self.caption)}**\n\n" if self.caption else ""
+        return cap + frame.to_markdown(index=False)
+
+
+def _escape_markdown(text: str) -> str:
+    """Data text shown as text: no markup, no roles, no HTML, no pipes breaking the table."""
+    for ch in "\\`*_{}[]<>|$#":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", " ")
+
+
+def table(frame: pd.DataFrame, caption: str = "") -> Table:
+    return Table(frame.reset_index(drop=True), caption)
+
+
+def run_parameters(scenario: str, params: dict) -> "Markdown":
+    """The reader-facing 'Run parameters' box listing the values this chapter ran with."""
+    from IPython.display import Markdown
+
+    rows = "\n".join(f"| {_escape_markdown(k)} | {_escape_markdown(json.dumps(v, ensure_ascii=False))} |"
+                     for k, v in params.items())
+    return Markdown(f":::{{admonition}} Run parameters\n:class: note gp-run-parameters\n"
+                    f"Scenario **{_escape_markdown(scenario)}**. Rerun with "
+                    f"`growthpath run --chapter … --scenario {_escape_markdown(scenario)} -p key=value`.\n\n"
+                    f"| parameter | value |\n|---|---|\n{rows}\n:::\n")
+
+
+def claim_key(claim_id: str) -> str:
+    """Glue key of a claim's value: `000-1.1-04` → `claim_000_1_1_04` (used as {glue:text}`claim_000_1_1_04:g`)."""
+    return "claim_" + claim_id.replace("-", "_").replace(".", "_")
+
+
+def glue_claims(claims: pd.DataFrame) -> list[str]:
+    """Glue every claim's value as written in the seed (e.g. 3.2 for 3.2万亿元), keyed by `claim_key`."""
+    keys = []
+    for row in claims.itertuples():
+        key = claim_key(row.claim_id)
+        glue_number(key, float(row.value), unit=row.unit, source=f"claims:{row.claim_id}")
+        keys.append(key)
+    return keys
+
+
+def glue_markdown(name: str, text: str, *, source: str = "") -> str:
+    """Glue a computed sentence or label, shown with {glue:md}`name`."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(name, Markdown(text), display=False)
+    _record(name, text, "", source)
+    return text

@@ -1,0 +1,82 @@
+"""Chart helpers: pure functions from tidy frames to Altair charts, one chart each.
+
+They never load data, display or save; colours and sizes come from the theme."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import altair as alt
+import pandas as pd
+
+from growthpath.charts import theme
+
+
+def _title(title: str | None, subtitle: str | None):
+    if title is None:
+        return alt.Undefined
+    return alt.Title(title, subtitle=subtitle) if subtitle else title
+
+
+def levels_with_claims(series: pd.DataFrame, claims: pd.DataFrame, *, x: str = "year", y: str = "value",
+                       series_field: str = "series", claim_label: str = "label", y_title: str = "",
+                       title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """Official series as lines with points; the plan's figures as labelled red diamonds."""
+    base_x = alt.X(f"{x}:Q", title=None, axis=alt.Axis(format="d"))
+    lines = alt.Chart(series).mark_line(point=True).encode(
+        x=base_x, y=alt.Y(f"{y}:Q", title=y_title),
+        color=alt.Color(f"{series_field}:N", title=None, scale=alt.Scale(range=[theme.OFFICIAL, theme.MODEL, theme.MUTED])),
+        tooltip=[alt.Tooltip(f"{series_field}:N"), alt.Tooltip(f"{x}:Q", format="d"), alt.Tooltip(f"{y}:Q", format=",.0f")])
+    dots = alt.Chart(claims).mark_point(shape="diamond", size=140, filled=True, color=theme.PLAN).encode(
+        x=base_x, y=f"{y}:Q", tooltip=[alt.Tooltip(f"{claim_label}:N"), alt.Tooltip(f"{y}:Q", format=",.0f")])
+    labels = alt.Chart(claims).mark_text(align="left", dx=8, dy=-8, color=theme.PLAN, fontSize=10).encode(
+        x=base_x, y=f"{y}:Q", text=f"{claim_label}:N")
+    return alt.layer(lines, dots, labels).properties(title=_title(title, subtitle))
+
+
+def forecast_fan(history: pd.DataFrame, forecasts: pd.DataFrame, references: pd.DataFrame | None = None, *,
+                 y_title: str = "", title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """History (year, value) as points and line; forecasts (model, year, mean, lower, upper) as
+    interval bars with a mean tick per model; optional references (label, year, value) as diamonds."""
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"), scale=alt.Scale(zero=False))
+    hist = alt.Chart(history).mark_line(point=True, color=theme.OFFICIAL).encode(
+        x=x, y=alt.Y("value:Q", title=y_title), tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.0f")])
+    colour = alt.Color("model:N", title=None)
+    offset = alt.XOffset("model:N")
+    band = alt.Chart(forecasts).mark_rule(strokeWidth=3, opacity=0.6).encode(
+        x=x, xOffset=offset, y="lower:Q", y2="upper:Q", color=colour,
+        tooltip=["model:N", alt.Tooltip("mean:Q", format=",.0f"), alt.Tooltip("lower:Q", format=",.0f"), alt.Tooltip("upper:Q", format=",.0f")])
+    mean = alt.Chart(forecasts).mark_point(filled=True, size=70).encode(x=x, xOffset=offset, y="mean:Q", color=colour)
+    layers = [hist, band, mean]
+    if references is not None and len(references):
+        layers.append(alt.Chart(references).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
+            x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.0f")]))
+        layers.append(alt.Chart(references).mark_text(align="right", dx=-10, color=theme.PLAN, fontSize=10).encode(
+            x=x, y="value:Q", text="label:N"))
+    return alt.layer(*layers).properties(title=_title(title, subtitle))
+
+
+def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, value_title: str = "",
+                 colors: Sequence[str] | None = None, title: str | None = None, subtitle: str | None = None,
+                 label_format: str = ",.0f") -> alt.LayerChart:
+    """Horizontal bars of `value` per `category`, one bar per `group`, values printed at the bar end."""
+    scale = alt.Scale(range=list(colors)) if colors else alt.Undefined
+    base = alt.Chart(df).encode(
+        y=alt.Y(f"{category}:N", title=None, sort=None), yOffset=alt.YOffset(f"{group}:N"),
+        x=alt.X(f"{value}:Q", title=value_title),
+        color=alt.Color(f"{group}:N", title=None, scale=scale),
+        tooltip=[f"{category}:N", f"{group}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
+    bars = base.mark_bar()
+    text = base.mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=label_format))
+    return alt.layer(bars, text).properties(title=_title(title, subtitle), height=alt.Step(16))
+
+
+def timeline(df: pd.DataFrame, *, date: str, label: str, kind: str, title: str | None = None,
+             subtitle: str | None = None) -> alt.LayerChart:
+    """Events on a time axis, one row per `label`, marker and colour by `kind`."""
+    y = alt.Y(f"{label}:N", title=None, sort=None, axis=alt.Axis(labelLimit=360))
+    x = alt.X(f"{date}:T", title=None)
+    rule = alt.Chart(df).mark_rule(color=theme.GRID, strokeWidth=6).encode(y=y, x=f"min({date}):T", x2=f"max({date}):T")
+    points = alt.Chart(df).mark_point(filled=True, size=110).encode(
+        y=y, x=x, color=alt.Color(f"{kind}:N", title=None, scale=alt.Scale(range=[theme.OFFICIAL, theme.PLAN, theme.MODEL, theme.UNVERIFIED])),
+        shape=alt.Shape(f"{kind}:N", title=None), tooltip=[f"{label}:N", f"{kind}:N", alt.Tooltip(f"{date}:T", format="%Y-%m-%d")])
+    return alt.layer(rule, points).properties(title=_title(title, subtitle), height=alt.Step(28))

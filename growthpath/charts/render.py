@@ -1,0 +1,59 @@
+"""An Altair renderer that works offline and in print.
+
+Each chart becomes one output with two representations: `text/html` (a div plus a call to
+`vegaEmbed`, whose script the book serves from its own `_static`, see `growthpath.sphinxext`) and
+`image/png` rendered by vl-convert for LaTeX/PDF. No CDN is involved at any point."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+import altair as alt
+
+PNG_SCALE = 2
+_counter = {"n": 0}
+
+
+def embed_html(spec: dict, element_id: str) -> str:
+    """HTML that draws `spec` into a new div once vegaEmbed is available.
+
+    The spec is JSON inside a <script>, so '</' and '<!--' are escaped: data text can never close the
+    script or open markup."""
+    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    payload = payload.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return (f'<div id="{element_id}" class="gp-chart"></div>\n'
+            '<script type="text/javascript">(function(){'
+            f'var spec={payload};var tries=0;'
+            'function draw(){if(window.vegaEmbed){window.vegaEmbed("#' + element_id + '",spec,'
+            '{mode:"vega-lite",actions:{export:true,source:false,compiled:false,editor:false}});}'
+            'else if(tries++<200){setTimeout(draw,50);}}draw();})();</script>')
+
+
+def png_base64(spec: dict) -> str:
+    import vl_convert as vlc
+
+    return base64.b64encode(vlc.vegalite_to_png(spec, scale=PNG_SCALE)).decode("ascii")
+
+
+def mimebundle(spec: dict, **_) -> dict:
+    _counter["n"] += 1
+    digest = hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
+    element_id = f"gp-chart-{digest}-{_counter['n']}"
+    return {"text/html": embed_html(spec, element_id), "image/png": png_base64(spec),
+            "text/plain": f"<chart {spec.get('title', {}) if isinstance(spec.get('title'), str) else element_id}>"}
+
+
+def enable() -> None:
+    """Make every displayed Altair chart use this renderer (called by `growthpath.book.setup`)."""
+    alt.renderers.register("growthpath", mimebundle)
+    alt.renderers.enable("growthpath")
+    alt.data_transformers.disable_max_rows()
+
+
+def vega_bundle() -> str:
+    """vega + vega-lite + vega-embed as one classic script, wrapped so its top-level `const`s stay
+    private (they clash with Sphinx page globals otherwise); it sets `window.vegaEmbed`."""
+    import vl_convert as vlc
+
+    return "(function(){\n" + vlc.javascript_bundle() + "\n})();\n"

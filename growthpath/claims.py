@@ -1,0 +1,42 @@
+"""The claims ledger: every number the two seed documents state, with its verbatim quote."""
+from __future__ import annotations
+
+import pandas as pd
+
+from growthpath import datapackage
+
+DISPLAY_COLUMNS = {"claim_id": "Ledger id", "metric": "Metric", "period": "Period", "value": "Value",
+                   "unit": "Unit", "kind": "Kind", "quote_zh": "Quote (原文)"}
+
+
+def load() -> pd.DataFrame:
+    """The validated claims ledger (data/claims/claims.csv)."""
+    return datapackage.read_table("claims")
+
+
+def sections() -> pd.DataFrame:
+    return datapackage.read_table("sections")
+
+
+def pick(claims: pd.DataFrame, **where: str) -> pd.Series:
+    """The one claim matching every column=value given; a clear error if none or several match."""
+    mask = pd.Series(True, index=claims.index)
+    for column, value in where.items():
+        mask &= claims[column].astype(str) == str(value)
+    found = claims[mask]
+    if len(found) != 1:
+        ids = ", ".join(found["claim_id"]) or "none"
+        raise LookupError(f"expected exactly one claim with {where}, found {len(found)} ({ids})")
+    return found.iloc[0]
+
+
+def in_sections(claims: pd.DataFrame, doc: str, sections: list[str] | str) -> pd.DataFrame:
+    sections = [sections] if isinstance(sections, str) else list(sections)
+    return claims[(claims["doc"] == doc) & claims["section"].isin(sections)]
+
+
+def table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The reader-facing claims table: id, metric, period, value, unit, kind, Simplified-Chinese quote."""
+    out = claims[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
+    out["Value"] = [f"{v:g}" for v in claims["value"]]
+    return out.reset_index(drop=True)

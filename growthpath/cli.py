@@ -1,0 +1,177 @@
+"""The `growthpath` command: a thin layer over the package. Every command exits non-zero on error
+with one message saying what to fix."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Run, build and check the growthpath analysis book.")
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+class Progress:
+    """Chapters done / running and elapsed time, redrawn in place (plain lines when not a TTY)."""
+
+    def __init__(self, console: Console):
+        self.console, self.start_time, self.running_names, self.finished = console, time.perf_counter(), [], []
+        self.live = Live(console=console, auto_refresh=False, transient=False) if console.is_terminal else None
+
+    def _table(self):
+        t = Table.grid(padding=(0, 2))
+        done = len(self.finished) + self.cached
+        t.add_row(f"[bold]{done}/{self.total}[/] done", f"running: {', '.join(self.running_names) or '–'}",
+                  f"{time.perf_counter() - self.start_time:5.1f}s")
+        return t
+
+    def start(self, total: int, cached: int) -> None:
+        self.total, self.cached = total, cached
+        if self.live:
+            self.live.start()
+            self.live.update(self._table(), refresh=True)
+        elif cached:
+            self.console.print(f"{cached}/{total} chapters up to date (cached)")
+
+    def running(self, name: str) -> None:
+        self.running_names.append(name)
+        if self.live:
+            self.live.update(self._table(), refresh=True)
+
+    def done(self, outcome) -> None:
+        self.running_names = [n for n in self.running_names if n != outcome.chapter]
+        self.finished.append(outcome)
+        mark = "[green]ran[/]" if outcome.status == "ran" else "[red]FAILED[/]"
+        line = f"{mark} {outcome.chapter} in {outcome.seconds:.1f}s  ({len(self.finished) + self.cached}/{self.total}, " \
+               f"{time.perf_counter() - self.start_time:.1f}s elapsed)"
+        if self.live:
+            self.live.console.print(line)
+            self.live.update(self._table(), refresh=True)
+        else:
+            self.console.print(line)
+
+    def stop(self) -> None:
+        if self.live:
+            self.live.stop()
+
+
+@app.command()
+def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter name, short name or number; repeatable. Default: all."),
+        scenario: str = typer.Option("base", "--scenario", "-s", help="Scenario from data/scenarios.yml."),
+        param: list[str] = typer.Option(None, "--param", "-p", help="Override a declared parameter: key=value (repeatable)."),
+        jobs: int = typer.Option(2, "--jobs", "-j", help="Chapters executed in parallel."),
+        force: bool = typer.Option(False, "--force", help="Re-run chapters even when their inputs are unchanged."),
+        output: Optional[Path] = typer.Option(None, "--output", help="Folder for executed notebooks (default book/chapters).")):
+    """Execute chapter notebooks with papermill into book/chapters/.
+
+    A chapter whose notebook, parameters, data files and package code are unchanged is skipped.
+
+    Example: growthpath run --chapter background --scenario pessimistic -p ci_level=0.9
+    """
+    from growthpath import runner
+    from growthpath.datapackage import DataError
+    from growthpath.scenarios import ScenarioError
+
+    progress = Progress(err)
+    try:
+        outcomes = runner.run(chapter or None, scenario, runner.parse_overrides(param or []), jobs, force, output, progress)
+    except (runner.RunError, ScenarioError, DataError, ValueError) as exc:
+        fail(str(exc))
+    finally:
+        progress.stop()
+    failed = [o for o in outcomes if o.status == "failed"]
+    ran = sum(o.status == "ran" for o in outcomes)
+    out.print(f"{ran} ran, {len(outcomes) - ran - len(failed)} cached, {len(failed)} failed")
+    for o in failed:
+        err.print(f"[red]chapter {o.chapter} failed[/] — {o.message}", soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def build(run_first: bool = typer.Option(False, "--run", help="Run the chapters first (cached)."),
+          scenario: str = typer.Option("base", "--scenario", "-s", help="Scenario for --run.")):
+    """Build the HTML book strictly (-W -n --keep-going) and publish it to _build/html only on success.
+
+    Example: growthpath build --run
+    """
+    from growthpath import build as builder
+
+    if run_first:
+        run(chapter=None, scenario=scenario, param=None, jobs=2, force=False, output=None)
+    started = time.perf_counter()
+    try:
+        final = builder.build_html()
+    except builder.BuildError as exc:
+        fail(str(exc), code=1)
+    out.print(f"HTML book in {final} ({time.perf_counter() - started:.1f}s)")
+
+
+@app.command()
+def validate():
+    """Check every data file against data/datapackage.json (and the scenarios file).
+
+    Example: growthpath validate
+    """
+    from growthpath import datapackage, scenarios
+
+    problems = datapackage.validate()
+    try:
+        scenarios.load()
+    except (scenarios.ScenarioError, datapackage.DataError) as exc:
+        problems.append(str(exc))
+    if problems:
+        fail(f"{len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems), code=1)
+    n = len(datapackage.load_descriptor()["resources"])
+    out.print(f"all {n} data resources valid")
+
+
+@app.command()
+def datapackage(refresh: bool = typer.Option(False, "--refresh", help="Re-record md5 and size after a deliberate data change.")):
+    """Show or refresh the data package's hashes.
+
+    Example: growthpath datapackage --refresh
+    """
+    from growthpath import datapackage as dp
+
+    if refresh:
+        changed = dp.refresh_hashes()
+        out.print(f"updated: {', '.join(changed)}" if changed else "all hashes already current")
+    for res in dp.load_descriptor()["resources"]:
+        out.print(f"{res['name']:<22} {res['path']:<42} {res.get('hash', '')}")
+
+
+@app.command()
+def clean():
+    """Remove executed chapters and build outputs (never data or sources).
+
+    Example: growthpath clean
+    """
+    import shutil
+
+    from growthpath import paths
+
+    for target in (paths.root() / "_build", paths.book_chapters_dir()):
+        shutil.rmtree(target, ignore_errors=True)
+    paths.book_chapters_dir().mkdir(parents=True, exist_ok=True)
+    out.print("removed _build/ and book/chapters/")
+
+
+def main() -> None:  # pragma: no cover
+    app(prog_name="growthpath")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""Every data file is described in `data/datapackage.json` (a Frictionless Data Package) and is
+checked against it before it is read: existence, encoding, md5, table schema, keys and foreign keys.
+
+A failed check raises `DataError`, whose message names file, line, column, what was expected and
+what was found. Every file read is also recorded for the runner's cache (`record_read`)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from growthpath import paths
+
+DESCRIPTOR = "datapackage.json"
+DEPS_ENV = "GROWTHPATH_DEPS_FILE"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"line {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class DataError(ValueError):
+    """Input data that does not match its declared schema; `problems` lists each one."""
+
+    def __init__(self, problems: list[Problem], limit: int = 20):
+        self.problems = problems
+        shown = [f"  - {p}" for p in problems[:limit]]
+        if len(problems) > limit:
+            shown.append(f"  … and {len(problems) - limit} more")
+        super().__init__(f"{len(problems)} data problem(s):\n" + "\n".join(shown))
+
+
+# ----------------------------------------------------------------------------- dependency tracking
+def record_read(path: Path) -> None:
+    """Note that the running chapter read `path` (the runner hashes these files for its cache)."""
+    target = os.environ.get(DEPS_ENV)
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(paths.relative(path) + "\n")
+
+
+# ----------------------------------------------------------------------------- descriptor
+def descriptor_path() -> Path:
+    return paths.data_dir() / DESCRIPTOR
+
+
+def load_descriptor() -> dict:
+    path = descriptor_path()
+    if not path.exists():
+        raise DataError([Problem(paths.relative(path), "file not found")])
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError([Problem(paths.relative(path), f"not valid JSON: {exc}")]) from None
+
+
+def resource(name: str, descriptor: dict | None = None) -> dict:
+    descriptor = descriptor or load_descriptor()
+    for res in descriptor["resources"]:
+        if res["name"] == name:
+            return res
+    names = ", ".join(r["name"] for r in descriptor["resources"])
+    raise KeyError(f"no resource {name!r} in {DESCRIPTOR}; known: {names}")
+
+
+def md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def refresh_hashes() -> list[str]:
+    """Re-record md5 and size of every resource after a deliberate data change. Returns the changed names."""
+    desc = load_descriptor()
+    changed = []
+    for res in desc["resources"]:
+        path = paths.data_dir() / res["path"]
+        new = {"hash": f"md5:{md5(path)}", "bytes": path.stat().st_size}
+        if any(res.get(k) != v for k, v in new.items()):
+            changed.append(res["name"])
+            res.update(new)
+    descriptor_path().write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return changed
+
+
+# ----------------------------------------------------------------------------- validation
+def _file_problems(res: dict) -> list[Problem]:
+    path = paths.data_dir() / res["path"]
+    name = paths.relative(path)
+    if not path.exists():
+        return [Problem(name, f"file not found (resource '{res['name']}' in {DESCRIPTOR})")]
+    raw = path.read_bytes()
+    if not raw.strip():
+        return [Problem(name, "file is empty")]
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return [Problem(name, f"not valid UTF-8 (byte {exc.start}); expected UTF-8 text, save the file as UTF-8", row=line)]
+    expected = res.get("hash", "").removeprefix("md5:")
+    if expected and hashlib.md5(raw).hexdigest() != expected:
+        return [Problem(name, f"md5 is {hashlib.md5(raw).hexdigest()} but {DESCRIPTOR} records {expected}: "
+                              "the file changed after its metadata; check it, then run `growthpath datapackage --refresh`")]
+    return []
+
+
+def _frictionless_problems(res: dict, descriptor: dict) -> list[Problem]:
+    import frictionless  # slow import, only when validating
+
+    def strip(r: dict) -> dict:  # hashes are checked above with a clearer message
+        return {k: v for k, v in r.items() if k not in ("hash", "bytes")}
+
+    needed = {res["name"]} | {fk["reference"]["resource"] for fk in res.get("schema", {}).get("foreignKeys", [])}
+    package = frictionless.Package({"name": descriptor["name"],
+                                    "resources": [strip(r) for r in descriptor["resources"] if r["name"] in needed]},
+                                   basepath=str(paths.data_dir()))
+    report = package.get_resource(res["name"]).validate(limit_errors=200)
+    name = paths.relative(paths.data_dir() / res["path"])
+    problems = []
+    for task in report.tasks:
+        for err in task.errors:
+            problems.append(Problem(name, _message(err), row=getattr(err, "row_number", None),
+                                    column=getattr(err, "field_name", None) or getattr(err, "label", None)))
+    for err in report.errors:
+        problems.append(Problem(name, _message(err)))
+    return problems
+
+
+def _message(err) -> str:
+    kind = err.type
+    cell = getattr(err, "cell", None)
+    if kind == "type-error":
+        return f"expected {err.note.replace('type is ', '')}, found {cell!r}"
+    if kind == "constraint-error":
+        m = re.match(r'constraint "(\w+)" is "(.*)"', err.note or "")
+        if m and m.group(1) == "required":
+            return "a value is required here, found an empty cell"
+        rule = f"{m.group(1)} {m.group(2)}" if m else err.note
+        return f"expected a value satisfying {rule}, found {cell!r}"
+    if kind in ("extra-label", "extra-cell"):
+        return f"unknown extra column ({err.note or cell!r}); remove it or declare it in {DESCRIPTOR}"
+    if kind in ("missing-label", "missing-cell"):
+        return f"missing value or column ({err.note})" if err.note else "missing value or column"
+    if kind == "incorrect-label":
+        return f"column name {err.label!r} does not match the schema ({err.note})"
+    if kind == "primary-key":
+        return f"duplicate or empty key ({err.note})"
+    if kind == "foreign-key":
+        return f"value not found in the referenced table ({err.note})"
+    return f"{kind}: {err.note or err.message}"
+
+
+def validate(names: list[str] | None = None) -> list[Problem]:
+    """Every problem in the named resources (default: all), without raising."""
+    try:
+        desc = load_descriptor()
+    except DataError as exc:
+        return exc.problems
+    problems = []
+    for res in desc["resources"]:
+        if names is not None and res["name"] not in names:
+            continue
+        found = _file_problems(res)
+        if not found and res.get("profile") == "tabular-data-resource":
+            found = _frictionless_problems(res, desc)
+        problems.extend(found)
+    return problems
+
+
+@lru_cache(maxsize=64)
+def _checked(name: str, path: str, mtime_ns: int, size: int) -> None:
+    problems = validate([name])
+    if problems:
+        raise DataError(problems)
+
+
+def check(name: str) -> Path:
+    """Validate one resource (cached while the file is unchanged) and return its path."""
+    res = resource(name)
+    path = paths.data_dir() / res["path"]
+    stat = path.stat() if path.exists() else None
+    _checked(name, str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1)
+    record_read(path)
+    return path
+
+
+_PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean",
+                 "date": "string", "year": "Int64", "any": "string"}
+
+
+def read_table(name: str) -> pd.DataFrame:
+    """A validated table with the dtypes its schema declares (dates parsed)."""
+    path = check(name)
+    fields = resource(name)["schema"]["fields"]
+    dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in fields}
+    df = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+    for f in fields:
+        if f.get("type") == "date":
+            df[f["name"]] = pd.to_datetime(df[f["name"]], errors="raise")
+        elif dtypes[f["name"]] == "string":
+            df[f["name"]] = df[f["name"]].fillna("")
+    return df
+
+
+def read_text(name: str) -> str:
+    return check(name).read_text(encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Statistical models used by the chapters (statsmodels underneath)."""

@@ -1,0 +1,61 @@
+"""Chapter parameters: what a notebook declares, and the rules every value must satisfy.
+
+A chapter declares its parameters as literal assignments in its cell tagged `parameters`; the
+runner only accepts those names, with values of the declared type, that pass `RULES`."""
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+# name -> (check, what a valid value looks like). Names not listed only get the type check.
+RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "ci_level": (lambda v: 0.5 <= v < 1, "a number in [0.5, 1)"),
+    "forecast_year": (lambda v: 2026 <= v <= 2035, "a year from 2026 to 2035"),
+    "fit_start_year": (lambda v: 2014 <= v <= 2021, "a year from 2014 to 2021 (at least five years of history)"),
+    "growth_shift_pp": (lambda v: -20 <= v <= 20, "percentage points between -20 and 20"),
+    "seed": (lambda v: 0 <= v < 2**32, "an integer in [0, 2**32)"),
+    "scenario": (lambda v: bool(v), "a scenario name"),
+}
+
+
+class ParameterError(ValueError):
+    pass
+
+
+def declared(notebook: Path) -> dict[str, Any]:
+    """Name → default of every assignment in the notebook's `parameters` cell (literals only)."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ParameterError(f"{notebook}: expected one cell tagged 'parameters', found {len(cells)}")
+    source = "".join(cells[0]["source"])
+    out = {}
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            raise ParameterError(f"{notebook}: the parameters cell may only hold `name = literal` lines")
+        out[node.targets[0].id] = ast.literal_eval(node.value)
+    return out
+
+
+def coerce(name: str, raw: Any, default: Any) -> Any:
+    """`raw` (a YAML-parsed CLI string or a scenario value) as the type of `default`, or an error."""
+    value = yaml.safe_load(raw) if isinstance(raw, str) and not isinstance(default, str) else raw
+    expected = type(default)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise ParameterError(f"parameter '{name}' expects {expected.__name__} (default {default!r}), got {raw!r}")
+    return value
+
+
+def check(values: dict[str, Any]) -> dict[str, Any]:
+    """Apply `RULES`; returns the values unchanged or raises one error naming every bad parameter."""
+    bad = [f"'{k}' = {v!r}: expected {RULES[k][1]}" for k, v in values.items()
+           if k in RULES and not RULES[k][0](v)]
+    if bad:
+        raise ParameterError("invalid parameter value(s): " + "; ".join(bad))
+    return values
