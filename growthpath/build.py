@@ -49,7 +49,8 @@ def build_html() -> Path:
         log = build_dir / "build-html.log"
         log.write_text(proc.stdout + "\n" + proc.stderr, encoding="utf-8")
         if proc.returncode != 0:
-            warnings = [l for l in (proc.stdout + proc.stderr).splitlines() if "WARNING" in l or "ERROR" in l]
+            warnings = [l for l in (proc.stdout + proc.stderr).splitlines()
+                        if any(k in l for k in ("WARNING", "ERROR", "Sphinx error", "Error:"))]
             raise BuildError("the book build failed; the last good book is untouched.\n"
                              + "\n".join(warnings[:30]) + f"\nfull log: {paths.relative(log)}")
         final = build_dir / "html"

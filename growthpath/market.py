@@ -26,8 +26,8 @@ def plan_market_points(claims: pd.DataFrame) -> pd.DataFrame:
     rows["year"] = rows["period"].map(_year)
     rows = rows.dropna(subset=["year"])
     rows["year"] = rows["year"].astype(int)
-    rows["label"] = [f"{v / 10000:g}万亿 ({MARKET_METRICS[m]}, {d} §{s})"
-                     for v, m, d, s in zip(rows["value_canonical"], rows["metric"], rows["doc"], rows["section"])]
+    rows["label"] = [f"{v / 10000:g}万亿{' live' if m == 'live_commerce_market_size' else ''}{' (target)' if k == 'forecast' else ''} · {d}"
+                     for v, m, d, k in zip(rows["value_canonical"], rows["metric"], rows["doc"], rows["kind"])]
     out = rows[["claim_id", "doc", "section", "metric", "year", "value_canonical", "kind", "label"]]
     return out.rename(columns={"value_canonical": "value"}).sort_values(["year", "doc"]).reset_index(drop=True)
 

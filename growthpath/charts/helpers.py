@@ -11,10 +11,11 @@ import pandas as pd
 from growthpath.charts import theme
 
 
-def _title(title: str | None, subtitle: str | None):
+def _titled(chart, title: str | None, subtitle: str | None):
+    """Chart titles are optional: figures carry captions in the book, charts stay short."""
     if title is None:
-        return alt.Undefined
-    return alt.Title(title, subtitle=subtitle) if subtitle else title
+        return chart
+    return chart.properties(title=alt.Title(title, subtitle=subtitle) if subtitle else title)
 
 
 def levels_with_claims(series: pd.DataFrame, claims: pd.DataFrame, *, x: str = "year", y: str = "value",
@@ -30,29 +31,35 @@ def levels_with_claims(series: pd.DataFrame, claims: pd.DataFrame, *, x: str = "
         x=base_x, y=f"{y}:Q", tooltip=[alt.Tooltip(f"{claim_label}:N"), alt.Tooltip(f"{y}:Q", format=",.0f")])
     labels = alt.Chart(claims).mark_text(align="left", dx=8, dy=-8, color=theme.PLAN, fontSize=10).encode(
         x=base_x, y=f"{y}:Q", text=f"{claim_label}:N")
-    return alt.layer(lines, dots, labels).properties(title=_title(title, subtitle))
+    return _titled(alt.layer(lines, dots, labels), title, subtitle)
 
 
 def forecast_fan(history: pd.DataFrame, forecasts: pd.DataFrame, references: pd.DataFrame | None = None, *,
                  y_title: str = "", title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
-    """History (year, value) as points and line; forecasts (model, year, mean, lower, upper) as
-    interval bars with a mean tick per model; optional references (label, year, value) as diamonds."""
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"), scale=alt.Scale(zero=False))
+    """History (year, value) as a line; forecasts (model, year, mean, lower, upper) as interval bars
+    with a mean dot per model, side by side; optional references (label, year, value) as diamonds."""
+    models = list(dict.fromkeys(forecasts["model"]))
+    step = 0.18
+    offsets = {m: (i - (len(models) - 1) / 2) * step for i, m in enumerate(models)}
+    fc = forecasts.assign(x=forecasts["year"] + forecasts["model"].map(offsets))
+    lo, hi = float(history["year"].min()), float(forecasts["year"].max())
+    scale = alt.Scale(domain=[lo - 0.3, hi + 0.6], zero=False, nice=False)
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1), scale=scale)
     hist = alt.Chart(history).mark_line(point=True, color=theme.OFFICIAL).encode(
-        x=x, y=alt.Y("value:Q", title=y_title), tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.0f")])
-    colour = alt.Color("model:N", title=None)
-    offset = alt.XOffset("model:N")
-    band = alt.Chart(forecasts).mark_rule(strokeWidth=3, opacity=0.6).encode(
-        x=x, xOffset=offset, y="lower:Q", y2="upper:Q", color=colour,
-        tooltip=["model:N", alt.Tooltip("mean:Q", format=",.0f"), alt.Tooltip("lower:Q", format=",.0f"), alt.Tooltip("upper:Q", format=",.0f")])
-    mean = alt.Chart(forecasts).mark_point(filled=True, size=70).encode(x=x, xOffset=offset, y="mean:Q", color=colour)
+        x=x, y=alt.Y("value:Q", title=y_title), tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.1f")])
+    colour = alt.Color("model:N", title=None, sort=models, scale=alt.Scale(range=[theme.MODEL, "#4b6a9b", theme.SCENARIO]))
+    fx = alt.X("x:Q", scale=scale, title=None)
+    band = alt.Chart(fc).mark_rule(strokeWidth=4, opacity=0.55).encode(
+        x=fx, y="lower:Q", y2="upper:Q", color=colour,
+        tooltip=["model:N", alt.Tooltip("mean:Q", format=",.1f"), alt.Tooltip("lower:Q", format=",.1f"), alt.Tooltip("upper:Q", format=",.1f")])
+    mean = alt.Chart(fc).mark_point(filled=True, size=60).encode(x=fx, y="mean:Q", color=colour)
     layers = [hist, band, mean]
     if references is not None and len(references):
         layers.append(alt.Chart(references).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
-            x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.0f")]))
-        layers.append(alt.Chart(references).mark_text(align="right", dx=-10, color=theme.PLAN, fontSize=10).encode(
+            x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.1f")]))
+        layers.append(alt.Chart(references).mark_text(align="right", dx=-12, color=theme.PLAN, fontSize=10).encode(
             x=x, y="value:Q", text="label:N"))
-    return alt.layer(*layers).properties(title=_title(title, subtitle))
+    return _titled(alt.layer(*layers), title, subtitle)
 
 
 def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, value_title: str = "",
@@ -67,7 +74,7 @@ def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, val
         tooltip=[f"{category}:N", f"{group}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
     bars = base.mark_bar()
     text = base.mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=label_format))
-    return alt.layer(bars, text).properties(title=_title(title, subtitle), height=alt.Step(16))
+    return _titled(alt.layer(bars, text).properties(height=alt.Step(16)), title, subtitle)
 
 
 def timeline(df: pd.DataFrame, *, date: str, label: str, kind: str, title: str | None = None,
@@ -79,4 +86,14 @@ def timeline(df: pd.DataFrame, *, date: str, label: str, kind: str, title: str |
     points = alt.Chart(df).mark_point(filled=True, size=110).encode(
         y=y, x=x, color=alt.Color(f"{kind}:N", title=None, scale=alt.Scale(range=[theme.OFFICIAL, theme.PLAN, theme.MODEL, theme.UNVERIFIED])),
         shape=alt.Shape(f"{kind}:N", title=None), tooltip=[f"{label}:N", f"{kind}:N", alt.Tooltip(f"{date}:T", format="%Y-%m-%d")])
-    return alt.layer(rule, points).properties(title=_title(title, subtitle), height=alt.Step(28))
+    return _titled(alt.layer(rule, points).properties(height=alt.Step(28)), title, subtitle)
+
+
+def stacked_bars(df: pd.DataFrame, *, category: str, value: str, stack: str, value_title: str = "",
+                 title: str | None = None, subtitle: str | None = None) -> alt.Chart:
+    """Horizontal bars of `value` per `category`, stacked by `stack`."""
+    chart = alt.Chart(df).mark_bar().encode(
+        y=alt.Y(f"{category}:N", title=None, sort=None), x=alt.X(f"sum({value}):Q", title=value_title),
+        color=alt.Color(f"{stack}:N", title=None), tooltip=[f"{category}:N", f"{stack}:N", f"{value}:Q"],
+    ).properties(height=alt.Step(22))
+    return _titled(chart, title, subtitle)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
-WIDTH, HEIGHT = 560, 300
+WIDTH, HEIGHT = 520, 300
 INK, GRID, MUTED = "#1f2933", "#e4e7eb", "#7b8794"
 
 # Named colours: what a colour means stays the same across the book.
@@ -28,7 +28,8 @@ def growthpath_theme() -> alt.theme.ThemeConfig:
                       "subtitleFont": FONT, "subtitleFontSize": 11, "subtitleColor": MUTED},
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 11,
                      "labelColor": INK, "titleColor": INK, "gridColor": GRID, "domainColor": MUTED, "tickColor": MUTED},
-            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
+            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 11, "orient": "bottom",
+                       "labelLimit": 0, "columns": 2},
             "header": {"labelFont": FONT, "titleFont": FONT},
             "text": {"font": FONT},
             "range": {"category": CATEGORICAL},

@@ -1,0 +1,85 @@
+"""Shared fixtures. Tests that execute notebooks or build the book work on a copy of the project
+(GROWTHPATH_ROOT points there), so the developer's own book/ and _build/ are never touched."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from growthpath import book, paths
+
+REPO = Path(__file__).resolve().parents[1]
+COPY_ITEMS = ["_config.yml", "_toc.yml", "book", "chapters", "data"]
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for item in COPY_ITEMS:
+        src = REPO / item
+        if src.is_dir():
+            shutil.copytree(src, dest / item, ignore=shutil.ignore_patterns("*.ipynb_checkpoints", ".manifest.json", "_failed", "0*.ipynb") if item == "book" else None)
+        else:
+            shutil.copy2(src, dest / item)
+    # the vega bundle cache is 0.9 MB of generated JS: share it rather than regenerate it
+    cache = REPO / "_build" / ".cache"
+    if cache.exists():
+        shutil.copytree(cache, dest / "_build" / ".cache")
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A fresh copy of the project as the root for one test."""
+    root = copy_project(tmp_path / "project")
+    monkeypatch.setenv("GROWTHPATH_ROOT", str(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory) -> dict[str, Path]:
+    """Every chapter executed under every scenario: {scenario: folder of executed notebooks}.
+    The base run is done inside a project copy so the build test can use it."""
+    import os
+
+    from growthpath import runner, scenarios
+
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    old = os.environ.get("GROWTHPATH_ROOT")
+    os.environ["GROWTHPATH_ROOT"] = str(root)
+    try:
+        out = {}
+        for name in scenarios.names():
+            folder = root / "book" / "chapters" if name == "base" else root / "runs" / name
+            outcomes = runner.run(scenario=name, output_dir=folder, jobs=2)
+            failed = [o for o in outcomes if o.status == "failed"]
+            assert not failed, f"{name}: {[(o.chapter, o.message) for o in failed]}"
+            out[name] = folder
+        out["root"] = root
+        return out
+    finally:
+        if old is None:
+            os.environ.pop("GROWTHPATH_ROOT", None)
+        else:
+            os.environ["GROWTHPATH_ROOT"] = old
+
+
+def glued(notebook: Path) -> dict:
+    """Values glued in an executed notebook, read back from its outputs (myst-nb's scrapbook metadata)."""
+    import ast
+
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    values = {}
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook", {})
+            if "name" in meta:
+                data = output["data"]
+                text = data.get("text/markdown") or data.get("text/plain")
+                text = "".join(text) if isinstance(text, list) else text
+                try:
+                    values[meta["name"]] = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    values[meta["name"]] = text
+    return values
