@@ -75,7 +75,8 @@ def glued(notebook: Path) -> dict:
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {}).get("scrapbook", {})
             if "name" in meta:
-                data = output["data"]
+                prefix = meta.get("mime_prefix", "")
+                data = {k.removeprefix(prefix): v for k, v in output["data"].items()}
                 text = data.get("text/markdown") or data.get("text/plain")
                 text = "".join(text) if isinstance(text, list) else text
                 try:

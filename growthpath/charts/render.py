@@ -18,10 +18,9 @@ _counter = {"n": 0}
 def embed_html(spec: dict, element_id: str) -> str:
     """HTML that draws `spec` into a new div once vegaEmbed is available.
 
-    The spec is JSON inside a <script>, so '</' and '<!--' are escaped: data text can never close the
-    script or open markup."""
-    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
-    payload = payload.replace("</", "<\\/").replace("<!--", "<\\!--")
+    The spec is JSON inside a <script>, so every '<' is written as the JSON escape \\u003c: data text
+    can never close the script or open markup, and the parsed spec is unchanged."""
+    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     return (f'<div id="{element_id}" class="gp-chart"></div>\n'
             '<script type="text/javascript">(function(){'
             f'var spec={payload};var tries=0;'

@@ -1,0 +1,54 @@
+"""Chart helpers are pure and serialisable; the renderer works offline and escapes data."""
+from __future__ import annotations
+
+import base64
+import json
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from growthpath.charts import helpers, render, theme
+
+YEARS = pd.DataFrame({"year": [2020, 2021, 2022], "value": [1.0, 2.0, 3.0], "series": ["a"] * 3})
+
+
+def charts():
+    fc = pd.DataFrame({"model": ["m1", "m2"], "year": [2023, 2023], "mean": [4.0, 4.2], "lower": [3.5, 3.9], "upper": [4.5, 4.6]})
+    return {
+        "levels_with_claims": helpers.levels_with_claims(YEARS, pd.DataFrame({"year": [2021], "value": [5.0], "label": ["x"]})),
+        "forecast_fan": helpers.forecast_fan(YEARS, fc, pd.DataFrame({"label": ["r"], "year": [2023], "value": [5.0]})),
+        "grouped_bars": helpers.grouped_bars(pd.DataFrame({"c": ["a", "b"], "v": [1, 2], "g": ["x", "y"]}), category="c", value="v", group="g"),
+        "timeline": helpers.timeline(pd.DataFrame({"d": pd.to_datetime(["2020-01-01", "2021-01-01"]), "l": ["a", "b"], "k": ["x", "y"]}), date="d", label="l", kind="k"),
+        "stacked_bars": helpers.stacked_bars(pd.DataFrame({"c": ["a", "a"], "v": [1, 2], "s": ["x", "y"]}), category="c", value="v", stack="s"),
+    }
+
+
+@pytest.mark.parametrize("name", list(charts()))
+def test_helper_returns_serialisable_chart(name):
+    chart = charts()[name]
+    assert isinstance(chart, alt.TopLevelMixin)
+    spec = chart.to_dict()
+    assert json.loads(json.dumps(spec)) == spec
+
+
+def test_theme_is_enabled_and_sets_a_cjk_font():
+    assert alt.theme.active == "growthpath"
+    assert "Noto Sans CJK SC" in theme.growthpath_theme()["config"]["font"]
+
+
+def test_embed_html_cannot_be_closed_by_data():
+    spec = {"data": {"values": [{"q": "</script><script>alert(1)</script>"}]}, "mark": "point"}
+    html = render.embed_html(spec, "gp-x")
+    assert html.count("</script>") == 1 and html.count("<script") == 1 and "alert(1)" in html
+    payload = html.split("var spec=", 1)[1].split(";var tries", 1)[0]
+    assert "<" not in payload and json.loads(payload) == spec
+    assert "cdn" not in html.lower() and "http" not in html
+
+
+def test_mimebundle_has_html_and_png():
+    spec = charts()["grouped_bars"].to_dict()
+    bundle = render.mimebundle(spec)
+    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    png = base64.b64decode(bundle["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000

@@ -1,0 +1,48 @@
+"""The CLI: help everywhere, clear errors, non-zero exits, nothing overwritten on bad input."""
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from growthpath.cli import app
+
+cli = CliRunner()
+COMMANDS = ["run", "build", "validate", "datapackage", "clean"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command):
+    result = cli.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+
+
+def test_validate_ok():
+    result = cli.invoke(app, ["validate"])
+    assert result.exit_code == 0 and "valid" in result.output
+
+
+def test_validate_reports_located_problem(project):
+    path = project / "data" / "reference" / "units.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("万亿元,亿元,10000", "万亿元,亿元,lots"), encoding="utf-8")
+    result = cli.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert "data/reference/units.csv" in result.output
+
+
+@pytest.mark.parametrize("args,message", [
+    (["run", "--chapter", "nope"], "valid chapters"),
+    (["run", "--scenario", "utopia"], "valid scenarios"),
+    (["run", "-p", "nonsense=1"], "has no parameter"),
+    (["run", "-p", "ci_level=high"], "expects float"),
+    (["run", "--jobs", "0"], "--jobs"),
+])
+def test_run_rejects_bad_input_and_keeps_outputs(project, args, message):
+    out = project / "book" / "chapters"
+    sentinel = out / "01_background.ipynb"
+    sentinel.write_text("last good", encoding="utf-8")
+    result = cli.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert sentinel.read_text(encoding="utf-8") == "last good"
+    assert "Traceback" not in result.output

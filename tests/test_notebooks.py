@@ -1,0 +1,48 @@
+"""Source notebooks: no outputs, one literal parameters cell, short cells, thin narrative."""
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "chapters").glob("*.ipynb"))
+
+
+def cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def test_chapters_exist():
+    assert [p.name for p in NOTEBOOKS][:1] == ["01_background.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_source_notebook_holds_no_outputs(path):
+    for cell in cells(path):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [] and cell.get("execution_count") is None, path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_parameters_cell_near_the_top(path):
+    tagged = [i for i, c in enumerate(cells(path)) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1 and tagged[0] <= 3
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_cells_are_short(path):
+    sizes = [len([l for l in "".join(c["source"]).splitlines() if l.strip()]) for c in cells(path) if c["cell_type"] == "code"]
+    assert statistics.median(sizes) <= 10, sizes
+    assert max(sizes) <= 25, sizes
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_logic_in_notebooks(path):
+    """Narrative calls the package: no function or class definitions, no file reads in a chapter."""
+    for cell in cells(path):
+        src = "".join(cell["source"])
+        if cell["cell_type"] == "code":
+            assert "def " not in src and "class " not in src and "open(" not in src and "read_csv" not in src

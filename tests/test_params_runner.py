@@ -1,0 +1,92 @@
+"""Parameters, scenarios and the runner's cache, without starting a kernel."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from growthpath import params, paths, runner, scenarios
+from growthpath.params import ParameterError
+
+
+def chapter():
+    return runner.select(["background"])[0]
+
+
+def test_declared_parameters_are_literals():
+    declared = params.declared(chapter().source)
+    assert declared == {"scenario": "base", "fit_start_year": 2019, "growth_shift_pp": 0.0, "forecast_year": 2026, "ci_level": 0.95}
+
+
+def test_select_by_name_short_name_and_number():
+    assert runner.select(["01_background"]) == runner.select(["background"]) == runner.select(["1"])
+    with pytest.raises(runner.RunError, match="valid chapters: 01_background"):
+        runner.select(["nope"])
+
+
+def test_scenarios_load_and_merge_defaults():
+    assert {"base", "optimistic", "pessimistic"} <= set(scenarios.names())
+    p = scenarios.params("pessimistic")
+    assert p["seed"] == 20261122 and p["fit_start_year"] == 2021
+    with pytest.raises(scenarios.ScenarioError, match="valid scenarios: base"):
+        scenarios.params("utopia")
+
+
+def test_resolve_merges_scenario_then_overrides():
+    r = runner.resolve(chapter(), "optimistic", {"ci_level": "0.9"})
+    assert r == {"forecast_year": 2026, "ci_level": 0.9, "fit_start_year": 2014, "growth_shift_pp": 2.0, "scenario": "optimistic"}
+    assert "seed" not in r  # only declared parameters reach a chapter
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"nonsense": "1"}, "has no parameter"),
+    ({"ci_level": "high"}, "expects float"),
+    ({"fit_start_year": "2019.5"}, "expects int"),
+    ({"ci_level": "1.5"}, "expected a number in"),
+    ({"fit_start_year": "2024"}, "at least five years"),
+])
+def test_bad_parameters_fail_clearly(overrides, message):
+    with pytest.raises(ParameterError, match=message):
+        runner.resolve(chapter(), "base", overrides)
+
+
+def test_plan_collects_errors_before_running():
+    with pytest.raises(runner.RunError, match="nonsense"):
+        runner.plan(None, "base", {"nonsense": "1"})
+    with pytest.raises(runner.RunError, match="key=value"):
+        runner.parse_overrides(["novalue"])
+
+
+def test_bad_scenario_file_is_reported(project):
+    (project / "data" / "scenarios.yml").write_text("defaults: {}\nscenarios:\n  optimistic:\n    description: x\n", encoding="utf-8")
+    from growthpath import datapackage
+    datapackage.refresh_hashes()
+    with pytest.raises(scenarios.ScenarioError, match="'base' is required"):
+        scenarios.load()
+
+
+def test_fingerprint_tracks_notebook_params_data_and_package(project):
+    ch = runner.select(["background"])[0]
+    deps = ["data/claims/claims.csv"]
+    base = runner.fingerprint(ch, {"a": 1}, deps, "pkg")
+    assert runner.fingerprint(ch, {"a": 2}, deps, "pkg") != base
+    assert runner.fingerprint(ch, {"a": 1}, deps, "pkg2") != base
+    assert runner.fingerprint(ch, {"a": 1}, deps, "pkg") == base
+    (project / "data" / "claims" / "claims.csv").write_text("changed", encoding="utf-8")
+    assert runner.fingerprint(ch, {"a": 1}, deps, "pkg") != base
+    # a file the chapter never read does not matter
+    before = runner.fingerprint(ch, {"a": 1}, deps, "pkg")
+    (project / "data" / "reference" / "units.csv").write_text("changed", encoding="utf-8")
+    assert runner.fingerprint(ch, {"a": 1}, deps, "pkg") == before
+
+
+def test_damaged_manifest_means_rerun(tmp_path):
+    (tmp_path / runner.MANIFEST).write_text("{broken", encoding="utf-8")
+    assert runner.load_manifest(tmp_path) == {}
+    runner.save_manifest(tmp_path, {"x": {"hash": "h"}})
+    assert json.loads((tmp_path / runner.MANIFEST).read_text())["x"]["hash"] == "h"
+
+
+def test_paths_follow_the_root_override(project):
+    assert paths.root() == project
+    assert paths.relative(project / "data" / "x.csv") == "data/x.csv"
