@@ -68,6 +68,12 @@ class Table:
     frame: pd.DataFrame
     caption: str = ""
 
+    def __post_init__(self):
+        self.frame = self.frame.copy()
+        for col in self.frame.columns:
+            if pd.api.types.is_float_dtype(self.frame[col]):
+                self.frame[col] = self.frame[col].map(_format_float)
+
     def _repr_html_(self) -> str:
         body = self.frame.to_html(index=False, escape=True, classes="gp-table", border=0, na_rep="–")
         cap = f'<p class="gp-table-caption">{html.escape(self.caption)}</p>' if self.caption else ""
@@ -77,6 +83,14 @@ class Table:
         frame = self.frame.astype(str).map(_escape_markdown)
         cap = f"**{_escape_markdown(self.caption)}**\n\n" if self.caption else ""
         return cap + frame.to_markdown(index=False)
+
+
+def _format_float(value: float) -> str:
+    """Thousands separators, at most two decimals, no trailing zeros: 172043.0107 → '172,043.01'."""
+    if pd.isna(value):
+        return "–"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
 
 
 def _escape_markdown(text: str) -> str:

@@ -16,7 +16,7 @@ def timeline(policies: pd.DataFrame) -> pd.DataFrame:
     The plan gives only years; they are placed at 1 July of that year and labelled as such."""
     rows = []
     for p in policies.itertuples():
-        label = f"{p.name_zh} {p.name_en}"
+        label = p.name_zh
         if pd.notna(p.plan_year):
             rows.append({"policy": label, "event": "year the plan gives (mid-year)", "date": pd.Timestamp(int(p.plan_year), 7, 1)})
         for col, event in (("date_adopted", "adopted / issued"), ("date_effective", "in force / published")):

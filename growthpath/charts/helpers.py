@@ -29,7 +29,7 @@ def levels_with_claims(series: pd.DataFrame, claims: pd.DataFrame, *, x: str = "
         tooltip=[alt.Tooltip(f"{series_field}:N"), alt.Tooltip(f"{x}:Q", format="d"), alt.Tooltip(f"{y}:Q", format=",.0f")])
     dots = alt.Chart(claims).mark_point(shape="diamond", size=140, filled=True, color=theme.PLAN).encode(
         x=base_x, y=f"{y}:Q", tooltip=[alt.Tooltip(f"{claim_label}:N"), alt.Tooltip(f"{y}:Q", format=",.0f")])
-    labels = alt.Chart(claims).mark_text(align="left", dx=8, dy=-8, color=theme.PLAN, fontSize=10).encode(
+    labels = alt.Chart(claims).mark_text(align="right", dx=-8, dy=-8, color=theme.PLAN, fontSize=10).encode(
         x=base_x, y=f"{y}:Q", text=f"{claim_label}:N")
     return _titled(alt.layer(lines, dots, labels), title, subtitle)
 
@@ -80,13 +80,13 @@ def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, val
 def timeline(df: pd.DataFrame, *, date: str, label: str, kind: str, title: str | None = None,
              subtitle: str | None = None) -> alt.LayerChart:
     """Events on a time axis, one row per `label`, marker and colour by `kind`."""
-    y = alt.Y(f"{label}:N", title=None, sort=None, axis=alt.Axis(labelLimit=360))
-    x = alt.X(f"{date}:T", title=None)
+    y = alt.Y(f"{label}:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+    x = alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%Y", tickCount="year"))
     rule = alt.Chart(df).mark_rule(color=theme.GRID, strokeWidth=6).encode(y=y, x=f"min({date}):T", x2=f"max({date}):T")
     points = alt.Chart(df).mark_point(filled=True, size=110).encode(
         y=y, x=x, color=alt.Color(f"{kind}:N", title=None, scale=alt.Scale(range=[theme.OFFICIAL, theme.PLAN, theme.MODEL, theme.UNVERIFIED])),
         shape=alt.Shape(f"{kind}:N", title=None), tooltip=[f"{label}:N", f"{kind}:N", alt.Tooltip(f"{date}:T", format="%Y-%m-%d")])
-    return _titled(alt.layer(rule, points).properties(height=alt.Step(28)), title, subtitle)
+    return _titled(alt.layer(rule, points).properties(height=alt.Step(28), width=360), title, subtitle)
 
 
 def stacked_bars(df: pd.DataFrame, *, category: str, value: str, stack: str, value_title: str = "",
