@@ -197,6 +197,8 @@ def check(name: str) -> Path:
     stat = path.stat() if path.exists() else None
     _checked(name, str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1)
     record_read(path)
+    for fk in res.get("schema", {}).get("foreignKeys", []):  # validation read these too
+        record_read(paths.data_dir() / resource(fk["reference"]["resource"])["path"])
     return path
 
 

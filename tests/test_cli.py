@@ -39,6 +39,7 @@ def test_validate_reports_located_problem(project):
 ])
 def test_run_rejects_bad_input_and_keeps_outputs(project, args, message):
     out = project / "book" / "chapters"
+    out.mkdir(parents=True, exist_ok=True)
     sentinel = out / "01_background.ipynb"
     sentinel.write_text("last good", encoding="utf-8")
     result = cli.invoke(app, args)
