@@ -40,3 +40,9 @@ def table(claims: pd.DataFrame) -> pd.DataFrame:
     out = claims[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
     out["Value"] = [f"{v:g}" for v in claims["value"]]
     return out.reset_index(drop=True)
+
+
+def load_file(path) -> pd.DataFrame:
+    """An analyst's own ledger (same columns as data/claims/claims.csv), validated against the
+    claims schema with located errors."""
+    return datapackage.read_external_table("claims", path)

@@ -120,7 +120,7 @@ def _file_problems(res: dict) -> list[Problem]:
     return []
 
 
-def _frictionless_problems(res: dict, descriptor: dict) -> list[Problem]:
+def _frictionless_problems(res: dict, descriptor: dict, base: Path | None = None) -> list[Problem]:
     import frictionless  # slow import, only when validating
 
     def strip(r: dict) -> dict:  # hashes are checked above with a clearer message
@@ -129,9 +129,9 @@ def _frictionless_problems(res: dict, descriptor: dict) -> list[Problem]:
     needed = {res["name"]} | {fk["reference"]["resource"] for fk in res.get("schema", {}).get("foreignKeys", [])}
     package = frictionless.Package({"name": descriptor["name"],
                                     "resources": [strip(r) for r in descriptor["resources"] if r["name"] in needed]},
-                                   basepath=str(paths.data_dir()))
+                                   basepath=str(base or paths.data_dir()))
     report = package.get_resource(res["name"]).validate(limit_errors=200)
-    name = paths.relative(paths.data_dir() / res["path"])
+    name = paths.relative((base or paths.data_dir()) / res["path"])
     problems = []
     for task in report.tasks:
         for err in task.errors:
@@ -222,3 +222,44 @@ def read_table(name: str) -> pd.DataFrame:
 
 def read_text(name: str) -> str:
     return check(name).read_text(encoding="utf-8")
+
+
+def read_external_table(name: str, path) -> pd.DataFrame:
+    """A file outside data/ (an analyst's own ledger, say) checked against resource `name`'s schema,
+    foreign keys resolved against the project's reference tables. Errors name the given file."""
+    import shutil
+    import tempfile
+
+    path = Path(path)
+    desc = load_descriptor()
+    res = {k: v for k, v in resource(name, desc).items() if k not in ("hash", "bytes")}
+    label = str(path)
+    if not path.exists():
+        raise DataError([Problem(label, "file not found")])
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DataError([Problem(label, "file is empty")])
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(label, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8",
+                                 row=raw[: exc.start].count(b"\n") + 1)]) from None
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = [resource(fk["reference"]["resource"], desc) for fk in res.get("schema", {}).get("foreignKeys", [])]
+        for t in targets:
+            (Path(tmp) / t["path"]).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(paths.data_dir() / t["path"], Path(tmp) / t["path"])
+        local = dict(res, path="external.csv")
+        (Path(tmp) / "external.csv").write_bytes(raw)
+        problems = _frictionless_problems(local, {"name": desc["name"], "resources": [local, *targets]}, base=Path(tmp))
+        problems = [Problem(label, p.message, p.row, p.column) for p in problems]
+        if problems:
+            raise DataError(problems)
+        record_read(path)
+        fields = res["schema"]["fields"]
+        dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in fields}
+        df = pd.read_csv(Path(tmp) / "external.csv", dtype=dtypes, keep_default_na=False, na_values=[""])
+    for f in fields:
+        if dtypes[f["name"]] == "string":
+            df[f["name"]] = df[f["name"]].fillna("")
+    return df

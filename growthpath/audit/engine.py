@@ -1,0 +1,160 @@
+"""The audit engine: findings, the rule registry, and the context rules read from.
+
+A rule is a small function `rule(ctx, **thresholds) -> list[Finding]` registered with `@rule(...)`
+and its default thresholds. Rules see only the ledger, official statistics and the reference tables
+(metric families, relations, bounds); nothing is special-cased to a claim id."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+SEVERITIES = ("contradiction", "implausible", "unclear")
+RULES: dict[str, "Rule"] = {}
+
+
+@dataclass(frozen=True)
+class Ref:
+    doc: str
+    section: str
+    claim_id: str
+
+    def to_dict(self) -> dict:
+        return {"doc": self.doc, "section": self.section, "claim_id": self.claim_id}
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    refs: list[Ref]
+    inputs: dict[str, object]
+    formula: str
+    result: str
+    message: str
+    official: list[str] = field(default_factory=list)   # obs_ids of official figures used
+
+    def __post_init__(self):
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+        if not self.refs:
+            raise ValueError("a finding must cite at least one claim")
+
+    @property
+    def id(self) -> str:
+        claims = "+".join(sorted({r.claim_id for r in self.refs}))
+        return f"{self.rule}:{claims}" + (f"@{'+'.join(sorted(self.official))}" if self.official else "")
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "rule": self.rule, "severity": self.severity,
+                "refs": [r.to_dict() for r in sorted(set(self.refs), key=lambda r: r.claim_id)],
+                "arithmetic": {"inputs": self.inputs, "formula": self.formula, "result": self.result},
+                "official": sorted(self.official), "message": self.message}
+
+
+@dataclass
+class Rule:
+    name: str
+    func: Callable
+    defaults: dict
+    title: str
+    doc: str
+
+
+def rule(name: str, title: str, **defaults):
+    """Register a rule with its default thresholds."""
+    def wrap(func):
+        RULES[name] = Rule(name, func, defaults, title, (func.__doc__ or "").strip())
+        return func
+    return wrap
+
+
+# ----------------------------------------------------------------------------- context
+def period_year(period: str) -> int | None:
+    """A single calendar year for periods like '2023' or 'current (2023)'; None for ranges or blanks."""
+    text = str(period)
+    found = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)
+    if len(found) == 1 and "-" not in text:
+        return int(found[0])
+    return None
+
+
+def period_range(period: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"\s*((?:19|20)\d{2})\s*-\s*((?:19|20)\d{2})\s*", str(period))
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+class Context:
+    """What rules read: the ledger with families attached, official statistics, reference tables."""
+
+    def __init__(self, claims: pd.DataFrame, stats: pd.DataFrame, families: pd.DataFrame,
+                 relations: pd.DataFrame, bounds: pd.DataFrame, series_names: dict | None = None):
+        self.claims = claims.copy()
+        self.series_names = series_names or {}
+        self.stats = stats
+        self.relations = relations
+        self.bounds = bounds
+        self.claims["family"] = [self._family(m, e, families) for m, e in zip(self.claims["metric"], self.claims["entity"])]
+        self.claims["measure"] = self.claims["family"].map(
+            dict(zip(families["family"], families["measure"]))).fillna("")
+        self.claims["year"] = self.claims["period"].map(period_year)
+        self.claims["year_end"] = [y if y is not None else (r[1] if (r := period_range(p)) else None)
+                                   for y, p in zip(self.claims["year"], self.claims["period"])]
+
+    @staticmethod
+    def _family(metric: str, entity: str, families: pd.DataFrame) -> str:
+        for row in families[families["metric"] == metric].itertuples():
+            if not row.entity_pattern or re.search(row.entity_pattern, str(entity)):
+                return row.family
+        return ""
+
+    @staticmethod
+    def ref(row) -> Ref:
+        return Ref(str(row["doc"]), str(row["section"]), str(row["claim_id"]))
+
+    def family(self, name: str) -> pd.DataFrame:
+        return self.claims[self.claims["family"] == name]
+
+    def official_value(self, series_id: str, year: int | None = None) -> tuple[float, str, str] | None:
+        """(value, period, obs_id) of the accepted observation for `year` (annual or December stock),
+        or the latest one when `year` is None or later than the data."""
+        from growthpath import official
+
+        try:
+            obs = official.observations(self.stats, series_id)
+        except LookupError:
+            return None
+        if year is not None:
+            same = obs[obs["period"].str.fullmatch(rf"{year}(-12)?") | obs["period"].str.startswith(f"{year}-11-01")]
+            if not same.empty:
+                row = same.sort_values("grade", key=lambda g: g.map(official.GRADE_RANK)).iloc[0]
+                return float(row["value_canonical"]), row["period"], row["obs_id"]
+            if obs["period_end"].dt.year.max() >= year:
+                return None
+        row = obs.iloc[-1]
+        return float(row["value_canonical"]), row["period"], row["obs_id"]
+
+
+def fmt(value: float, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{text} {unit}".strip()
+
+
+def run(ctx: Context, only: list[str] | None = None, thresholds: dict | None = None) -> list[Finding]:
+    """Every finding of every rule (or the named ones), sorted by id; duplicates removed."""
+    thresholds = thresholds or {}
+    unknown = [n for n in (only or []) if n not in RULES]
+    if unknown:
+        raise KeyError(f"unknown rule(s) {unknown}; rules: {', '.join(RULES)}")
+    findings = {}
+    for name, r in RULES.items():
+        if only and name not in only:
+            continue
+        params = {**r.defaults, **thresholds.get(name, {})}
+        for f in r.func(ctx, **params):
+            findings.setdefault(f.id, f)
+    return sorted(findings.values(), key=lambda f: f.id)

@@ -1,0 +1,399 @@
+"""The audit rules. Each is a small function over the Context; thresholds are keyword arguments
+with defaults given at registration and can be overridden per run."""
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+import pandas as pd
+
+from growthpath.audit.engine import Context, Finding, period_range, rule, fmt
+from growthpath.audit import readings as rd
+
+GROWTH_SUFFIXES = ("_annual_growth", "_cagr", "_growth")
+NON_PART_SUFFIXES = {"baseline", "target", "target_min", "target_max", "forecast", "increase", "before", "after",
+                     "reference", "decrease", "reduction"}
+SHARE_WORDS = re.compile(r"(?:share|_rate$|_rate_|penetration|accuracy|coverage|originality|retention|conversion)")
+CHANGE_WORDS = re.compile(r"(?:growth|increase|decrease|reduction|multiple|_vs_|uplift|gap|cagr)")
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1f} %"
+
+
+# ----------------------------------------------------------------------------- growth arithmetic
+@rule("growth_vs_endpoints", "Stated growth rate vs the start and end values it describes", tol_pp=2.0)
+def growth_vs_endpoints(ctx: Context, tol_pp: float):
+    """A `<x>_start`/`<x>_end` pair over a period 'A-B' and a stated annual growth `<x>_annual_growth`
+    (or `_cagr`, `_growth`) of the same section: the implied compound rate is computed over both
+    readings of the span (B−A and B−A+1 years); fires when the stated rate is off under both."""
+    out = []
+    c = ctx.claims
+    for _, start in c[c["metric"].str.endswith("_start")].iterrows():
+        stem = start["metric"].removesuffix("_start")
+        same = c[(c["doc"] == start["doc"]) & (c["section"] == start["section"])]
+        end = same[(same["metric"] == f"{stem}_end") & (same["period"] == start["period"])]
+        span = period_range(start["period"])
+        if end.empty or span is None:
+            continue
+        end = end.iloc[0]
+        for _, g in same[same["metric"].isin([stem + s for s in GROWTH_SUFFIXES]) & (same["unit"] == "%")].iterrows():
+            spans = sorted({span[1] - span[0], span[1] - span[0] + 1} - {0})
+            implied = {n: 100 * ((end["value_canonical"] / start["value_canonical"]) ** (1 / n) - 1) for n in spans}
+            if all(abs(v - g["value"]) > tol_pp for v in implied.values()):
+                readings = " or ".join(f"{_pct(v)} over {n} years" for n, v in implied.items())
+                out.append(Finding(
+                    "growth_vs_endpoints", "contradiction", [ctx.ref(start), ctx.ref(end), ctx.ref(g)],
+                    {"start": start["value"], "end": end["value"], "unit": start["unit"], "period": start["period"],
+                     "stated_rate_pct": g["value"]},
+                    "(end ÷ start)^(1/years) − 1", readings,
+                    f"{start['doc']} §{start['section']} says {stem.replace('_', ' ')} rose from {fmt(start['value'], start['unit'])} "
+                    f"to {fmt(end['value'], end['unit'])} over {start['period']}, which is {readings} a year, not the "
+                    f"stated {_pct(g['value'])}."))
+    return out
+
+
+@rule("target_implied_base", "A growth target's implied starting level vs the plan's other figures", rel_tol=0.15)
+def target_implied_base(ctx: Context, rel_tol: float):
+    """For an annual growth target over 'A-B' and a target level at B of the same quantity, the
+    level the path implies at every year from A−1 to B−1 (compounding B−Y years) is compared with
+    every other reading of that quantity at that year: stated levels, shares of official totals,
+    parts over their combined share, and cumulative-growth claims. Fires when a reading differs by
+    more than `rel_tol` under both readings of the span."""
+    out = []
+    for rel in ctx.relations[ctx.relations["relation"] == "growth_of"].itertuples():
+        level_family = rel.whole
+        unit = rd.unit_of(ctx, level_family)
+        targets = ctx.family(level_family)
+        targets = targets[targets["kind"].isin(["target", "forecast"]) & targets["year"].notna()]
+        for _, g in ctx.family(rel.family).iterrows():
+            span = period_range(g["period"])
+            if span is None:
+                continue
+            for _, t in targets[targets["year"] == span[1]].drop_duplicates("value_canonical").iterrows():
+                out += _compare_path(ctx, g, t, span, level_family, unit, rel_tol)
+    return out
+
+
+def _cumulative_readings(ctx: Context, level_family: str, target, year: int) -> list[rd.Reading]:
+    out = []
+    rel = ctx.relations[(ctx.relations["relation"] == "cumulative_growth_of") & (ctx.relations["whole"] == level_family)]
+    for r in rel.itertuples():
+        for _, c in ctx.family(r.family).iterrows():
+            span = period_range(c["period"])
+            if span and span[0] == year and span[1] == target["year"]:
+                value = target["value_canonical"] / (1 + c["value"] / 100)
+                out.append(rd.Reading(value, f"the target ÷ (1 + {fmt(c['value'])} % growth since {year})",
+                                      f"{fmt(target['value_canonical'])} ÷ {1 + c['value'] / 100:.2f} = {fmt(value)}",
+                                      [ctx.ref(c), ctx.ref(target)], [], "cumulative"))
+    return out
+
+
+def _compare_path(ctx, g, t, span, level_family, unit, rel_tol):
+    out = []
+    rate = g["value"] / 100
+    for year in range(span[0] - 1, span[1]):
+        for r in rd.all_readings(ctx, level_family, year) + _cumulative_readings(ctx, level_family, t, year):
+            if t["claim_id"] in {x.claim_id for x in r.refs} and r.source == "stated":
+                continue
+            paths = {n: t["value_canonical"] / (1 + rate) ** n for n in {span[1] - year, span[1] - year - (year == span[0] - 1)} if n > 0}
+            if any(abs(r.value / p - 1) <= rel_tol for p in paths.values()):
+                continue  # consistent under at least one reading of the span
+            implied = " or ".join(f"{fmt(p, unit)} ({n} years of growth)" for n, p in sorted(paths.items()))
+            out.append(Finding(
+                "target_implied_base", "contradiction", [ctx.ref(g), ctx.ref(t)] + r.refs,
+                {"target": t["value"], "target_unit": t["unit"], "target_year": int(t["year"]), "annual_rate_pct": g["value"],
+                 "year": year, "other_reading": round(r.value, 4), "other_reading_unit": unit},
+                f"target ÷ (1 + rate)^years; other reading: {r.formula}", f"path {implied}; other reading {fmt(r.value, unit)}",
+                f"Growing {_pct(g['value'])} a year to reach {fmt(t['value'], t['unit'])} in {int(t['year'])} means "
+                f"{implied} in {year}, but {r.label} gives {fmt(r.value, unit)}.", r.official))
+    return out
+
+
+# ----------------------------------------------------------------------------- parts and wholes
+@rule("parts_vs_whole", "Parts over their stated combined share vs the plan's other totals", rel_tol=0.25)
+def parts_vs_whole(ctx: Context, rel_tol: float):
+    """Parts of a quantity given in one section with their combined share imply a total; it is
+    compared with every other reading of that total in the same year."""
+    out = []
+    for rel in ctx.relations[ctx.relations["relation"] == "part_of"].drop_duplicates("whole").itertuples():
+        unit = rd.unit_of(ctx, rel.whole)
+        for year in rd.years_of(ctx, rel.whole):
+            implied = rd.via_parts(ctx, rel.whole, year) + rd.via_part_share(ctx, rel.whole, year)
+            others = rd.merge_same(rd.stated(ctx, rel.whole, year) + rd.via_share(ctx, rel.whole, year))
+            for p in implied:
+                for o in others:
+                    ratio = p.value / o.value
+                    if abs(ratio - 1) > rel_tol:
+                        out.append(Finding(
+                            "parts_vs_whole", "contradiction", p.refs + o.refs,
+                            {"year": year, "implied_total": round(p.value, 4), "other_total": round(o.value, 4), "unit": unit},
+                            f"{p.formula}; compared with {o.formula}", f"ratio {ratio:.2f}",
+                            f"In {year}, {p.label}: the whole is {fmt(p.value, unit)}. But {o.label} gives "
+                            f"{fmt(o.value, unit)}: the two differ by a factor of {max(ratio, 1 / ratio):.1f}.", o.official))
+    return out
+
+
+@rule("part_exceeds_whole", "A part larger than a reading of its whole", margin=0.0)
+def part_exceeds_whole(ctx: Context, margin: float):
+    """A claim about a part (one platform, one channel) is larger than a reading of the whole it
+    belongs to in the same year."""
+    out = []
+    for rel in ctx.relations[ctx.relations["relation"] == "part_of"].itertuples():
+        unit = rd.unit_of(ctx, rel.whole)
+        for _, part in ctx.family(rel.family).dropna(subset=["year"]).iterrows():
+            for whole in rd.merge_same(rd.stated(ctx, rel.whole, int(part["year"])) + rd.via_share(ctx, rel.whole, int(part["year"]))):
+                if part["value_canonical"] > whole.value * (1 + margin):
+                    out.append(Finding(
+                        "part_exceeds_whole", "contradiction", [ctx.ref(part)] + whole.refs,
+                        {"part": part["value"], "part_unit": part["unit"], "whole": round(whole.value, 4), "unit": unit},
+                        f"part {fmt(part['value_canonical'], unit)} > whole ({whole.formula})",
+                        f"part is {part['value_canonical'] / whole.value:.2f} × the whole",
+                        f"{part['entity']} alone ({fmt(part['value'], part['unit'])}, {part['doc']} §{part['section']}) is larger "
+                        f"than the whole it belongs to in {int(part['year'])}, {fmt(whole.value, unit)} ({whole.label}).", whole.official))
+    return out
+
+
+@rule("shares_sum", "Shares of one whole that do not add up to 100 %", tol_pp=1.0)
+def shares_sum(ctx: Context, tol_pp: float):
+    """Percent claims of one section named `<prefix>_share_<part>` (or one `*market_share` metric
+    over several entities) split one whole: their sum should be 100 %. Over 100 is a contradiction;
+    under 100 is unclear (a part may be unnamed)."""
+    out = []
+    c = ctx.claims[ctx.claims["unit"] == "%"].copy()
+    m = c["metric"].str.extract(r"^(.+_share)_([a-z0-9_]+)$")
+    c["prefix"], c["part"] = m[0], m[1]
+    groups = [g for _, g in c[c["prefix"].notna() & ~c["part"].isin(NON_PART_SUFFIXES)].groupby(["doc", "section", "prefix"])]
+    groups += [g for _, g in c[c["metric"].str.endswith("market_share")].groupby(["doc", "section", "metric"]) if g["entity"].nunique() > 1]
+    for g in groups:
+        if len(g) < 2:
+            continue
+        total = float(g["value"].sum())
+        if abs(total - 100) <= tol_pp:
+            continue
+        severity = "contradiction" if total > 100 else "unclear"
+        first = g.iloc[0]
+        out.append(Finding(
+            "shares_sum", severity, [ctx.ref(r) for _, r in g.iterrows()],
+            {"parts": {r["metric"] + (f" ({r['entity']})" if r["metric"].endswith("market_share") else ""): r["value"] for _, r in g.iterrows()}},
+            " + ".join(fmt(v) for v in g["value"]) + " %", f"{fmt(total)} %",
+            f"The {len(g)} shares in {first['doc']} §{first['section']} add up to {fmt(total)} %, not 100 %"
+            + (" — more than the whole." if total > 100 else " — a part may be missing or unnamed.")))
+    return out
+
+
+# ----------------------------------------------------------------------------- same quantity, different values
+@rule("same_quantity_different_values", "One quantity given different values", rel_tol=0.01)
+def same_quantity_different_values(ctx: Context, rel_tol: float):
+    """Claims of one metric family (units normalised) for the same year, in any section or either
+    document, whose values differ. Between two observations it is a contradiction; where a target or
+    forecast is involved it is unclear."""
+    out = []
+    c = ctx.claims[(ctx.claims["family"] != "") & ctx.claims["year"].notna()].copy()
+    parts = set(ctx.relations.loc[ctx.relations["relation"] == "part_of", "family"])
+    c["who"] = [e if f in parts else "" for f, e in zip(c["family"], c["entity"])]  # parts differ by entity
+    for (family, year, _), g in c.groupby(["family", "year", "who"]):
+        for (_, a), (_, b) in combinations(g.iterrows(), 2):
+            if a["canonical_unit"] != b["canonical_unit"]:
+                continue
+            lo, hi = sorted([a["value_canonical"], b["value_canonical"]])
+            if hi == 0 or (hi - lo) / hi <= rel_tol:
+                continue
+            observed = a["kind"] == b["kind"] == "observed"
+            where = "across the two documents" if a["doc"] != b["doc"] else "in the same document"
+            out.append(Finding(
+                "same_quantity_different_values", "contradiction" if observed else "unclear", [ctx.ref(a), ctx.ref(b)],
+                {"family": family, "year": int(year), "a": a["value"], "a_unit": a["unit"], "a_kind": a["kind"],
+                 "b": b["value"], "b_unit": b["unit"], "b_kind": b["kind"]},
+                "compare canonical values", f"{fmt(a['value_canonical'], a['canonical_unit'])} vs {fmt(b['value_canonical'], b['canonical_unit'])}",
+                f"{family.replace('_', ' ').capitalize()} in {int(year)} is {fmt(a['value'], a['unit'])} ({a['kind']}, "
+                f"{a['doc']} §{a['section']}) but {fmt(b['value'], b['unit'])} ({b['kind']}, {b['doc']} §{b['section']}), {where}."))
+    return out
+
+
+@rule("one_number_two_meanings", "One distinctive number used for two different quantities")
+def one_number_two_meanings(ctx: Context):
+    """The same distinctive value (not a round number) and year attached to two different metric
+    families in one document: one of the two uses is probably borrowed."""
+    out = []
+    c = ctx.claims[(ctx.claims["family"] != "") & ctx.claims["year_end"].notna()].copy()
+    c = c[[rd.distinctive(v, u) for v, u in zip(c["value_canonical"], c["canonical_unit"])]]
+    c["year_end"] = c["year_end"].astype(int)
+    for (_, value, year), g in c.groupby(["doc", "value_canonical", "year_end"]):
+        families = g.drop_duplicates("family")
+        if len(families) < 2:
+            continue
+        names = [f"{r['family'].replace('_', ' ')} ({r['doc']} §{r['section']})" for _, r in families.iterrows()]
+        out.append(Finding(
+            "one_number_two_meanings", "unclear", [ctx.ref(r) for _, r in families.iterrows()],
+            {"value": value, "year": int(year), "quantities": list(families["family"])}, "identical values",
+            f"{fmt(value)} for {len(families)} quantities",
+            f"The figure {fmt(families.iloc[0]['value'], families.iloc[0]['unit'])} ({int(year)}) is used for "
+            + " and for ".join(names) + "; these are different quantities."))
+    return out
+
+
+@rule("duplicated_passage", "The same sentence reused in several sections")
+def duplicated_passage(ctx: Context):
+    """Identical quoted sentences in different sections of one document: the same figures are
+    presented again as separate evidence. One finding per set of sections."""
+    out = []
+    dup = ctx.claims.groupby(["doc", "quote"]).filter(lambda g: g["section"].nunique() > 1)
+    if dup.empty:
+        return out
+    dup = dup.assign(sections=dup.groupby(["doc", "quote"])["section"].transform(lambda s: ", ".join(sorted(set(s)))))
+    for (doc, sections), g in dup.groupby(["doc", "sections"]):
+        quotes = g["quote"].nunique()
+        out.append(Finding(
+            "duplicated_passage", "unclear", [ctx.ref(r) for _, r in g.iterrows()],
+            {"sections": sections, "shared_sentences": quotes, "claims": len(g)}, "identical quotes",
+            f"{quotes} sentence(s) repeated",
+            f"{quotes} sentence(s) with {len(g)} figures appear word for word in {doc} §§{sections}: the same "
+            "evidence is presented twice."))
+    return out
+
+
+# ----------------------------------------------------------------------------- percent, points and multiples
+@rule("pp_difference", "A stated gap in percentage points vs the two rates it separates", tol_pp=0.05)
+def pp_difference(ctx: Context, tol_pp: float):
+    """A percentage-point gap whose sentence names one of the two rates; the other is the nearest
+    preceding percent claim of the section. Fires when the difference is not the stated gap."""
+    out = []
+    c = ctx.claims.reset_index(drop=True)
+    for i, gap in c[c["canonical_unit"] == "pp"].iterrows():
+        named = [float(x) for x in re.findall(r"([0-9.]+)%", gap["quote"])]
+        before = c.iloc[max(0, i - 3):i]
+        before = before[(before["section"] == gap["section"]) & (before["doc"] == gap["doc"]) & (before["unit"] == "%")]
+        inside = before[before["value"].isin(named)]
+        other = before[~before["value"].isin(named)]
+        if inside.empty or other.empty:
+            continue
+        a, b = inside.iloc[-1], other.iloc[-1]
+        diff = abs(a["value"] - b["value"])
+        if abs(diff - gap["value"]) > tol_pp:
+            out.append(Finding(
+                "pp_difference", "contradiction", [ctx.ref(a), ctx.ref(b), ctx.ref(gap)],
+                {"rate_a_pct": a["value"], "rate_b_pct": b["value"], "stated_gap_pp": gap["value"]},
+                "|a − b|", f"{fmt(diff)} pp",
+                f"{fmt(a['value'])} % and {fmt(b['value'])} % are {fmt(diff)} points apart, not the stated {fmt(gap['value'])}."))
+    return out
+
+
+@rule("percent_or_points", "A change in a rate given in % (relative or percentage points?)")
+def percent_or_points(ctx: Context):
+    """'X率提升N%' can mean a relative change (×(1 ± N/100)) or N percentage points. Where the
+    section states the rate's level, both readings are computed."""
+    out = []
+    pattern = rd.rate_words()
+    for _, r in ctx.claims[(ctx.claims["unit"] == "%")].iterrows():
+        m = pattern.search(r["quote"])
+        if not m or float(m.group(4)) != r["value"]:
+            continue
+        sign = -1 if m.group(2) in ("下降", "降低", "减少") else 1
+        x = r["value"]
+        base = _level_in_section(ctx, r)
+        if base is not None:
+            rel, pts = base["value"] * (1 + sign * x / 100), base["value"] + sign * x
+            result = f"relative: {fmt(rel)} %; points: {fmt(pts)} %"
+            inputs = {"change_pct": x, "base_rate_pct": base["value"]}
+            refs = [ctx.ref(r), ctx.ref(base)]
+        else:
+            result = f"relative: b × {1 + sign * x / 100:.2f}; points: b {'+' if sign > 0 else '−'} {fmt(x)}"
+            inputs, refs = {"change_pct": x}, [ctx.ref(r)]
+        out.append(Finding(
+            "percent_or_points", "unclear", refs, inputs, "b × (1 ± x/100) vs b ± x", result,
+            f"“{r['quote_zh']}” ({r['doc']} §{r['section']}) does not say whether {fmt(x)} % is relative or in percentage points"
+            + (f"; from {fmt(base['value'])} % the two readings give {result.replace('relative: ', '').replace('; points:', ' or')}." if base is not None else ".")))
+    return out
+
+
+def _level_in_section(ctx: Context, claim):
+    """A percent level of a rate in the same section and sentence, if the ledger has one."""
+    same = ctx.claims[(ctx.claims["doc"] == claim["doc"]) & (ctx.claims["section"] == claim["section"])
+                      & (ctx.claims["quote"] == claim["quote"]) & (ctx.claims["unit"] == "%")
+                      & (ctx.claims["claim_id"] != claim["claim_id"]) & ~ctx.claims["metric"].str.contains(CHANGE_WORDS)]
+    return same.iloc[0] if len(same) else None
+
+
+@rule("times_ambiguity", "'增长N倍': N times, or N+1 times?")
+def times_ambiguity(ctx: Context):
+    """'提升/增长N倍' is read both as ×N and as ×(N+1) (N times more); '至…的N倍' is unambiguous and
+    not flagged."""
+    out = []
+    pattern = re.compile(r"(提升|提高|增长|增加|激增|上升)(了)?([0-9.]+)倍")
+    for _, r in ctx.claims[ctx.claims["unit"] == "倍"].iterrows():
+        m = pattern.search(r["quote"])
+        if not m or "至" in r["quote"][: m.start()][-3:] or float(m.group(3)) != r["value"]:
+            continue
+        n = r["value"]
+        out.append(Finding(
+            "times_ambiguity", "unclear", [ctx.ref(r)], {"n": n}, "×N or ×(N+1)", f"×{fmt(n)} or ×{fmt(n + 1)}",
+            f"“{r['quote_zh']}” ({r['doc']} §{r['section']}) can mean the result is {fmt(n)} times the base or "
+            f"{fmt(n + 1)} times it ({fmt(n)} times more)."))
+    return out
+
+
+# ----------------------------------------------------------------------------- bounds
+@rule("bounds_official", "A figure above, or close to, the official total that contains it", future_grade="implausible")
+def bounds_official(ctx: Context, future_grade: str):
+    """Each reading of a bounded quantity (data/reference/bounds.csv) against the official series
+    that contains it. Above the bound: a contradiction for years with official data, implausible for
+    later years (compared with the latest figure). Above `near_ratio` of it: implausible."""
+    out = []
+    for b in ctx.bounds.itertuples():
+        unit = rd.unit_of(ctx, b.family)
+        for year in rd.years_of(ctx, b.family):
+            bound = ctx.official_value(b.series_id, year)
+            if bound is None:
+                continue
+            future = not str(bound[1]).startswith(str(year))
+            for r in rd.all_readings(ctx, b.family, year):
+                ratio = r.value / bound[0]
+                if ratio <= b.near_ratio:
+                    continue
+                severity = "contradiction" if ratio > 1 and not future else ("implausible" if ratio > 1 else "implausible")
+                if future and ratio > 1:
+                    severity = future_grade
+                when = f"latest official figure, {bound[1]}" if future else f"official figure for {bound[1]}"
+                name = ctx.series_names.get(b.series_id, b.series_id)
+                out.append(Finding(
+                    "bounds_official", severity, r.refs,
+                    {"reading": round(r.value, 4), "unit": unit, "bound_series": b.series_id, "bound": bound[0], "bound_period": bound[1]},
+                    f"{r.formula}; ÷ {b.series_id} {fmt(bound[0])}", f"{ratio:.0%} of the bound",
+                    f"{fmt(r.value, unit)} in {year} ({r.label}) is {ratio:.0%} of {name} ({when}), "
+                    f"yet {b.note}.", [bound[2], *r.official]))
+    return out
+
+
+@rule("rate_outside_range", "A share or rate outside 0–100 %")
+def rate_outside_range(ctx: Context):
+    """Percent claims whose metric names a share or rate (not a change) must lie in [0, 100]."""
+    c = ctx.claims[(ctx.claims["unit"] == "%") & ctx.claims["metric"].str.contains(SHARE_WORDS)
+                   & ~ctx.claims["metric"].str.contains(CHANGE_WORDS)]
+    bad = c[(c["value"] < 0) | (c["value"] > 100)]
+    return [Finding("rate_outside_range", "contradiction", [ctx.ref(r)], {"value_pct": r["value"]}, "0 ≤ share ≤ 100",
+                    f"{fmt(r['value'])} %", f"{r['metric'].replace('_', ' ')} is {fmt(r['value'])} % ({r['doc']} §{r['section']}), "
+                    "outside 0–100 %.") for _, r in bad.iterrows()]
+
+
+@rule("cross_doc_growth", "Growth rates for one quantity that differ between the two documents", ratio=2.0, max_gap_years=1)
+def cross_doc_growth(ctx: Context, ratio: float, max_gap_years: int):
+    """Annual growth claims of one family from 000 and from 004 whose periods overlap (within
+    `max_gap_years`) and whose rates differ by more than a factor `ratio`."""
+    out = []
+    for family, g in ctx.claims[ctx.claims["measure"] == "annual_rate"].groupby("family"):
+        a_rows, b_rows = g[g["doc"] == "000"], g[g["doc"] == "004"]
+        for (_, a), (_, b) in ((x, y) for x in a_rows.iterrows() for y in b_rows.iterrows()):
+            ya = [int(y) for y in re.findall(r"(?:19|20)\d{2}", a["period"])]
+            yb = [int(y) for y in re.findall(r"(?:19|20)\d{2}", b["period"])]
+            if not ya or not yb or min(abs(x - y) for x in ya for y in yb) > max_gap_years:
+                continue
+            hi, lo = max(a["value"], b["value"]), min(a["value"], b["value"])
+            if lo > 0 and hi / lo > ratio:
+                out.append(Finding(
+                    "cross_doc_growth", "implausible", [ctx.ref(a), ctx.ref(b)],
+                    {"rate_000_pct": a["value"], "period_000": a["period"], "rate_004_pct": b["value"], "period_004": b["period"]},
+                    "ratio of rates", f"{hi / lo:.1f}×",
+                    f"000 §{a['section']} counts on {_pct(a['value'])} a year ({a['period']}, {a['kind']}) while 004 §{b['section']} "
+                    f"puts {family.replace('_', ' ')} at {_pct(b['value'])} a year ({b['period']}): {hi / lo:.1f} times apart."))
+    return out
