@@ -154,6 +154,45 @@ def datapackage(refresh: bool = typer.Option(False, "--refresh", help="Re-record
 
 
 @app.command()
+def audit(as_json: bool = typer.Option(False, "--json", help="Emit the findings as a JSON list."),
+          severity: list[str] = typer.Option(None, "--severity", help="Only these severities (repeatable): contradiction, implausible, unclear."),
+          rule: list[str] = typer.Option(None, "--rule", help="Only these rules (repeatable)."),
+          claims: Optional[Path] = typer.Option(None, "--claims", help="Audit this ledger file instead of data/claims/claims.csv (same columns)."),
+          list_rules: bool = typer.Option(False, "--list-rules", help="List the rules and their thresholds, then exit.")):
+    """Check every number of the plan by rule and print the findings (exit code 0 whatever is found).
+
+    Example: growthpath audit --severity contradiction --json > findings.json
+    """
+    import json
+
+    from growthpath import audit as engine
+    from growthpath.datapackage import DataError
+
+    if list_rules:
+        for r in engine.RULES.values():
+            out.print(f"[bold]{r.name}[/]  {r.title}  {r.defaults or ''}")
+        return
+    bad = [s for s in (severity or []) if s not in engine.SEVERITIES]
+    if bad:
+        fail(f"unknown severity {', '.join(bad)}; valid: {', '.join(engine.SEVERITIES)}")
+    try:
+        findings = engine.run(claims_path=claims, only=rule or None)
+    except DataError as exc:
+        fail(str(exc))
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    findings = [f for f in findings if not severity or f.severity in severity]
+    if as_json:
+        sys.stdout.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1) + "\n")
+        return
+    for f in findings:
+        out.print(f"[bold]{f.severity:<13}[/] {f.rule}: {f.message}", soft_wrap=True)
+        out.print(f"    {f.formula} → {f.result}   [dim]({', '.join(r.claim_id for r in f.refs)})[/]", soft_wrap=True)
+    counts = {s: sum(f.severity == s for f in findings) for s in engine.SEVERITIES}
+    out.print(f"{len(findings)} findings: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+@app.command()
 def clean():
     """Remove executed chapters and build outputs (never data or sources).
 

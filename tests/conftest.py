@@ -29,6 +29,16 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="Rewrite tests/snapshots/* from the current code (a deliberate, reviewed change).")
+
+
+@pytest.fixture
+def update_snapshots(request) -> bool:
+    return request.config.getoption("--update-snapshots")
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     """A fresh copy of the project as the root for one test."""

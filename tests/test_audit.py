@@ -1,0 +1,73 @@
+"""The audit on the real ledger: stable findings (a snapshot a reviewer updates deliberately), the
+CLI, and an analyst's own ledger."""
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from growthpath import audit
+from growthpath.cli import app
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "audit.json"
+cli = CliRunner()
+
+
+def current() -> str:
+    return json.dumps([f.to_dict() for f in audit.run()], ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def test_findings_match_the_reviewed_snapshot(update_snapshots):
+    now = current()
+    if update_snapshots:
+        SNAPSHOT.write_text(now, encoding="utf-8")
+    old = SNAPSHOT.read_text(encoding="utf-8")
+    if now != old:
+        diff = "".join(difflib.unified_diff(old.splitlines(True), now.splitlines(True), "snapshot", "now", n=2))
+        raise AssertionError("audit findings changed; review the diff, then run `pytest --update-snapshots`:\n" + diff[:20000])
+
+
+def test_headline_findings_are_present():
+    ids = {f.id.split("@")[0] for f in audit.run()}
+    assert "growth_vs_endpoints:000-2.1-01+000-2.1-02+000-2.1-03" in ids          # CAC 35→89 is not +22 %/yr
+    assert "shares_sum:004-2.3-02+004-2.3-03" in ids                             # payment shares sum to 120 %
+    assert any(i.startswith("parts_vs_whole:") and "000-1.5-04" in i for i in ids)  # 3 platforms ÷ 68 %
+
+
+def test_every_finding_is_complete():
+    for f in audit.run():
+        d = f.to_dict()
+        assert d["severity"] in audit.SEVERITIES and d["refs"] and d["message"].endswith((".", ")"))
+        assert d["arithmetic"]["formula"] and d["arithmetic"]["result"]
+
+
+def test_cli_json_shape():
+    result = cli.invoke(app, ["audit", "--json", "--severity", "contradiction"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data and all(d["severity"] == "contradiction" for d in data)
+    assert set(data[0]) >= {"id", "rule", "severity", "refs", "arithmetic", "message"}
+    assert set(data[0]["refs"][0]) == {"doc", "section", "claim_id"}
+
+
+def test_cli_lists_rules_and_rejects_unknown():
+    assert "growth_vs_endpoints" in cli.invoke(app, ["audit", "--list-rules"]).stdout
+    assert cli.invoke(app, ["audit", "--severity", "nope"]).exit_code == 2
+    assert cli.invoke(app, ["audit", "--rule", "nope"]).exit_code == 2
+
+
+def test_analysts_own_ledger(tmp_path):
+    src = Path(__file__).resolve().parents[1] / "data" / "claims" / "claims.csv"
+    lines = src.read_text(encoding="utf-8").splitlines()
+    mine = tmp_path / "mine.csv"
+    keep = [lines[0]] + [l for l in lines[1:] if l.startswith(("000-2.1-0",))]
+    mine.write_text("\n".join(keep) + "\n", encoding="utf-8")
+    result = cli.invoke(app, ["audit", "--json", "--claims", str(mine)])
+    assert result.exit_code == 0
+    assert [d["rule"] for d in json.loads(result.stdout)] == ["growth_vs_endpoints"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([lines[0], lines[1].replace(",%,", ",furlongs,", 1)]) + "\n", encoding="utf-8")
+    result = cli.invoke(app, ["audit", "--claims", str(bad)])
+    assert result.exit_code == 2 and str(bad) in result.output and "line 2" in result.output
