@@ -67,6 +67,7 @@ class Table:
 
     frame: pd.DataFrame
     caption: str = ""
+    interactive: bool = False          # sortable and filterable in HTML (book/_static/gp-table.js)
 
     def __post_init__(self):
         self.frame = self.frame.copy()
@@ -75,7 +76,9 @@ class Table:
                 self.frame[col] = self.frame[col].map(_format_float)
 
     def _repr_html_(self) -> str:
-        body = self.frame.to_html(index=False, escape=True, classes="gp-table", border=0, na_rep="–")
+        classes = "gp-table gp-interactive" if self.interactive else "gp-table"
+        body = self.frame.to_html(index=False, escape=True, classes=classes, border=0, na_rep="–")
+        body = body.replace("_", "_\u200b")  # let long snake_case names wrap at underscores on screen
         cap = f'<p class="gp-table-caption">{html.escape(self.caption)}</p>' if self.caption else ""
         return f'<div class="gp-table-wrap">{cap}{body}</div>'
 
@@ -100,8 +103,8 @@ def _escape_markdown(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def table(frame: pd.DataFrame, caption: str = "") -> Table:
-    return Table(frame.reset_index(drop=True), caption)
+def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False) -> Table:
+    return Table(frame.reset_index(drop=True), caption, interactive)
 
 
 def run_parameters(scenario: str, params: dict) -> "Markdown":
@@ -110,6 +113,10 @@ def run_parameters(scenario: str, params: dict) -> "Markdown":
 
     rows = "\n".join(f"| {_escape_markdown(k)} | {_escape_markdown(json.dumps(v, ensure_ascii=False))} |"
                      for k, v in params.items())
+    if not params:
+        return Markdown(":::{admonition} Run parameters\n:class: note gp-run-parameters\n"
+                        f"Scenario **{_escape_markdown(scenario)}**. This page has no parameters of its own: it "
+                        "reflects `data/` as built.\n:::\n")
     return Markdown(f":::{{admonition}} Run parameters\n:class: note gp-run-parameters\n"
                     f"Scenario **{_escape_markdown(scenario)}**. Rerun with "
                     f"`growthpath run --chapter … --scenario {_escape_markdown(scenario)} -p key=value`.\n\n"
@@ -139,3 +146,12 @@ def glue_markdown(name: str, text: str, *, source: str = "") -> str:
     glue(name, Markdown(text), display=False)
     _record(name, text, "", source)
     return text
+
+
+def findings(found, claims: pd.DataFrame, **kwargs) -> "Markdown":
+    """The audit's findings as admonitions, in place in a chapter (see growthpath.audit.render)."""
+    from IPython.display import Markdown
+
+    from growthpath.audit import render
+
+    return Markdown(render.findings_markdown(list(found), claims, **kwargs))

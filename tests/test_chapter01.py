@@ -107,3 +107,32 @@ def test_run_parameters_box_and_hidden_injected_cell(executed):
     assert nb["metadata"]["growthpath"]["scenario"] == "pessimistic"
     text = json.dumps(nb, ensure_ascii=False)
     assert "Run parameters" in text and "fit\\\\_start\\\\_year | 2021" in text
+
+
+def snapshot_findings():
+    import json
+    return json.loads((REPO / "tests" / "snapshots" / "audit.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_findings_in_place_match_the_reviewed_audit(executed):
+    values = glued(Path(executed["base"]) / "01_background.ipynb")
+    places = {"s11": [("000", "1.1"), ("004", "1.2")], "s12": [("000", "1.2")], "s13": [("000", "1.3")],
+              "s14": [("000", "1.4"), ("004", "1.1")], "s15": [("000", "1.5"), ("004", "1.3")]}
+    findings = snapshot_findings()
+    for key, where in places.items():
+        here = [f for f in findings if any((r["doc"], r["section"]) in where for r in f["refs"])]
+        assert values[f"{key}_findings"] == len(here), key
+        assert values[f"{key}_contradictions"] == sum(f["severity"] == "contradiction" for f in here), key
+
+
+@pytest.mark.slow
+def test_appendices_glue_counts(executed):
+    audit_values = glued(Path(executed["base"]) / "91_audit.ipynb")
+    findings = snapshot_findings()
+    assert audit_values["n_findings"] == len(findings)
+    for s in ("contradiction", "implausible", "unclear"):
+        assert audit_values[f"n_{s}"] == sum(f["severity"] == s for f in findings)
+    ledger_values = glued(Path(executed["base"]) / "92_ledger.ipynb")
+    assert ledger_values["n_claims"] == len(rows("claims/claims.csv")) == 612
+    assert ledger_values["n_000"] + ledger_values["n_004"] == 612

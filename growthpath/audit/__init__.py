@@ -16,7 +16,7 @@ from growthpath.audit import rules  # noqa: F401  (registers the rules)
 from growthpath.audit.engine import RULES, SEVERITIES, Context, Finding, Ref
 from growthpath.audit.engine import run as run_rules
 
-__all__ = ["RULES", "SEVERITIES", "Context", "Finding", "Ref", "context", "run", "to_frame", "for_sections"]
+__all__ = ["RULES", "SEVERITIES", "Context", "Finding", "Ref", "context", "run", "to_frame", "for_sections", "for_places"]
 
 
 def context(claims_path: str | Path | None = None) -> Context:
@@ -46,3 +46,9 @@ def for_sections(findings: list[Finding], doc: str, sections: list[str] | str) -
     """Findings citing at least one claim of the given document sections."""
     sections = [sections] if isinstance(sections, str) else list(sections)
     return [f for f in findings if any(r.doc == doc and r.section in sections for r in f.refs)]
+
+
+def for_places(findings: list[Finding], places: list[tuple[str, str]]) -> list[Finding]:
+    """Findings citing any of the (doc, section) places, each once, in id order."""
+    wanted = set(places)
+    return [f for f in findings if any((r.doc, r.section) in wanted for r in f.refs)]

@@ -17,8 +17,16 @@ SHARE_WORDS = re.compile(r"(?:share|_rate$|_rate_|penetration|accuracy|coverage|
 CHANGE_WORDS = re.compile(r"(?:growth|increase|decrease|reduction|multiple|_vs_|uplift|gap|cagr)")
 
 
+ACRONYMS = {"cac", "ltv", "roi", "gmv", "aov", "dau", "mau", "kpi", "sku"}
+
+
 def _pct(x: float) -> str:
     return f"{x:.1f} %"
+
+
+def human(metric: str) -> str:
+    """'cac_annual_growth' → 'CAC annual growth'."""
+    return " ".join(w.upper() if w in ACRONYMS else w for w in metric.split("_"))
 
 
 # ----------------------------------------------------------------------------- growth arithmetic
@@ -41,15 +49,15 @@ def growth_vs_endpoints(ctx: Context, tol_pp: float):
             spans = sorted({span[1] - span[0], span[1] - span[0] + 1} - {0})
             implied = {n: 100 * ((end["value_canonical"] / start["value_canonical"]) ** (1 / n) - 1) for n in spans}
             if all(abs(v - g["value"]) > tol_pp for v in implied.values()):
-                readings = " or ".join(f"{_pct(v)} over {n} years" for n, v in implied.items())
+                readings = " or ".join(f"{_pct(v)} a year over {n} years" for n, v in implied.items())
                 out.append(Finding(
                     "growth_vs_endpoints", "contradiction", [ctx.ref(start), ctx.ref(end), ctx.ref(g)],
                     {"start": start["value"], "end": end["value"], "unit": start["unit"], "period": start["period"],
                      "stated_rate_pct": g["value"]},
                     "(end ÷ start)^(1/years) − 1", readings,
-                    f"{start['doc']} §{start['section']} says {stem.replace('_', ' ')} rose from {fmt(start['value'], start['unit'])} "
-                    f"to {fmt(end['value'], end['unit'])} over {start['period']}, which is {readings} a year, not the "
-                    f"stated {_pct(g['value'])}."))
+                    f"{start['doc']} §{start['section']} says {human(stem)} rose from {fmt(start['value'], start['unit'])} "
+                    f"to {fmt(end['value'], end['unit'])} over {start['period']}: that is {readings}, not the "
+                    f"stated {_pct(g['value'])} a year."))
     return out
 
 
@@ -206,7 +214,7 @@ def same_quantity_different_values(ctx: Context, rel_tol: float):
                 {"family": family, "year": int(year), "a": a["value"], "a_unit": a["unit"], "a_kind": a["kind"],
                  "b": b["value"], "b_unit": b["unit"], "b_kind": b["kind"]},
                 "compare canonical values", f"{fmt(a['value_canonical'], a['canonical_unit'])} vs {fmt(b['value_canonical'], b['canonical_unit'])}",
-                f"{family.replace('_', ' ').capitalize()} in {int(year)} is {fmt(a['value'], a['unit'])} ({a['kind']}, "
+                f"{human(family).capitalize()} in {int(year)} is {fmt(a['value'], a['unit'])} ({a['kind']}, "
                 f"{a['doc']} §{a['section']}) but {fmt(b['value'], b['unit'])} ({b['kind']}, {b['doc']} §{b['section']}), {where}."))
     return out
 
@@ -223,7 +231,7 @@ def one_number_two_meanings(ctx: Context):
         families = g.drop_duplicates("family")
         if len(families) < 2:
             continue
-        names = [f"{r['family'].replace('_', ' ')} ({r['doc']} §{r['section']})" for _, r in families.iterrows()]
+        names = [f"{human(r['family'])} ({r['doc']} §{r['section']})" for _, r in families.iterrows()]
         out.append(Finding(
             "one_number_two_meanings", "unclear", [ctx.ref(r) for _, r in families.iterrows()],
             {"value": value, "year": int(year), "quantities": list(families["family"])}, "identical values",
@@ -395,5 +403,5 @@ def cross_doc_growth(ctx: Context, ratio: float, max_gap_years: int):
                     {"rate_000_pct": a["value"], "period_000": a["period"], "rate_004_pct": b["value"], "period_004": b["period"]},
                     "ratio of rates", f"{hi / lo:.1f}×",
                     f"000 §{a['section']} counts on {_pct(a['value'])} a year ({a['period']}, {a['kind']}) while 004 §{b['section']} "
-                    f"puts {family.replace('_', ' ')} at {_pct(b['value'])} a year ({b['period']}): {hi / lo:.1f} times apart."))
+                    f"puts {human(family)} at {_pct(b['value'])} a year ({b['period']}): {hi / lo:.1f} times apart."))
     return out

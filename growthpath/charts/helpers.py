@@ -90,10 +90,12 @@ def timeline(df: pd.DataFrame, *, date: str, label: str, kind: str, title: str |
 
 
 def stacked_bars(df: pd.DataFrame, *, category: str, value: str, stack: str, value_title: str = "",
-                 title: str | None = None, subtitle: str | None = None) -> alt.Chart:
-    """Horizontal bars of `value` per `category`, stacked by `stack`."""
+                 colors: dict[str, str] | None = None, title: str | None = None, subtitle: str | None = None) -> alt.Chart:
+    """Horizontal bars of `value` per `category`, stacked by `stack` (optionally a fixed colour per stack value)."""
+    scale = alt.Scale(domain=list(colors), range=list(colors.values())) if colors else alt.Undefined
     chart = alt.Chart(df).mark_bar().encode(
         y=alt.Y(f"{category}:N", title=None, sort=None), x=alt.X(f"sum({value}):Q", title=value_title),
-        color=alt.Color(f"{stack}:N", title=None), tooltip=[f"{category}:N", f"{stack}:N", f"{value}:Q"],
+        color=alt.Color(f"{stack}:N", title=None, scale=scale, sort=list(colors) if colors else alt.Undefined),
+        tooltip=[f"{category}:N", f"{stack}:N", f"{value}:Q"],
     ).properties(height=alt.Step(22))
     return _titled(chart, title, subtitle)
