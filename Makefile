@@ -5,11 +5,21 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test clean distclean venv system-book system-test run html
+PDF_DEBS := texlive-xetex latexmk texlive-lang-chinese texlive-fonts-recommended fonts-noto-cjk poppler-utils
 
-book: venv system-book            ## run every chapter (cached) and build the HTML book into _build/html
+.PHONY: book pdf html test clean distclean venv system-book system-test
+
+book: venv system-book            ## run every chapter (cached), build the PDF and the HTML book (which links the PDF)
+	$(BIN)/growthpath run
+	$(BIN)/growthpath build --pdf
+
+html: venv                        ## HTML only
 	$(BIN)/growthpath run
 	$(BIN)/growthpath build
+
+pdf: venv system-book             ## PDF only: _build/latex/book.pdf
+	$(BIN)/growthpath run
+	$(BIN)/growthpath build --pdf --no-html
 
 test: venv system-test            ## the whole test suite, including a strict book build
 	$(BIN)/python -m pytest
@@ -24,11 +34,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-system-book:                      ## fonts for Chinese text in chart images
-	scripts/system-deps.sh fonts-noto-cjk
+system-book:                      ## xelatex + Chinese support for the PDF, Noto CJK fonts for charts
+	scripts/system-deps.sh $(PDF_DEBS)
 
 system-test:                      ## + a headless browser for the offline rendering test
-	scripts/system-deps.sh fonts-noto-cjk chromium
+	scripts/system-deps.sh $(PDF_DEBS) chromium
 
 clean:                            ## executed chapters and build outputs (never data or sources)
 	rm -rf _build book/chapters/*.ipynb book/chapters/.manifest.json book/chapters/_failed

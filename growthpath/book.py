@@ -83,9 +83,29 @@ class Table:
         return f'<div class="gp-table-wrap">{cap}{body}</div>'
 
     def _repr_markdown_(self) -> str:
-        frame = self.frame.astype(str).map(_escape_markdown)
-        cap = f"**{_escape_markdown(self.caption)}**\n\n" if self.caption else ""
-        return cap + frame.to_markdown(index=False)
+        """A MyST list-table with column widths from the content, so print editions wrap text
+        inside the page instead of running off it (long tables break across pages)."""
+        frame = self.frame.astype(str)
+        widths = [_column_width(frame[c], str(c)) for c in frame.columns]
+        lines = [f":::{{list-table}} {_escape_markdown(self.caption)}".rstrip(), ":header-rows: 1",
+                 f":widths: {' '.join(str(w) for w in widths)}", ":class: gp-table", ""]
+        for row in [list(map(str, frame.columns))] + frame.values.tolist():
+            cells = [_escape_markdown(v) or " " for v in row]
+            lines.append(f"* - {cells[0]}")
+            lines += [f"  - {c}" for c in cells[1:]]
+        return "\n".join(lines) + "\n:::\n"
+
+
+def _display_len(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _column_width(values: pd.Series, header: str) -> int:
+    """Relative column width: the longest word of the header, the 90th-percentile cell length, capped."""
+    lengths = values.map(_display_len)
+    typical = int(lengths.quantile(0.9)) if len(lengths) else 0
+    longest_header_word = max(_display_len(w) for w in header.split() or [header])
+    return max(6, longest_header_word + 1, min(40, typical))
 
 
 def _format_float(value: float) -> str:

@@ -102,21 +102,26 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
 
 @app.command()
 def build(run_first: bool = typer.Option(False, "--run", help="Run the chapters first (cached)."),
-          scenario: str = typer.Option("base", "--scenario", "-s", help="Scenario for --run.")):
-    """Build the HTML book strictly (-W -n --keep-going) and publish it to _build/html only on success.
+          scenario: str = typer.Option("base", "--scenario", "-s", help="Scenario for --run."),
+          pdf: bool = typer.Option(False, "--pdf", help="Also build the PDF (_build/latex/book.pdf) with xelatex, before the HTML so the HTML links it."),
+          html: bool = typer.Option(True, "--html/--no-html", help="Build the HTML book.")):
+    """Build the book strictly (-W -n --keep-going) into a staging folder; publish to _build/ only on success.
 
-    Example: growthpath build --run
+    Example: growthpath build --run --pdf
     """
     from growthpath import build as builder
 
     if run_first:
         run(chapter=None, scenario=scenario, param=None, jobs=2, force=False, output=None)
-    started = time.perf_counter()
     try:
-        final = builder.build_html()
+        if pdf:
+            started = time.perf_counter()
+            out.print(f"PDF in {builder.build_pdf()} ({time.perf_counter() - started:.1f}s)")
+        if html:
+            started = time.perf_counter()
+            out.print(f"HTML book in {builder.build_html()} ({time.perf_counter() - started:.1f}s)")
     except builder.BuildError as exc:
         fail(str(exc), code=1)
-    out.print(f"HTML book in {final} ({time.perf_counter() - started:.1f}s)")
 
 
 @app.command()

@@ -11,7 +11,7 @@ import pytest
 from growthpath import book, paths
 
 REPO = Path(__file__).resolve().parents[1]
-COPY_ITEMS = ["_config.yml", "_toc.yml", "book", "chapters", "data"]
+COPY_ITEMS = ["_config.yml", "_toc.yml", "references.bib", "CITATION.cff", "book", "chapters", "data"]
 
 
 def copy_project(dest: Path) -> Path:
@@ -68,6 +68,25 @@ def executed(tmp_path_factory) -> dict[str, Path]:
             out[name] = folder
         out["root"] = root
         return out
+    finally:
+        if old is None:
+            os.environ.pop("GROWTHPATH_ROOT", None)
+        else:
+            os.environ["GROWTHPATH_ROOT"] = old
+
+
+@pytest.fixture(scope="session")
+def built(executed):
+    """PDF first (so the HTML can link it), then HTML, in the executed project copy."""
+    import os
+
+    from growthpath import build
+
+    old = os.environ.get("GROWTHPATH_ROOT")
+    os.environ["GROWTHPATH_ROOT"] = str(executed["root"])
+    try:
+        pdf = build.build_pdf() if shutil.which("xelatex") else None
+        return {"pdf": pdf, "html": build.build_html(), "root": executed["root"]}
     finally:
         if old is None:
             os.environ.pop("GROWTHPATH_ROOT", None)

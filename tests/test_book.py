@@ -16,20 +16,8 @@ OFFLINE_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 @pytest.fixture(scope="module")
-def html(executed, tmp_path_factory):
-    import os
-
-    from growthpath import build
-
-    old = os.environ.get("GROWTHPATH_ROOT")
-    os.environ["GROWTHPATH_ROOT"] = str(executed["root"])
-    try:
-        return build.build_html()
-    finally:
-        if old is None:
-            os.environ.pop("GROWTHPATH_ROOT", None)
-        else:
-            os.environ["GROWTHPATH_ROOT"] = old
+def html(built):
+    return built["html"]
 
 
 @pytest.mark.slow
@@ -82,3 +70,23 @@ def test_charts_draw_without_network(html, tmp_path):
     official_blue = (0x1F, 0x4E, 0x79)
     hits = sum(1 for px in image.getdata() if all(abs(a - b) <= 12 for a, b in zip(px, official_blue)))
     assert hits > 200, f"only {hits} pixels of the official-series colour: charts not drawn"
+
+
+@pytest.mark.slow
+def test_every_internal_link_resolves(html):
+    from growthpath import linkcheck
+
+    broken, external = linkcheck.check(html)
+    assert broken == []
+    assert all(url.startswith("https://") for url in external)  # plain links to sources, never loaded
+
+
+@pytest.mark.slow
+def test_front_page_identifies_the_edition_and_links_the_pdf(built):
+    text = (built["html"] / "book" / "intro.html").read_text(encoding="utf-8")
+    for needle in ("This edition", "data hash", "How to cite", "Version 0.1.0"):
+        assert needle in text
+    assert "{{" not in text
+    if built["pdf"] is not None:
+        link = re.search(r'href="([^"]*book\.pdf)"', text)
+        assert link and (built["html"] / "book" / link.group(1)).resolve().exists()

@@ -1,0 +1,67 @@
+"""The PDF edition: pages, embedded CJK fonts, one image per chart, a complete table of contents,
+and no markup leaking into the text."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("xelatex") is None or shutil.which("pdffonts") is None,
+                                 reason="xelatex/poppler not installed (make test installs them)")]
+
+
+@pytest.fixture(scope="module")
+def pdf(built) -> Path:
+    assert built["pdf"] is not None and built["pdf"].exists()
+    return built["pdf"]
+
+
+def tool(*args) -> str:
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def chart_count(folder: Path) -> int:
+    n = 0
+    for nb in folder.glob("*.ipynb"):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            n += sum("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+    return n
+
+
+def test_page_count(pdf):
+    pages = int(re.search(r"Pages:\s+(\d+)", tool("pdfinfo", str(pdf))).group(1))
+    assert 40 <= pages <= 400
+
+
+def test_cjk_fonts_embedded(pdf):
+    fonts = tool("pdffonts", str(pdf)).splitlines()[2:]
+    cjk = [l for l in fonts if "CJK" in l]
+    assert cjk and all(l.split()[-5] == "yes" for l in cjk)  # the 'emb' column
+
+
+def test_one_image_per_chart(pdf, built):
+    images = [l for l in tool("pdfimages", "-list", str(pdf)).splitlines()[2:] if l.split()[2] == "image"]
+    assert len(images) == chart_count(built["root"] / "book" / "chapters")
+
+
+def test_toc_lists_every_chapter(pdf, built):
+    toc = tool("pdftotext", "-f", "1", "-l", "4", str(pdf), "-")
+    titles = []
+    for nb in sorted((built["root"] / "book" / "chapters").glob("*.ipynb")):
+        first = json.loads(nb.read_text(encoding="utf-8"))["cells"][0]["source"]
+        titles.append(re.search(r"^# (.+)$", "".join(first), re.M).group(1))
+    flat = " ".join(toc.replace("\u2019", "'").split())
+    for title in titles + ["Appendix: data and sources", "References"]:
+        assert " ".join(title.split())[:30] in flat, title
+
+
+def test_chinese_text_and_no_markup_leaks(pdf):
+    text = tool("pdftotext", str(pdf), "-")
+    assert "社交电商" in text
+    for leak in ("\\\\begin", ":::", "```", "<div", "{glue", "{cite", "{ref", "{{", "</", "&lt;", "\\\\textbf"):
+        assert leak not in text, leak
