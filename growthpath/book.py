@@ -101,11 +101,12 @@ def _display_len(text: str) -> int:
 
 
 def _column_width(values: pd.Series, header: str) -> int:
-    """Relative column width: the longest word of the header, the 90th-percentile cell length, capped."""
-    lengths = values.map(_display_len)
-    typical = int(lengths.quantile(0.9)) if len(lengths) else 0
-    longest_header_word = max(_display_len(w) for w in header.split() or [header])
-    return max(6, longest_header_word + 1, min(40, typical))
+    """Relative column width for print: at least the longest unbreakable word (capped), else the
+    90th-percentile cell length (capped), never narrower than the header's longest word."""
+    longest_word = max([_display_len(w) for v in values for w in str(v).split()] or [1])
+    typical = int(values.map(_display_len).quantile(0.9)) if len(values) else 0
+    header_word = max(_display_len(w) for w in header.split() or [header])
+    return max(8, header_word + 2, min(longest_word, 20) + 2, min(typical, 40))
 
 
 def _format_float(value: float) -> str:
@@ -118,7 +119,7 @@ def _format_float(value: float) -> str:
 
 def _escape_markdown(text: str) -> str:
     """Data text shown as text: no markup, no roles, no HTML, no pipes breaking the table."""
-    for ch in "\\`*_{}[]<>|$#":
+    for ch in "\\`*_{}[]<>|$#%":  # '%' opens a MyST comment at the start of a line
         text = text.replace(ch, "\\" + ch)
     return text.replace("\n", " ")
 

@@ -39,6 +39,7 @@ def table(claims: pd.DataFrame) -> pd.DataFrame:
     """The reader-facing claims table: id, metric, period, value, unit, kind, Simplified-Chinese quote."""
     out = claims[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
     out["Value"] = [f"{v:g}" for v in claims["value"]]
+    out["Metric"] = out["Metric"].str.replace("_", " ")
     return out.reset_index(drop=True)
 
 
