@@ -34,6 +34,7 @@ FAMILIES = pd.DataFrame([
     ("market_cagr", "", "market_growth", "annual_rate"), ("share_of_retail", "", "market_share_of_retail", "share"),
     ("live_share", "", "live_share_of_market", "share"), ("users", "", "users", "level"),
     ("user_pen", "", "user_penetration", "share"), ("acc", "", "accuracy", "share"), ("acc_target", "", "accuracy", "share"),
+    ("kol_w", "", "influence", "part_share"), ("koc_w", "", "influence", "part_share"), ("user_w", "", "influence", "part_share"),
 ], columns=["metric", "entity_pattern", "family", "measure"])
 RELATIONS = pd.DataFrame([
     ("platform_gmv", "part_of", "market", ""), ("live", "part_of", "market", ""),
@@ -99,6 +100,9 @@ def test_shares_sum():
     assert found[0].severity == "contradiction" and found[0].result == "120 %"
     under = good[:2]
     assert run("shares_sum", under)[0].severity == "unclear"
+    weights = [claim("004-2.1-01", "kol_w", 38, "%"), claim("004-2.1-02", "koc_w", 52, "%"), claim("004-2.1-03", "user_w", 31, "%")]
+    assert run("shares_sum", weights)[0].result == "121 %"  # a metric family of parts of one whole
+    assert run("shares_sum", weights[:2] + [claim("004-2.1-03", "user_w", 10, "%")]) == []
     targets = [claim("000-3.1-13", "x_share_baseline", 15, "%"), claim("000-3.1-14", "x_share_target", 25, "%")]
     assert run("shares_sum", targets) == []  # a baseline and a target are not parts
 

@@ -165,7 +165,7 @@ def part_exceeds_whole(ctx: Context, margin: float):
 @rule("shares_sum", "Shares of one whole that do not add up to 100 %", tol_pp=1.0)
 def shares_sum(ctx: Context, tol_pp: float):
     """Percent claims of one section named `<prefix>_share_<part>` (or one `*market_share` metric
-    over several entities) split one whole: their sum should be 100 %. Over 100 is a contradiction;
+    over several entities, or the members of a `part_share` metric family) split one whole: their sum should be 100 %. Over 100 is a contradiction;
     under 100 is unclear (a part may be unnamed)."""
     out = []
     c = ctx.claims[ctx.claims["unit"] == "%"].copy()
@@ -173,6 +173,7 @@ def shares_sum(ctx: Context, tol_pp: float):
     c["prefix"], c["part"] = m[0], m[1]
     groups = [g for _, g in c[c["prefix"].notna() & ~c["part"].isin(NON_PART_SUFFIXES)].groupby(["doc", "section", "prefix"])]
     groups += [g for _, g in c[c["metric"].str.endswith("market_share")].groupby(["doc", "section", "metric"]) if g["entity"].nunique() > 1]
+    groups += [g for _, g in c[c["measure"] == "part_share"].groupby(["doc", "section", "family"])]
     for g in groups:
         if len(g) < 2:
             continue

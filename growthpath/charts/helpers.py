@@ -99,3 +99,60 @@ def stacked_bars(df: pd.DataFrame, *, category: str, value: str, stack: str, val
         tooltip=[f"{category}:N", f"{stack}:N", f"{value}:Q"],
     ).properties(height=alt.Step(22))
     return _titled(chart, title, subtitle)
+
+
+def heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, value_title: str = "", fmt: str = ".0%",
+            title: str | None = None, subtitle: str | None = None) -> alt.Chart:
+    """A matrix (tidy: one row per cell) as coloured rectangles; missing cells stay blank."""
+    chart = alt.Chart(df.dropna(subset=[value])).mark_rect().encode(
+        x=alt.X(f"{x}:O", title=None), y=alt.Y(f"{y}:O", title=None, sort=None),
+        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
+        tooltip=[f"{y}:O", f"{x}:O", alt.Tooltip(f"{value}:Q", format=fmt)],
+    ).properties(height=alt.Step(16))
+    return _titled(chart, title, subtitle)
+
+
+def step_band(df: pd.DataFrame, *, x: str, y: str, lower: str, upper: str, x_title: str = "", y_title: str = "",
+              title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """A step function (e.g. a Kaplan–Meier curve) with its confidence band."""
+    base = alt.Chart(df).encode(x=alt.X(f"{x}:Q", title=x_title))
+    band = base.mark_area(interpolate="step-after", opacity=0.25, color=theme.MODEL).encode(y=f"{lower}:Q", y2=f"{upper}:Q")
+    line = base.mark_line(interpolate="step-after", color=theme.OFFICIAL).encode(
+        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".1%")])
+    return _titled(alt.layer(band, line), title, subtitle)
+
+
+def lorenz_chart(curve: pd.DataFrame, points: pd.DataFrame | None = None, *, title: str | None = None,
+                 subtitle: str | None = None) -> alt.LayerChart:
+    """A Lorenz curve (customers, revenue shares from 0 to 1) with the equality line and optional
+    labelled points (x = share of customers from the top, y = their share of value)."""
+    # plot the share of value held by the *top* x of customers: 1 − L(1 − x)
+    top = pd.DataFrame({"customers": 1 - curve["customers"][::-1].to_numpy(), "revenue": 1 - curve["revenue"][::-1].to_numpy()})
+    step = max(1, len(top) // 400)
+    top = pd.concat([top.iloc[::step], top.iloc[[-1]]])
+    axis = dict(format="%")
+    line = alt.Chart(top).mark_line(color=theme.OFFICIAL).encode(
+        x=alt.X("customers:Q", title="top share of customers", axis=alt.Axis(**axis)),
+        y=alt.Y("revenue:Q", title="their share of value", axis=alt.Axis(**axis)))
+    diag = alt.Chart(pd.DataFrame({"customers": [0, 1], "revenue": [0, 1]})).mark_line(color=theme.MUTED, strokeDash=[4, 4]).encode(
+        x="customers:Q", y="revenue:Q")
+    layers = [diag, line]
+    if points is not None and len(points):
+        layers.append(alt.Chart(points).mark_point(shape="diamond", size=140, filled=True, color=theme.PLAN).encode(
+            x="customers:Q", y="revenue:Q", tooltip=["label:N", alt.Tooltip("customers:Q", format=".0%"), alt.Tooltip("revenue:Q", format=".0%")]))
+        layers.append(alt.Chart(points).mark_text(align="left", dx=8, dy=8, color=theme.PLAN, fontSize=10).encode(
+            x="customers:Q", y="revenue:Q", text="label:N"))
+    return _titled(alt.layer(*layers).properties(width=360, height=300), title, subtitle)
+
+
+def funnel(df: pd.DataFrame, *, stage: str, value: str, group: str | None = None, value_title: str = "",
+           fmt: str = ".0%", title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """Stages top to bottom with the share remaining at each (optionally one bar per group)."""
+    enc = dict(y=alt.Y(f"{stage}:N", title=None, sort=None), x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)))
+    if group:
+        enc.update(yOffset=alt.YOffset(f"{group}:N"), color=alt.Color(f"{group}:N", title=None))
+    base = alt.Chart(df).encode(**enc)
+    bars = base.mark_bar(color=None if group else theme.OFFICIAL)
+    text = base.mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=fmt))
+    return _titled(alt.layer(bars, text).properties(height=alt.Step(22 if group else 28)), title, subtitle)

@@ -1,0 +1,50 @@
+"""Unit economics and growth arithmetic on the plan's own figures (Chapter 2 and later)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from growthpath import claims as claims_mod
+from growthpath.audit.engine import period_range
+from growthpath.models.trend import cagr
+
+
+def endpoints_vs_rate(claims: pd.DataFrame, doc: str, section: str, stem: str) -> dict:
+    """A stated start/end pair (`<stem>_start`, `<stem>_end`) and stated annual growth
+    (`<stem>_annual_growth`): the compound rate the endpoints imply under both readings of the
+    span, and where the stated rate would have taken the start value."""
+    start = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_start")
+    end = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_end")
+    rate = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_annual_growth")
+    first, last = period_range(start["period"])
+    spans = [last - first, last - first + 1]
+    return {"start": float(start["value"]), "end": float(end["value"]), "stated_pct": float(rate["value"]),
+            "first_year": first, "last_year": last,
+            "implied_pct": {n: 100 * cagr(start["value"], end["value"], n) for n in spans},
+            "end_at_stated": {n: float(start["value"] * (1 + rate["value"] / 100) ** n) for n in spans},
+            "claim_ids": [start["claim_id"], end["claim_id"], rate["claim_id"]]}
+
+
+def path(start: float, rate_pct: float, first_year: int, last_year: int) -> pd.DataFrame:
+    """Yearly values growing at a constant rate from `start` in `first_year`."""
+    years = list(range(first_year, last_year + 1))
+    return pd.DataFrame({"year": years, "value": [start * (1 + rate_pct / 100) ** (y - first_year) for y in years]})
+
+
+def annual_change_pp(first: float, last: float, years: int) -> float:
+    """Average change in percentage points per year between two rates."""
+    if years <= 0:
+        raise ValueError("years must be positive")
+    return (last - first) / years
+
+
+def ltv_cac(ltv: float, cac: float) -> float:
+    if cac <= 0:
+        raise ValueError("CAC must be positive")
+    return ltv / cac
+
+
+def lorenz_point(top_users_pct: float, value_share_pct: float, label: str) -> dict:
+    """A 'top x % of users give y % of value' claim as a point for a Lorenz chart (shares 0–1)."""
+    if not (0 < top_users_pct <= 100 and 0 <= value_share_pct <= 100):
+        raise ValueError("shares must be percentages")
+    return {"customers": top_users_pct / 100, "revenue": value_share_pct / 100, "label": label}
