@@ -20,6 +20,11 @@ def charts():
         "forecast_fan": helpers.forecast_fan(YEARS, fc, pd.DataFrame({"label": ["r"], "year": [2023], "value": [5.0]})),
         "grouped_bars": helpers.grouped_bars(pd.DataFrame({"c": ["a", "b"], "v": [1, 2], "g": ["x", "y"]}), category="c", value="v", group="g"),
         "timeline": helpers.timeline(pd.DataFrame({"d": pd.to_datetime(["2020-01-01", "2021-01-01"]), "l": ["a", "b"], "k": ["x", "y"]}), date="d", label="l", kind="k"),
+        "heatmap": helpers.heatmap(pd.DataFrame({"c": ["a", "a"], "o": [0, 1], "v": [1.0, None]}), x="o", y="c", value="v"),
+        "step_band": helpers.step_band(pd.DataFrame({"d": [0, 5], "s": [1.0, 0.5], "l": [1.0, 0.4], "u": [1.0, 0.6]}), x="d", y="s", lower="l", upper="u"),
+        "lorenz_chart": helpers.lorenz_chart(pd.DataFrame({"customers": [0, 0.5, 1], "revenue": [0, 0.2, 1]}),
+                                             pd.DataFrame({"customers": [0.15], "revenue": [0.58], "label": ["plan"]})),
+        "funnel": helpers.funnel(pd.DataFrame({"s": ["a", "b"], "v": [1.0, 0.24]}), stage="s", value="v"),
         "stacked_bars": helpers.stacked_bars(pd.DataFrame({"c": ["a", "a"], "v": [1, 2], "s": ["x", "y"]}), category="c", value="v", stack="s"),
     }
 
