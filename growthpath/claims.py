@@ -47,3 +47,14 @@ def load_file(path) -> pd.DataFrame:
     """An analyst's own ledger (same columns as data/claims/claims.csv), validated against the
     claims schema with located errors."""
     return datapackage.read_external_table("claims", path)
+
+
+def chart_frame(claims: pd.DataFrame, doc: str, labels: dict[str, str], section: str | None = None) -> pd.DataFrame:
+    """The plan's figures for a chart: one row per metric (label, value, unit, claim_id), in the
+    order given. Each metric must identify exactly one claim of the document (and section)."""
+    rows = []
+    for metric, label in labels.items():
+        where = {"doc": doc, "metric": metric} | ({"section": section} if section else {})
+        c = pick(claims, **where)
+        rows.append({"label": label, "value": float(c["value"]), "unit": c["unit"], "claim_id": c["claim_id"]})
+    return pd.DataFrame(rows)

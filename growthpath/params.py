@@ -19,6 +19,11 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "growth_shift_pp": (lambda v: -20 <= v <= 20, "percentage points between -20 and 20"),
     "seed": (lambda v: 0 <= v < 2**32, "an integer in [0, 2**32)"),
     "scenario": (lambda v: bool(v), "a scenario name"),
+    "cohort_freq": (lambda v: v in ("M", "W"), "'M' (monthly) or 'W' (weekly)"),
+    "top_share_pct": (lambda v: 0 < v <= 100, "a percentage in (0, 100]"),
+    "repurchase_days": (lambda v: bool(v) and all(isinstance(d, int) and d > 0 for d in v), "a list of positive whole days"),
+    "orders_columns": (lambda v: all(k in ("customer_id", "date", "amount", "channel", "quantity") and isinstance(c, str)
+                                     for k, c in v.items()), "a mapping of customer_id/date/amount/channel to your column names"),
 }
 
 

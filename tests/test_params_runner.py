@@ -90,3 +90,20 @@ def test_damaged_manifest_means_rerun(tmp_path):
 def test_paths_follow_the_root_override(project):
     assert paths.root() == project
     assert paths.relative(project / "data" / "x.csv") == "data/x.csv"
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"cohort_freq": "Q"}, "'M' \\(monthly\\)"),
+    ({"repurchase_days": "[30, -1]"}, "positive whole days"),
+    ({"orders_columns": "{client: x}"}, "mapping of customer_id"),
+    ({"orders_columns": "[1, 2]"}, "expects dict"),
+    ({"top_share_pct": "0"}, "percentage"),
+])
+def test_chapter2_parameters_are_validated(overrides, message):
+    with pytest.raises(ParameterError, match=message):
+        runner.resolve(runner.select(["problem_definition"])[0], "base", overrides)
+
+
+def test_chapter2_accepts_a_column_mapping():
+    r = runner.resolve(runner.select(["2"])[0], "base", {"orders_columns": "{customer_id: buyer, date: paid_at, amount: gmv}"})
+    assert r["orders_columns"] == {"customer_id": "buyer", "date": "paid_at", "amount": "gmv"}

@@ -22,14 +22,16 @@ def levels_with_claims(series: pd.DataFrame, claims: pd.DataFrame, *, x: str = "
                        series_field: str = "series", claim_label: str = "label", y_title: str = "",
                        title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
     """Official series as lines with points; the plan's figures as labelled red diamonds."""
-    base_x = alt.X(f"{x}:Q", title=None, axis=alt.Axis(format="d"))
+    years = pd.concat([series[x], claims[x]])
+    base_x = alt.X(f"{x}:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1),
+                   scale=alt.Scale(domain=[float(years.min()) - 0.4, float(years.max()) + 0.4], nice=False))
     lines = alt.Chart(series).mark_line(point=True).encode(
         x=base_x, y=alt.Y(f"{y}:Q", title=y_title),
         color=alt.Color(f"{series_field}:N", title=None, scale=alt.Scale(range=[theme.OFFICIAL, theme.MODEL, theme.MUTED])),
         tooltip=[alt.Tooltip(f"{series_field}:N"), alt.Tooltip(f"{x}:Q", format="d"), alt.Tooltip(f"{y}:Q", format=",.0f")])
     dots = alt.Chart(claims).mark_point(shape="diamond", size=140, filled=True, color=theme.PLAN).encode(
         x=base_x, y=f"{y}:Q", tooltip=[alt.Tooltip(f"{claim_label}:N"), alt.Tooltip(f"{y}:Q", format=",.0f")])
-    labels = alt.Chart(claims).mark_text(align="right", dx=-8, dy=-8, color=theme.PLAN, fontSize=10).encode(
+    labels = alt.Chart(claims).mark_text(align="center", dy=-12, color=theme.PLAN, fontSize=10).encode(
         x=base_x, y=f"{y}:Q", text=f"{claim_label}:N")
     return _titled(alt.layer(lines, dots, labels), title, subtitle)
 
@@ -67,9 +69,11 @@ def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, val
                  label_format: str = ",.0f") -> alt.LayerChart:
     """Horizontal bars of `value` per `category`, one bar per `group`, values printed at the bar end."""
     scale = alt.Scale(range=list(colors)) if colors else alt.Undefined
+    top = float(df[value].max()) if len(df) else 1.0
     base = alt.Chart(df).encode(
         y=alt.Y(f"{category}:N", title=None, sort=None), yOffset=alt.YOffset(f"{group}:N"),
-        x=alt.X(f"{value}:Q", title=value_title),
+        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[0, top * 1.15], nice=False),
+                axis=alt.Axis(format=label_format if "%" in label_format else alt.Undefined)),
         color=alt.Color(f"{group}:N", title=None, scale=scale),
         tooltip=[f"{category}:N", f"{group}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
     bars = base.mark_bar()
@@ -133,8 +137,8 @@ def lorenz_chart(curve: pd.DataFrame, points: pd.DataFrame | None = None, *, tit
     top = pd.concat([top.iloc[::step], top.iloc[[-1]]])
     axis = dict(format="%")
     line = alt.Chart(top).mark_line(color=theme.OFFICIAL).encode(
-        x=alt.X("customers:Q", title="top share of customers", axis=alt.Axis(**axis)),
-        y=alt.Y("revenue:Q", title="their share of value", axis=alt.Axis(**axis)))
+        x=alt.X("customers:Q", title="top share of customers", axis=alt.Axis(**axis), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("revenue:Q", title="their share of value", axis=alt.Axis(**axis), scale=alt.Scale(domain=[0, 1])))
     diag = alt.Chart(pd.DataFrame({"customers": [0, 1], "revenue": [0, 1]})).mark_line(color=theme.MUTED, strokeDash=[4, 4]).encode(
         x="customers:Q", y="revenue:Q")
     layers = [diag, line]

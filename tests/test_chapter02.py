@@ -1,0 +1,127 @@
+"""Chapter 2 under every scenario and with an analyst's own order file: glued numbers equal an
+independent recomputation from the raw files (plain pandas/numpy, not growthpath.orders)."""
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import REPO, glued
+
+NB = "02_problem_definition.ipynb"
+FIXTURE = REPO / "tests" / "fixtures" / "orders_small.csv"
+
+
+def claim(**where):
+    with open(REPO / "data" / "claims" / "claims.csv", encoding="utf-8", newline="") as fh:
+        found = [r for r in csv.DictReader(fh) if all(r[k] == v for k, v in where.items())]
+    assert len(found) == 1, where
+    return float(found[0]["value"])
+
+
+def raw_orders(path=None):
+    if path is None:
+        df = pd.read_csv(REPO / "data" / "orders" / "cdnow_master.csv.gz", dtype={"customer_id": str})
+    else:
+        df = pd.read_csv(path, dtype=str).rename(columns={"buyer": "customer_id", "paid_at": "date", "gmv": "amount"})
+        df["amount"] = df["amount"].astype(float)
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+def expected_orders(df, days_list, top_pct=15.0):
+    days_by_cust = df.groupby("customer_id")["date"].apply(lambda s: sorted(set(s)))
+    end = df["date"].max()
+    out = {"n_customers": len(days_by_cust), "n_lines": len(df)}
+    for d in days_list:
+        eligible = [v for v in days_by_cust if v[0] <= end - pd.Timedelta(days=d)]
+        hit = [v for v in eligible if len(v) > 1 and (v[1] - v[0]).days <= d]
+        out[f"repurchase_{d}d"] = 100 * len(hit) / len(eligible)
+    gaps = [(b - a).days for v in days_by_cust for a, b in zip(v, v[1:])]
+    out["median_gap"] = float(np.median(gaps))
+    rev = df.groupby("customer_id")["amount"].sum().sort_values(ascending=False).to_numpy()
+    k = max(1, math.ceil(len(rev) * top_pct / 100))
+    out["top_share_orders"] = 100 * rev[:k].sum() / rev.sum()
+    # Gini as mean absolute difference / (2 × mean), computed pairwise on sorted values
+    x = np.sort(rev)
+    n = len(x)
+    out["gini_orders"] = float(np.sum((2 * np.arange(1, n + 1) - n - 1) * x) / (n * x.sum()))
+    # month-1 retention averaged over monthly cohorts
+    p = df.assign(m=df["date"].dt.to_period("M"))[["customer_id", "m"]].drop_duplicates()
+    first = p.groupby("customer_id")["m"].min().rename("c")
+    p = p.join(first, on="customer_id")
+    p["off"] = [(a - b).n for a, b in zip(p["m"], p["c"])]
+    sizes = first.value_counts()
+    last = p["m"].max()
+    shares = [len(p[(p["c"] == c) & (p["off"] == 1)]) / sizes[c] for c in sizes.index if (last - c).n >= 1]
+    out["retention_p1"] = 100 * float(np.mean(shares))
+    # Kaplan–Meier at the largest window within the data, by the product-limit formula
+    t, e = [], []
+    for v in days_by_cust:
+        t.append((v[1] - v[0]).days if len(v) > 1 else (end - v[0]).days)
+        e.append(1 if len(v) > 1 else 0)
+    t, e = np.array(t), np.array(e)
+    horizon = max(d for d in days_list if d <= t.max())
+    s = 1.0
+    for u in np.unique(t[(e == 1) & (t <= horizon)]):
+        s *= 1 - ((t == u) & (e == 1)).sum() / (t >= u).sum()
+    out["km_repeat_pct"] = 100 * (1 - s)
+    return out
+
+
+def expected_claims():
+    cac0, cac1, rate = claim(claim_id="000-2.1-02"), claim(claim_id="000-2.1-03"), claim(claim_id="000-2.1-01")
+    return {"cac_implied_2": 100 * ((cac1 / cac0) ** 0.5 - 1), "cac_implied_3": 100 * ((cac1 / cac0) ** (1 / 3) - 1),
+            "cac_at_stated_2": cac0 * (1 + rate / 100) ** 2, "ltv_cac_2023": claim(claim_id="000-3.1-10") / cac1,
+            "first_order_share": 100 - claim(claim_id="000-2.1-09"),
+            "activation_jump": claim(claim_id="000-3.2-03") - claim(claim_id="000-2.1-08"),
+            "gap_check": claim(claim_id="000-2.4-08") - claim(claim_id="000-2.4-07"),
+            "influence_sum": sum(claim(claim_id=f"004-2.1-0{i}") for i in (1, 2, 3)),
+            "payment_sum": claim(claim_id="004-2.3-02") + claim(claim_id="004-2.3-03")}
+
+
+def check(values, want):
+    for key, value in want.items():
+        assert values[key] == pytest.approx(value, rel=1e-9), key
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["base", "optimistic", "pessimistic"])
+def test_chapter2_under_every_scenario(executed, scenario):
+    values = glued(Path(executed[scenario]) / NB)
+    check(values, expected_claims())
+    if scenario == "base":
+        check(values, expected_orders(raw_orders(), [30, 90, 180, 365]))
+
+
+@pytest.fixture(scope="module")
+def alt_run(executed, tmp_path_factory):
+    import os
+
+    from growthpath import runner
+
+    out = tmp_path_factory.mktemp("alt")
+    old = os.environ.get("GROWTHPATH_ROOT")
+    os.environ["GROWTHPATH_ROOT"] = str(executed["root"])
+    try:
+        res = runner.run(["problem_definition"], "base", {"orders_path": str(FIXTURE),
+                         "orders_columns": "{customer_id: buyer, date: paid_at, amount: gmv}",
+                         "repurchase_days": "[7, 30, 60]"}, output_dir=out)
+    finally:
+        if old is None:
+            os.environ.pop("GROWTHPATH_ROOT", None)
+        else:
+            os.environ["GROWTHPATH_ROOT"] = old
+    assert res[0].status == "ran", res[0].message
+    return out / NB
+
+
+@pytest.mark.slow
+def test_chapter2_with_an_analysts_own_orders(alt_run):
+    values = glued(alt_run)
+    check(values, expected_orders(raw_orders(FIXTURE), [7, 30, 60]))
+    assert values["n_customers"] == 8 and values["n_lines"] == 14
