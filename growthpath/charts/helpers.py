@@ -112,7 +112,7 @@ def heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, value_title: str = 
         x=alt.X(f"{x}:O", title=None), y=alt.Y(f"{y}:O", title=None, sort=None),
         color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
         tooltip=[f"{y}:O", f"{x}:O", alt.Tooltip(f"{value}:Q", format=fmt)],
-    ).properties(height=alt.Step(16))
+    ).properties(height=alt.Step(22), width=theme.WIDTH)
     return _titled(chart, title, subtitle)
 
 
