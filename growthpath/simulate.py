@@ -1,0 +1,62 @@
+"""Seeded Monte Carlo of growth paths, shared by the targets (Chapter 3) and risk (Chapter 6) chapters.
+
+A path starts at a level and compounds a yearly growth rate drawn from a normal distribution; an
+optional ceiling path caps it (users cannot outnumber online shoppers). Shocks (Chapter 6) enter as
+extra yearly rate changes; with none, results equal the plain simulation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class GrowthSpec:
+    start: float             # level in the start year
+    start_year: int
+    end_year: int
+    growth_mean: float       # yearly growth, as a fraction (0.08 = 8 %)
+    growth_sd: float         # standard deviation of the yearly growth draw
+
+
+def paths(spec: GrowthSpec, n_sims: int, seed: int, ceiling: np.ndarray | None = None,
+          shocks: np.ndarray | None = None) -> np.ndarray:
+    """Array (n_sims, years + 1) of levels from start_year to end_year.
+
+    `ceiling`: array (n_sims, years + 1) or (years + 1,) of maximum levels; `shocks`: array
+    (n_sims, years) added to the yearly growth draws."""
+    if n_sims < 1 or spec.end_year <= spec.start_year or spec.growth_sd < 0:
+        raise ValueError("need n_sims ≥ 1, end_year > start_year and growth_sd ≥ 0")
+    years = spec.end_year - spec.start_year
+    rng = np.random.default_rng(seed)
+    growth = rng.normal(spec.growth_mean, spec.growth_sd, size=(n_sims, years))
+    if shocks is not None:
+        growth = growth + shocks
+    levels = spec.start * np.cumprod(1 + np.clip(growth, -0.99, None), axis=1)
+    out = np.column_stack([np.full(n_sims, float(spec.start)), levels])
+    if ceiling is not None:
+        out = np.minimum(out, ceiling)
+    return out
+
+
+def probability_at_least(values: np.ndarray, target: float) -> float:
+    return float(np.mean(values >= target))
+
+
+def summary(levels: np.ndarray, start_year: int, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
+    """Quantiles of the simulated level per year (a fan chart's bands)."""
+    q = np.quantile(levels, quantiles, axis=0)
+    out = pd.DataFrame(q.T, columns=[f"q{int(100 * p):02d}" for p in quantiles])
+    out.insert(0, "year", np.arange(start_year, start_year + levels.shape[1]))
+    return out
+
+
+def lognormal_draws(mean: float, lower: float, upper: float, ci_level: float, n_sims: int, seed: int) -> np.ndarray:
+    """Draws whose log is normal with the given mean and a (lower, upper) interval at `ci_level`
+    (used to sample a model's prediction interval)."""
+    from scipy.stats import norm
+
+    z = norm.ppf(0.5 + ci_level / 2)
+    sd = (np.log(upper) - np.log(lower)) / (2 * z)
+    return np.exp(np.random.default_rng(seed).normal(np.log(mean), sd, n_sims))
