@@ -41,7 +41,7 @@ def _record(name: str, value, unit: str, source: str) -> None:
             json.dump(RESULTS, fh, ensure_ascii=False, indent=1, sort_keys=True)
 
 
-def glue_number(name: str, value, *, unit: str = "", source: str = ""):
+def glue_number(name: str, value, *, unit: str = "", source: str = "") -> None:
     """Glue a number for `{glue:text}` in the prose (format it there, e.g. `` {glue:text}`x:,.0f` ``)."""
     from myst_nb import glue
 
@@ -50,15 +50,13 @@ def glue_number(name: str, value, *, unit: str = "", source: str = ""):
         raise TypeError(f"glue_number({name!r}) needs a number, got {type(value).__name__}")
     glue(name, value, display=False)
     _record(name, value, unit, source)
-    return value
 
 
-def glue_text(name: str, text: str, *, source: str = "") -> str:
+def glue_text(name: str, text: str, *, source: str = "") -> None:
     from myst_nb import glue
 
     glue(name, str(text), display=False)
     _record(name, str(text), "", source)
-    return text
 
 
 @dataclass
@@ -149,24 +147,20 @@ def claim_key(claim_id: str) -> str:
     return "claim_" + claim_id.replace("-", "_").replace(".", "_")
 
 
-def glue_claims(claims: pd.DataFrame) -> list[str]:
+def glue_claims(claims: pd.DataFrame) -> None:
     """Glue every claim's value as written in the seed (e.g. 3.2 for 3.2万亿元), keyed by `claim_key`."""
-    keys = []
     for row in claims.itertuples():
         key = claim_key(row.claim_id)
         glue_number(key, float(row.value), unit=row.unit, source=f"claims:{row.claim_id}")
-        keys.append(key)
-    return keys
 
 
-def glue_markdown(name: str, text: str, *, source: str = "") -> str:
+def glue_markdown(name: str, text: str, *, source: str = "") -> None:
     """Glue a computed sentence or label, shown with {glue:md}`name`."""
     from IPython.display import Markdown
     from myst_nb import glue
 
     glue(name, Markdown(text), display=False)
     _record(name, text, "", source)
-    return text
 
 
 def findings(found, claims: pd.DataFrame, **kwargs) -> "Markdown":

@@ -25,6 +25,10 @@ def charts():
         "lorenz_chart": helpers.lorenz_chart(pd.DataFrame({"customers": [0, 0.5, 1], "revenue": [0, 0.2, 1]}),
                                              pd.DataFrame({"customers": [0.15], "revenue": [0.58], "label": ["plan"]})),
         "funnel": helpers.funnel(pd.DataFrame({"s": ["a", "b"], "v": [1.0, 0.24]}), stage="s", value="v"),
+        "dumbbell": helpers.dumbbell(pd.DataFrame({"l": ["a", "b"], "b": [10.0, 5.0], "t": [20.0, 4.0], "d": ["x", "y"]}), label="l", start="b", end="t", facet="d"),
+        "fan": helpers.fan(pd.DataFrame({"scenario": ["base"] * 2, "year": [2025, 2026], "q05": [1, 1], "q25": [2, 2], "q50": [3, 3], "q75": [4, 4], "q95": [5, 5]}),
+                           pd.DataFrame({"series": ["s"] * 2, "year": [2025, 2026], "value": [2.0, 3.0]}),
+                           targets=pd.DataFrame({"label": ["t"], "year": [2026], "value": [7.0]})),
         "stacked_bars": helpers.stacked_bars(pd.DataFrame({"c": ["a", "a"], "v": [1, 2], "s": ["x", "y"]}), category="c", value="v", stack="s"),
     }
 

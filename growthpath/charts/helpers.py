@@ -68,11 +68,13 @@ def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, val
                  colors: Sequence[str] | None = None, title: str | None = None, subtitle: str | None = None,
                  label_format: str = ",.0f") -> alt.LayerChart:
     """Horizontal bars of `value` per `category`, one bar per `group`, values printed at the bar end."""
-    scale = alt.Scale(range=list(colors)) if colors else alt.Undefined
+    order = list(dict.fromkeys(df[group]))  # colours follow the groups' order of appearance
+    scale = alt.Scale(domain=order, range=list(colors)[: len(order)]) if colors else alt.Undefined
     top = float(df[value].max()) if len(df) else 1.0
+    bottom = min(0.0, float(df[value].min()) * 1.15) if len(df) else 0.0
     base = alt.Chart(df).encode(
         y=alt.Y(f"{category}:N", title=None, sort=None), yOffset=alt.YOffset(f"{group}:N"),
-        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[0, top * 1.15], nice=False),
+        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[bottom, max(top, 0) * 1.15], nice=False),
                 axis=alt.Axis(format=label_format if "%" in label_format else alt.Undefined)),
         color=alt.Color(f"{group}:N", title=None, scale=scale),
         tooltip=[f"{category}:N", f"{group}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
@@ -160,3 +162,58 @@ def funnel(df: pd.DataFrame, *, stage: str, value: str, group: str | None = None
     bars = base.mark_bar(color=None if group else theme.OFFICIAL)
     text = base.mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=fmt))
     return _titled(alt.layer(bars, text).properties(height=alt.Step(22 if group else 28)), title, subtitle)
+
+
+def dumbbell(df: pd.DataFrame, *, label: str, start: str, end: str, facet: str | None = None,
+             title: str | None = None, subtitle: str | None = None) -> alt.Chart:
+    """Baseline → target per row as two dots joined by a line, on a shared 'index' scale
+    (baseline = 100), optionally one panel per `facet`."""
+    d = df.assign(base_index=100.0, target_index=100 * df[end] / df[start])
+    enc_y = alt.Y(f"{label}:N", title=None, sort=None)
+    base = alt.Chart(d).encode(y=enc_y)
+    rule = base.mark_rule(color=theme.MUTED, strokeWidth=2).encode(x=alt.X("base_index:Q", title="target as % of baseline (baseline = 100)"), x2="target_index:Q")
+    start_pt = base.mark_point(filled=True, size=70, color=theme.OFFICIAL).encode(
+        x="base_index:Q", tooltip=[f"{label}:N", alt.Tooltip(f"{start}:Q", title="baseline")])
+    end_pt = base.mark_point(filled=True, size=90, shape="diamond", color=theme.PLAN).encode(
+        x="target_index:Q", tooltip=[f"{label}:N", alt.Tooltip(f"{end}:Q", title="target")])
+    chart = alt.layer(rule, start_pt, end_pt).properties(height=alt.Step(20), width=420)
+    if facet:
+        chart = chart.facet(row=alt.Row(f"{facet}:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))).resolve_scale(y="independent")
+    return _titled(chart, title, subtitle)
+
+
+def fan(bands: pd.DataFrame, lines: pd.DataFrame | None = None, *, y_title: str = "", targets: pd.DataFrame | None = None,
+        title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """Monte Carlo fan per scenario (bands: scenario, year, q05, q25, q50, q75, q95), optional
+    reference lines (series, year, value) and target points (label, year, value)."""
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
+    colour = alt.Color("scenario:N", title="scenario", scale=alt.Scale(range=[theme.OFFICIAL, theme.SCENARIO, theme.MUTED]))
+    outer = alt.Chart(bands).mark_area(opacity=0.15).encode(x=x, y=alt.Y("q05:Q", title=y_title), y2="q95:Q", color=colour)
+    inner = alt.Chart(bands).mark_area(opacity=0.3).encode(x=x, y="q25:Q", y2="q75:Q", color=colour)
+    mid = alt.Chart(bands).mark_line().encode(x=x, y="q50:Q", color=colour)
+    layers = [outer, inner, mid]
+    if lines is not None and len(lines):
+        layers.append(alt.Chart(lines).mark_line(strokeDash=[5, 3], color=theme.PLAN).encode(
+            x=x, y="value:Q", detail="series:N", tooltip=["series:N", alt.Tooltip("value:Q", format=",.2f")]))
+    if targets is not None and len(targets):
+        layers.append(alt.Chart(targets).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
+            x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.2f")]))
+    return _titled(alt.layer(*layers), title, subtitle)
+
+
+def saturation_chart(points: pd.DataFrame, curves: pd.DataFrame, targets: pd.DataFrame | None = None, *,
+                     y_title: str = "", title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """Observed levels (year, value, series), fitted curves with prediction bands (year, mean, lower,
+    upper, series) and optional target diamonds (label, year, value)."""
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(range=[theme.OFFICIAL, theme.MODEL, "#8c6d31", theme.SCENARIO]))
+    band = alt.Chart(curves).mark_area(opacity=0.2).encode(x=x, y="lower:Q", y2="upper:Q", color=colour)
+    line = alt.Chart(curves).mark_line(strokeDash=[4, 2]).encode(x=x, y=alt.Y("mean:Q", title=y_title), color=colour)
+    pts = alt.Chart(points).mark_point(filled=True, size=40).encode(x=x, y="value:Q", color=colour,
+                                                                   tooltip=["series:N", alt.Tooltip("value:Q", format=",.2f")])
+    layers = [band, line, pts]
+    if targets is not None and len(targets):
+        layers.append(alt.Chart(targets).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
+            x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.2f")]))
+        layers.append(alt.Chart(targets).mark_text(align="right", dx=-10, color=theme.PLAN, fontSize=10).encode(x=x, y="value:Q", text="label:N"))
+    return _titled(alt.layer(*layers), title, subtitle)
