@@ -100,6 +100,25 @@ def refresh_hashes() -> list[str]:
 
 
 # ----------------------------------------------------------------------------- validation
+def read_text_bytes(path: Path, label: str) -> bytes:
+    """The bytes of a UTF-8 text file (gunzipped when it ends in .gz); DataError when the file is
+    missing, empty or not UTF-8."""
+    if not path.exists():
+        raise DataError([Problem(label, "file not found")])
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        import gzip
+        raw = gzip.decompress(raw)
+    if not raw.strip():
+        raise DataError([Problem(label, "file is empty")])
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(label, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8",
+                                 row=raw[: exc.start].count(b"\n") + 1)]) from None
+    return raw
+
+
 def _file_problems(res: dict) -> list[Problem]:
     path = paths.data_dir() / res["path"]
     name = paths.relative(path)
@@ -241,16 +260,7 @@ def read_external_table(name: str, path) -> pd.DataFrame:
     desc = load_descriptor()
     res = {k: v for k, v in resource(name, desc).items() if k not in ("hash", "bytes")}
     label = str(path)
-    if not path.exists():
-        raise DataError([Problem(label, "file not found")])
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise DataError([Problem(label, "file is empty")])
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError([Problem(label, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8",
-                                 row=raw[: exc.start].count(b"\n") + 1)]) from None
+    raw = read_text_bytes(path, label)
     with tempfile.TemporaryDirectory() as tmp:
         targets = [resource(fk["reference"]["resource"], desc) for fk in res.get("schema", {}).get("foreignKeys", [])]
         for t in targets:

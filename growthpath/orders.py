@@ -22,19 +22,7 @@ MAX_LISTED = 20
 
 # ----------------------------------------------------------------------------- loading and validation
 def _read(path: Path, label: str) -> pd.DataFrame:
-    if not path.exists():
-        raise DataError([Problem(label, "file not found")])
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        import gzip
-        raw = gzip.decompress(raw)
-    if not raw.strip():
-        raise DataError([Problem(label, "file is empty")])
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError([Problem(label, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8",
-                                 row=raw[: exc.start].count(b"\n") + 1)]) from None
+    raw = datapackage.read_text_bytes(path, label)
     import io
     try:
         return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
