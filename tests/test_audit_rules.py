@@ -121,6 +121,8 @@ def test_same_quantity_different_values():
 def test_one_number_two_meanings():
     two = [claim("000-1.1-01", "share_of_retail", 25.3, "%", "2023"), claim("000-8.1-01", "user_pen", 25.3, "%", "current (2023)")]
     assert len(run("one_number_two_meanings", two)) == 1
+    ranged = [claim("000-2.1-01", "share_of_retail", 25.3, "%", "2021-2023"), claim("000-8.1-01", "user_pen", 25.3, "%", "2023")]
+    assert len(run("one_number_two_meanings", ranged)) == 1  # a range ending in the same year counts
     round_numbers = [claim("000-1.1-01", "share_of_retail", 25, "%", "2023"), claim("000-8.1-01", "user_pen", 25, "%", "2023")]
     assert run("one_number_two_meanings", round_numbers) == []
 

@@ -100,7 +100,7 @@ class Context:
         self.claims["measure"] = self.claims["family"].map(
             dict(zip(families["family"], families["measure"]))).fillna("")
         self.claims["year"] = self.claims["period"].map(period_year)
-        self.claims["year_end"] = [y if y is not None else (r[1] if (r := period_range(p)) else None)
+        self.claims["year_end"] = [y if pd.notna(y) else (r[1] if (r := period_range(p)) else None)
                                    for y, p in zip(self.claims["year"], self.claims["period"])]
 
     @staticmethod
