@@ -5,7 +5,7 @@ import pandas as pd
 
 from growthpath import claims as claims_mod
 from growthpath.audit.engine import period_range
-from growthpath.models.trend import cagr
+from growthpath.models.trend import implied_rates_pct
 
 
 def endpoints_vs_rate(claims: pd.DataFrame, doc: str, section: str, stem: str) -> dict:
@@ -16,11 +16,11 @@ def endpoints_vs_rate(claims: pd.DataFrame, doc: str, section: str, stem: str) -
     end = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_end")
     rate = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_annual_growth")
     first, last = period_range(start["period"])
-    spans = [last - first, last - first + 1]
+    implied = implied_rates_pct(start["value"], end["value"], first, last)
     return {"start": float(start["value"]), "end": float(end["value"]), "stated_pct": float(rate["value"]),
             "first_year": first, "last_year": last,
-            "implied_pct": {n: 100 * cagr(start["value"], end["value"], n) for n in spans},
-            "end_at_stated": {n: float(start["value"] * (1 + rate["value"] / 100) ** n) for n in spans},
+            "implied_pct": implied,
+            "end_at_stated": {n: float(start["value"] * (1 + rate["value"] / 100) ** n) for n in implied},
             "claim_ids": [start["claim_id"], end["claim_id"], rate["claim_id"]]}
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from growthpath import book, paths
 
 REPO = Path(__file__).resolve().parents[1]
 COPY_ITEMS = ["_config.yml", "_toc.yml", "references.bib", "CITATION.cff", "book", "chapters", "data"]
@@ -39,6 +40,21 @@ def update_snapshots(request) -> bool:
     return request.config.getoption("--update-snapshots")
 
 
+@contextmanager
+def rooted(root: Path):
+    """Run the block with GROWTHPATH_ROOT pointing at `root` (for session fixtures, where
+    monkeypatch is not available), restoring the previous value afterwards."""
+    old = os.environ.get("GROWTHPATH_ROOT")
+    os.environ["GROWTHPATH_ROOT"] = str(root)
+    try:
+        yield root
+    finally:
+        if old is None:
+            os.environ.pop("GROWTHPATH_ROOT", None)
+        else:
+            os.environ["GROWTHPATH_ROOT"] = old
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     """A fresh copy of the project as the root for one test."""
@@ -51,14 +67,10 @@ def project(tmp_path, monkeypatch) -> Path:
 def executed(tmp_path_factory) -> dict[str, Path]:
     """Every chapter executed under every scenario: {scenario: folder of executed notebooks}.
     The base run is done inside a project copy so the build test can use it."""
-    import os
-
     from growthpath import runner, scenarios
 
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    old = os.environ.get("GROWTHPATH_ROOT")
-    os.environ["GROWTHPATH_ROOT"] = str(root)
-    try:
+    with rooted(root):
         out = {}
         for name in scenarios.names():
             folder = root / "book" / "chapters" if name == "base" else root / "runs" / name
@@ -68,30 +80,16 @@ def executed(tmp_path_factory) -> dict[str, Path]:
             out[name] = folder
         out["root"] = root
         return out
-    finally:
-        if old is None:
-            os.environ.pop("GROWTHPATH_ROOT", None)
-        else:
-            os.environ["GROWTHPATH_ROOT"] = old
 
 
 @pytest.fixture(scope="session")
 def built(executed):
     """PDF first (so the HTML can link it), then HTML, in the executed project copy."""
-    import os
-
     from growthpath import build
 
-    old = os.environ.get("GROWTHPATH_ROOT")
-    os.environ["GROWTHPATH_ROOT"] = str(executed["root"])
-    try:
+    with rooted(executed["root"]):
         pdf = build.build_pdf() if shutil.which("xelatex") else None
         return {"pdf": pdf, "html": build.build_html(), "root": executed["root"]}
-    finally:
-        if old is None:
-            os.environ.pop("GROWTHPATH_ROOT", None)
-        else:
-            os.environ["GROWTHPATH_ROOT"] = old
 
 
 def glued(notebook: Path) -> dict:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import REPO, glued
+from conftest import REPO, glued, rooted
 
 NB = "02_problem_definition.ipynb"
 FIXTURE = REPO / "tests" / "fixtures" / "orders_small.csv"
@@ -100,22 +100,13 @@ def test_chapter2_under_every_scenario(executed, scenario):
 
 @pytest.fixture(scope="module")
 def alt_run(executed, tmp_path_factory):
-    import os
-
     from growthpath import runner
 
     out = tmp_path_factory.mktemp("alt")
-    old = os.environ.get("GROWTHPATH_ROOT")
-    os.environ["GROWTHPATH_ROOT"] = str(executed["root"])
-    try:
+    with rooted(executed["root"]):
         res = runner.run(["problem_definition"], "base", {"orders_path": str(FIXTURE),
                          "orders_columns": "{customer_id: buyer, date: paid_at, amount: gmv}",
                          "repurchase_days": "[7, 30, 60]"}, output_dir=out)
-    finally:
-        if old is None:
-            os.environ.pop("GROWTHPATH_ROOT", None)
-        else:
-            os.environ["GROWTHPATH_ROOT"] = old
     assert res[0].status == "ran", res[0].message
     return out / NB
 

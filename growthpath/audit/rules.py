@@ -9,6 +9,7 @@ import pandas as pd
 
 from growthpath.audit.engine import Context, Finding, period_range, rule, fmt
 from growthpath.audit import readings as rd
+from growthpath.models.trend import implied_rates_pct
 
 GROWTH_SUFFIXES = ("_annual_growth", "_cagr", "_growth")
 NON_PART_SUFFIXES = {"baseline", "target", "target_min", "target_max", "forecast", "increase", "before", "after",
@@ -46,8 +47,7 @@ def growth_vs_endpoints(ctx: Context, tol_pp: float):
             continue
         end = end.iloc[0]
         for _, g in same[same["metric"].isin([stem + s for s in GROWTH_SUFFIXES]) & (same["unit"] == "%")].iterrows():
-            spans = sorted({span[1] - span[0], span[1] - span[0] + 1} - {0})
-            implied = {n: 100 * ((end["value_canonical"] / start["value_canonical"]) ** (1 / n) - 1) for n in spans}
+            implied = implied_rates_pct(start["value_canonical"], end["value_canonical"], *span)
             if all(abs(v - g["value"]) > tol_pp for v in implied.values()):
                 readings = " or ".join(f"{_pct(v)} a year over {n} years" for n, v in implied.items())
                 out.append(Finding(

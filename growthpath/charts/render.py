@@ -40,7 +40,7 @@ def mimebundle(spec: dict, **_) -> dict:
     digest = hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
     element_id = f"gp-chart-{digest}-{_counter['n']}"
     return {"text/html": embed_html(spec, element_id), "image/png": png_base64(spec),
-            "text/plain": f"<chart {spec.get('title', {}) if isinstance(spec.get('title'), str) else element_id}>"}
+            "text/plain": f"<chart {element_id}>"}
 
 
 def enable() -> None:

@@ -102,3 +102,13 @@ def cagr(start_value: float, end_value: float, years: float) -> float:
     if start_value <= 0 or end_value <= 0 or years <= 0:
         raise ValueError("CAGR needs positive levels and a positive span")
     return (end_value / start_value) ** (1 / years) - 1
+
+
+def span_readings(first_year: int, last_year: int) -> list[int]:
+    """'2021-2023' can mean 2 or 3 years of growth; both readings, shortest first (never 0)."""
+    return sorted({last_year - first_year, last_year - first_year + 1} - {0})
+
+
+def implied_rates_pct(start: float, end: float, first_year: int, last_year: int) -> dict[int, float]:
+    """Compound growth per year (%) from `start` to `end` under each reading of the span."""
+    return {n: 100 * cagr(start, end, n) for n in span_readings(first_year, last_year)}
