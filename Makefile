@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-PDF_DEBS := texlive-xetex latexmk texlive-lang-chinese texlive-fonts-recommended fonts-noto-cjk poppler-utils
+PDF_DEBS := texlive-xetex latexmk texlive-lang-chinese texlive-fonts-recommended fonts-noto-cjk poppler-utils dvisvgm
 
 .PHONY: book pdf html test clean distclean venv system-book system-test
 

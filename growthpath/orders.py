@@ -63,13 +63,15 @@ def validate_frame(df: pd.DataFrame, label: str) -> tuple[pd.DataFrame, list[Pro
     return out, problems
 
 
-def load(path: str | Path | None = None, columns: dict[str, str] | None = None) -> pd.DataFrame:
-    """A validated order log. Default: the CDNOW master file in data/orders/. `columns` maps the
-    book's names to yours, e.g. {"customer_id": "buyer", "date": "paid_at", "amount": "gmv"}."""
+def load(path: str | Path | None = None, columns: dict[str, str] | None = None,
+         resource: str = DEFAULT_RESOURCE) -> pd.DataFrame:
+    """A validated order log: the file at `path`, or by default the data package's `resource` (the
+    CDNOW master file). `columns` maps the book's names to yours, e.g.
+    {"customer_id": "buyer", "date": "paid_at", "amount": "gmv"}."""
     if path is None or str(path) == "":
-        res = datapackage.resource(DEFAULT_RESOURCE)
+        res = datapackage.resource(resource)
         file = paths.data_dir() / res["path"]
-        problems = datapackage.validate([DEFAULT_RESOURCE])
+        problems = datapackage.validate([resource])
         if problems:
             raise DataError(problems)
     else:

@@ -27,7 +27,30 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "repurchase_days": (lambda v: bool(v) and all(isinstance(d, int) and d > 0 for d in v), "a list of positive whole days"),
     "orders_columns": (lambda v: all(k in ("customer_id", "date", "amount", "channel", "quantity") and isinstance(c, str)
                                      for k, c in v.items()), "a mapping of customer_id/date/amount/channel to your column names"),
+    "clv_orders_columns": (lambda v: all(k in ("customer_id", "date", "amount", "channel", "quantity") and isinstance(c, str)
+                                         for k, c in v.items()), "a mapping of customer_id/date/amount to your column names"),
+    "calibration_end": (lambda v: _is_date(v), "a date like 1997-09-30"),
+    "holdout_end": (lambda v: _is_date(v), "a date like 1998-06-30"),
+    "churn_window_days": (lambda v: 7 <= v <= 365, "whole days from 7 to 365"),
+    "lifecycle_overrides": (lambda v: all(isinstance(k, str) and isinstance(x, (int, float)) and 0 <= x <= 10 for k, x in v.items()),
+                            "a mapping of lifecycle parameter names (data/reference/lifecycle.csv) to numbers from 0 to 10"),
+    "monthly_discount_pct": (lambda v: 0 <= v < 10, "a percentage from 0 to 10"),
+    "fission_seed_users": (lambda v: 1 <= v <= 1e9, "a number of users from 1 to 1e9"),
+    "fission_months": (lambda v: 1 <= v <= 60, "whole months from 1 to 60"),
+    "fission_cycle_days": (lambda v: 1 <= v <= 365, "whole days from 1 to 365"),
+    "invite_conversion_pct": (lambda v: 0 < v <= 100, "a percentage in (0, 100]"),
+    "power_alpha": (lambda v: 0 < v <= 0.2, "a significance level in (0, 0.2]"),
+    "power_target": (lambda v: 0.5 <= v < 1, "a power in [0.5, 1)"),
 }
+
+
+def _is_date(value: str) -> bool:
+    import datetime as dt
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 class ParameterError(ValueError):

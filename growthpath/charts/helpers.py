@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from growthpath.charts import theme
@@ -217,3 +218,84 @@ def saturation_chart(points: pd.DataFrame, curves: pd.DataFrame, targets: pd.Dat
             x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.2f")]))
         layers.append(alt.Chart(targets).mark_text(align="right", dx=-10, color=theme.PLAN, fontSize=10).encode(x=x, y="value:Q", text="label:N"))
     return _titled(alt.layer(*layers), title, subtitle)
+
+
+def lines(df: pd.DataFrame, *, x: str, y: str, series: str, x_title: str = "", y_title: str = "",
+          colors: Sequence[str] | None = None, log_y: bool = False, y_format: str = ",.0f", points: bool = False,
+          diagonal: bool = False, rules: pd.DataFrame | None = None, x_rules: pd.DataFrame | None = None,
+          title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """One line per `series`; optional log y axis, points, a y = x diagonal (for calibration and ROC
+    plots), horizontal reference rules (rules: label, value) and vertical ones (x_rules: label, value)."""
+    order = list(dict.fromkeys(df[series]))
+    scale = alt.Scale(domain=order, range=list(colors)[: len(order)]) if colors else alt.Undefined
+    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    chart = alt.Chart(df).mark_line(point=points).encode(
+        x=alt.X(f"{x}:Q", title=x_title), y=alt.Y(f"{y}:Q", title=y_title, scale=y_scale, axis=alt.Axis(format=y_format)),
+        color=alt.Color(f"{series}:N", title=None, scale=scale, sort=order),
+        tooltip=[f"{series}:N", alt.Tooltip(f"{x}:Q", format=",.3~f"), alt.Tooltip(f"{y}:Q", format=y_format)])
+    layers = [chart]
+    if diagonal:
+        lo, hi = float(min(df[x].min(), df[y].min())), float(max(df[x].max(), df[y].max()))
+        diag = pd.DataFrame({x: [lo, hi], y: [lo, hi]})
+        layers.insert(0, alt.Chart(diag).mark_line(color=theme.MUTED, strokeDash=[4, 3], strokeWidth=1).encode(x=f"{x}:Q", y=f"{y}:Q"))
+    if rules is not None and len(rules):
+        layers.append(alt.Chart(rules).mark_rule(color=theme.PLAN, strokeDash=[6, 3]).encode(y="value:Q"))
+        layers.append(alt.Chart(rules).mark_text(align="left", dx=4, dy=-6, color=theme.PLAN, fontSize=10).encode(
+            x=alt.value(0), y="value:Q", text="label:N"))
+    if x_rules is not None and len(x_rules):
+        layers.append(alt.Chart(x_rules).mark_rule(color=theme.MUTED, strokeDash=[4, 3]).encode(x="value:Q"))
+        layers.append(alt.Chart(x_rules).mark_text(align="left", dx=4, baseline="top", color=theme.MUTED, fontSize=10).encode(
+            x="value:Q", y=alt.value(4), text="label:N"))
+    return _titled(alt.layer(*layers), title, subtitle)
+
+
+def histogram(df: pd.DataFrame, *, value: str, bins: int = 40, x_title: str = "", y_title: str = "customers",
+              rules: pd.DataFrame | None = None, title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """Counts of `value` in equal-width bins; optional vertical reference rules (rules: label, value)."""
+    bars = alt.Chart(df).mark_bar(color=theme.MODEL).encode(
+        x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=x_title), y=alt.Y("count():Q", title=y_title),
+        tooltip=[alt.Tooltip(f"{value}:Q", bin=alt.Bin(maxbins=bins)), "count():Q"])
+    layers = [bars]
+    if rules is not None and len(rules):
+        layers.append(alt.Chart(rules).mark_rule(color=theme.PLAN, strokeWidth=2).encode(x="value:Q"))
+        staggered = rules.reset_index(drop=True).assign(_y=lambda r: 4 + 14 * r.index)
+        layers.append(alt.Chart(staggered).mark_text(align="left", dx=4, color=theme.PLAN, fontSize=10, baseline="top").encode(
+            x="value:Q", y=alt.Y("_y:Q", scale=None), text="label:N"))
+    return _titled(alt.layer(*layers), title, subtitle)
+
+
+def dots(df: pd.DataFrame, *, label: str, value: str, color: str, x_title: str = "", log_x: bool = False,
+         colors: dict[str, str] | None = None, fmt: str = ".2~f", reference: float | None = None,
+         title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """One dot per row (a Cleveland dot plot), coloured by `color`, with an optional vertical
+    reference line (e.g. 1 = no effect on a multiplier scale)."""
+    scale = alt.Scale(domain=list(colors), range=list(colors.values())) if colors else alt.Undefined
+    x = alt.X(f"{value}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False))
+    points = alt.Chart(df).mark_point(filled=True, size=70).encode(
+        y=alt.Y(f"{label}:N", title=None, sort=None, axis=alt.Axis(labelLimit=300)), x=x,
+        color=alt.Color(f"{color}:N", title=None, scale=scale), tooltip=[f"{label}:N", f"{color}:N", alt.Tooltip(f"{value}:Q", format=fmt)])
+    layers = [points]
+    if reference is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color=theme.MUTED, strokeDash=[4, 3]).encode(x="ref:Q"))
+    return _titled(alt.layer(*layers).properties(width=320, height=alt.Step(16)), title, subtitle)
+
+
+def annotated_heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, label: str, value_title: str = "",
+                      log_color: bool = False, highlight: str | None = None, title: str | None = None,
+                      subtitle: str | None = None) -> alt.LayerChart:
+    """A heatmap with a text label in each cell (columns in data order, rows descending); cells where
+    the boolean column `highlight` is true get a red outline (e.g. 'more users than China has netizens')."""
+    color_scale = alt.Scale(type="log", scheme="blues") if log_color else alt.Scale(scheme="blues")
+    v = df[value].astype(float)
+    dark = float(np.exp(np.log(v).quantile(0.6))) if log_color else float(v.quantile(0.6))
+    base = alt.Chart(df).encode(x=alt.X(f"{x}:O", title=x.replace("_", " "), sort=None, axis=alt.Axis(labelAngle=0)),
+                                y=alt.Y(f"{y}:O", title=y.replace("_", " "), sort="descending"))
+    rect = base.mark_rect().encode(color=alt.Color(f"{value}:Q", title=value_title, scale=color_scale, legend=None),
+                                   tooltip=[f"{x}:O", f"{y}:O", f"{label}:N"])
+    text = base.mark_text(fontSize=10).encode(text=f"{label}:N", color=alt.condition(
+        alt.datum[value] > dark, alt.value("white"), alt.value(theme.INK)))
+    layers = [rect, text]
+    if highlight:
+        layers.append(base.mark_rect(fill=None, stroke=theme.PLAN, strokeWidth=1.5).encode(
+            strokeOpacity=alt.condition(alt.datum[highlight], alt.value(1), alt.value(0))))
+    return _titled(alt.layer(*layers).properties(width=alt.Step(64), height=alt.Step(24)), title, subtitle)

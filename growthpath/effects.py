@@ -1,0 +1,68 @@
+"""The plan's "do X and Y improves by N" claims: collected, put on one multiplier scale, and given a
+verdict on what a reader can check.
+
+A claim is an *effect claim* when its metric names a change (increase, reduction, uplift, "vs" a
+comparison group) or its kind is `ratio`. Its multiplier is the claimed outcome over the baseline:
+N 倍 → N (the stricter reading; the audit flags "N倍" phrasing that could mean N + 1), +N % → 1 + N/100,
+a reduction of N % → 1 − N/100; claims in percentage points have no multiplier."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+EFFECT_METRIC = re.compile(r"(?:increase|decrease|reduction|uplift|improvement|gain|_vs_|multiple)")
+DECREASE = re.compile(r"(?:decrease|reduction)")
+VERDICTS = ("flagged by the audit", "anonymous case", "cited study, no reference", "generic claim, no source", "named case, no source")
+GENERIC = re.compile(r"^industry|campaigns$|model$")
+
+
+def multiplier(metric: str, value: float, unit: str) -> float:
+    if unit == "倍":
+        return float(value)
+    if unit == "%":
+        return 1 - value / 100 if DECREASE.search(metric) else 1 + value / 100
+    return float("nan")
+
+
+def verdict(entity: str, flagged: bool) -> str:
+    if flagged:
+        return VERDICTS[0]
+    if "unnamed" in entity:
+        return VERDICTS[1]
+    if "(cited)" in entity:
+        return VERDICTS[2]
+    if GENERIC.search(entity):
+        return VERDICTS[3]
+    return VERDICTS[4]
+
+
+def effect_claims(claims: pd.DataFrame, findings=(), places: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """Effect claims (optionally only in `places`, a list of (doc, section)) with multiplier,
+    the audit rules that flag them, and a verdict."""
+    c = claims
+    if places is not None:
+        c = c[[(d, s) in set(places) for d, s in zip(c["doc"], c["section"])]]
+    c = c[c["metric"].str.contains(EFFECT_METRIC) | (c["kind"] == "ratio")]
+    rules: dict[str, set[str]] = {}
+    for f in findings:
+        for ref in f.refs:
+            rules.setdefault(ref.claim_id, set()).add(f.rule)
+    out = pd.DataFrame({
+        "claim_id": c["claim_id"], "doc": c["doc"], "section": c["section"], "entity": c["entity"],
+        "effect": c["metric"].str.replace("_", " "), "value": c["value"], "unit": c["unit"],
+        "multiplier": [multiplier(m, v, u) for m, v, u in zip(c["metric"], c["value"], c["unit"])],
+        "audit": [", ".join(sorted(rules.get(i, []))) for i in c["claim_id"]],
+        "quote": c["quote_zh"] if "quote_zh" in c else c["quote"],
+    })
+    out["verdict"] = [verdict(e, bool(a)) for e, a in zip(out["entity"], out["audit"])]
+    return out.reset_index(drop=True)
+
+
+def summary(effects: pd.DataFrame) -> dict:
+    """Counts a chapter quotes: how many claims, how many by verdict, median multiplier."""
+    m = effects["multiplier"].dropna()
+    return {"n": len(effects), **{v: int((effects["verdict"] == v).sum()) for v in VERDICTS},
+            "median_multiplier": float(np.median(m)) if len(m) else float("nan"),
+            }

@@ -1,0 +1,97 @@
+"""Churn prediction from an order log: a statsmodels Logit on recency, frequency, monetary value and
+tenure, fitted at one cutoff and evaluated out of time at a later one.
+
+A customer counts at a cutoff if they bought on or before it; they *churn* if they make no purchase in
+the `window_days` after it. Training uses the cutoff `2 × window_days` before the end of the data,
+testing the one `window_days` before, so the test labels lie entirely after the training data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from growthpath import orders as orders_mod
+
+FEATURES = ("log_recency", "log_frequency", "log_monetary", "log_tenure")
+
+
+def features(orders: pd.DataFrame, cutoff, window_days: int) -> pd.DataFrame:
+    """One row per customer active by `cutoff`: the four features and the churn label."""
+    p = orders_mod.purchases(orders)
+    cutoff = pd.Timestamp(cutoff)
+    past, future = p[p["date"] <= cutoff], p[(p["date"] > cutoff) & (p["date"] <= cutoff + pd.Timedelta(days=window_days))]
+    g = past.groupby("customer_id")
+    out = pd.DataFrame({
+        "log_recency": np.log1p((cutoff - g["date"].max()).dt.days),
+        "log_frequency": np.log(g.size()),
+        "log_monetary": np.log1p(g["amount"].mean()),
+        "log_tenure": np.log1p((cutoff - g["date"].min()).dt.days),
+    })
+    out["churned"] = (~out.index.isin(future["customer_id"])).astype(int)
+    return out
+
+
+@dataclass
+class ChurnModel:
+    result: object  # statsmodels LogitResults
+    train: pd.DataFrame
+    test: pd.DataFrame
+    train_cutoff: pd.Timestamp
+    test_cutoff: pd.Timestamp
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.result.predict(sm.add_constant(frame[list(FEATURES)], has_constant="add")))
+
+
+def fit(orders: pd.DataFrame, window_days: int = 182) -> ChurnModel:
+    """Fit on the earlier cutoff, keep the later one for evaluation."""
+    if window_days < 7:
+        raise ValueError("window_days must be at least 7")
+    end = orders_mod.purchases(orders)["date"].max()
+    train_cut, test_cut = end - pd.Timedelta(days=2 * window_days), end - pd.Timedelta(days=window_days)
+    train, test = features(orders, train_cut, window_days), features(orders, test_cut, window_days)
+    if train["churned"].nunique() < 2:
+        raise ValueError("the training window has only one class (everyone churned or nobody did)")
+    result = sm.Logit(train["churned"], sm.add_constant(train[list(FEATURES)])).fit(disp=False)
+    return ChurnModel(result, train, test, train_cut, test_cut)
+
+
+def auc(y, score) -> float:
+    """Area under the ROC curve = P(score of a random churner > that of a random stayer)."""
+    y, score = np.asarray(y), np.asarray(score)
+    pos, neg = score[y == 1], score[y == 0]
+    if not len(pos) or not len(neg):
+        raise ValueError("AUC needs both classes")
+    return float(stats.mannwhitneyu(pos, neg).statistic / (len(pos) * len(neg)))
+
+
+def roc_curve(y, score) -> pd.DataFrame:
+    """False- and true-positive rates at every distinct threshold (from (0, 0) to (1, 1))."""
+    y, score = np.asarray(y), np.asarray(score)
+    order = np.argsort(-score, kind="mergesort")
+    y, s = y[order], score[order]
+    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]  # last index of each tied block
+    tp, fp = np.cumsum(y)[last], np.cumsum(1 - y)[last]
+    return pd.DataFrame({"fpr": np.r_[0, fp / fp[-1]], "tpr": np.r_[0, tp / tp[-1]]})
+
+
+def calibration(y, prob, bins: int = 10) -> pd.DataFrame:
+    """Mean predicted vs observed churn by predicted-probability decile."""
+    frame = pd.DataFrame({"y": np.asarray(y), "p": np.asarray(prob)})
+    frame["bin"] = pd.qcut(frame["p"].rank(method="first"), bins, labels=False)
+    return frame.groupby("bin").agg(predicted=("p", "mean"), observed=("y", "mean"), customers=("y", "size")).reset_index()
+
+
+def accuracy(y, prob, threshold: float = 0.5) -> float:
+    return float(np.mean((np.asarray(prob) >= threshold).astype(int) == np.asarray(y)))
+
+
+def evaluate(model: ChurnModel) -> dict:
+    """Out-of-time AUC, accuracy at 0.5 and the accuracy of always predicting the majority class."""
+    y, prob = model.test["churned"].to_numpy(), model.predict(model.test)
+    base = float(max(y.mean(), 1 - y.mean()))
+    return {"auc": auc(y, prob), "accuracy": accuracy(y, prob), "majority_accuracy": base, "churn_rate": float(y.mean()),
+            "n_train": len(model.train), "n_test": len(model.test), "pseudo_r2": float(model.result.prsquared)}
