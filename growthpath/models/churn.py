@@ -6,7 +6,8 @@ the `window_days` after it. Training uses the cutoff `2 × window_days` before t
 testing the one `window_days` before, so the test labels lie entirely after the training data."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,7 @@ class ChurnModel:
     test: pd.DataFrame
     train_cutoff: pd.Timestamp
     test_cutoff: pd.Timestamp
+    notes: list[str] = field(default_factory=list)   # fitting problems (separation, non-convergence)
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         return np.asarray(self.result.predict(sm.add_constant(frame[list(FEATURES)], has_constant="add")))
@@ -55,8 +57,13 @@ def fit(orders: pd.DataFrame, window_days: int = 182) -> ChurnModel:
     train, test = features(orders, train_cut, window_days), features(orders, test_cut, window_days)
     if train["churned"].nunique() < 2:
         raise ValueError("the training window has only one class (everyone churned or nobody did)")
-    result = sm.Logit(train["churned"], sm.add_constant(train[list(FEATURES)])).fit(disp=False)
-    return ChurnModel(result, train, test, train_cut, test_cut)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = sm.Logit(train["churned"], sm.add_constant(train[list(FEATURES)], has_constant="add")).fit(disp=False, maxiter=200)
+    notes = sorted({str(w.message).split("\n")[0] for w in caught})
+    if not result.mle_retvals.get("converged", True):
+        notes.append("the likelihood maximisation did not converge")
+    return ChurnModel(result, train, test, train_cut, test_cut, notes)
 
 
 def auc(y, score) -> float:

@@ -1,0 +1,108 @@
+"""Chapter 4 under every scenario: glued numbers equal an independent recomputation from data/
+(csv, gzip, numpy and scipy only), the BG/NBD fit matches the published estimates, and the
+scenarios, which do not enter this chapter's models, leave every number unchanged."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from conftest import REPO, glued
+
+NB = "04_theory.ipynb"
+SCENARIOS = ["base", "optimistic", "pessimistic"]
+
+
+def rows(rel):
+    opener = gzip.open if rel.endswith(".gz") else open
+    with opener(REPO / "data" / rel, "rt", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def claim(cid):
+    return float(next(r["value"] for r in rows("claims/claims.csv") if r["claim_id"] == cid))
+
+
+def purchase_days(rel):
+    days = defaultdict(set)
+    for r in rows(rel):
+        days[r["customer_id"]].add(dt.date.fromisoformat(r["date"]))
+    return {c: sorted(d) for c, d in days.items()}
+
+
+def sample_holdout():
+    cal, hold = dt.date(1997, 9, 30), dt.date(1998, 6, 30)
+    days = {c: d for c, d in purchase_days("orders/cdnow_sample.csv.gz").items() if d[0] <= cal}
+    return len(days), sum(cal < x <= hold for d in days.values() for x in d)
+
+
+def churn_base_rate(window=182):
+    days = purchase_days("orders/cdnow_master.csv.gz")
+    end = max(d[-1] for d in days.values())
+    cut = end - dt.timedelta(days=window)
+    active = [d for d in days.values() if d[0] <= cut]
+    churned = sum(not any(cut < x <= cut + dt.timedelta(days=window) for x in d) for d in active)
+    return churned / len(active)
+
+
+def lifecycle_new_customer(which="baseline", aov=180.0, discount=0.01):
+    """Months as a customer and discounted LTV of a new customer, solving the chain's equations."""
+    p = {r["parameter"]: float(r[which]) for r in rows("reference/lifecycle.csv")}
+    stages = ["potential", "new", "growing", "mature", "declining"]
+    Q = np.zeros((5, 5))
+    i = {s: k for k, s in enumerate(stages)}
+    Q[i["potential"], i["potential"]] = 1 - p["conversion"] - p["potential_loss"]
+    Q[i["potential"], i["new"]] = p["conversion"]
+    Q[i["new"], i["growing"]], Q[i["new"], i["declining"]] = p["activation"], 1 - p["activation"]
+    Q[i["growing"], i["mature"]], Q[i["growing"], i["declining"]] = p["repurchase"], p["growing_decay"]
+    Q[i["growing"], i["growing"]] = 1 - p["repurchase"] - p["growing_decay"]
+    Q[i["mature"], i["declining"]], Q[i["mature"], i["mature"]] = p["mature_decay"], 1 - p["mature_decay"]
+    Q[i["declining"], i["growing"]], Q[i["declining"], i["declining"]] = p["winback"], 1 - p["winback"] - p["lapse"]
+    months = np.linalg.solve(np.eye(5) - Q, np.array([0, 1, 1, 1, 1.0]))
+    spend = aov * np.array([0, p["orders_new"], p["orders_growing"], p["orders_mature"], p["orders_declining"]])
+    ltv = np.linalg.solve(np.eye(5) - Q / (1 + discount), spend)
+    return months[1], ltv[1]
+
+
+def expected():
+    n_customers, holdout = sample_holdout()
+    rate = churn_base_rate()
+    net = max((r for r in rows("official/statistics.csv") if r["series_id"] == "cnnic_netizens"), key=lambda r: r["period_end"])
+    k_yunji = claim("000-4.2-06") * 0.23
+    z = norm.ppf(0.975) + norm.ppf(0.8)
+    n = lambda a, b: math.ceil(2 * (z / (2 * math.asin(math.sqrt(b)) - 2 * math.asin(math.sqrt(a)))) ** 2)
+    lt, ltv = lifecycle_new_customer()
+    lt_t, ltv_t = lifecycle_new_customer("target", aov=claim("000-3.3-09"))
+    return {"clv_customers": n_customers, "hold_actual": holdout, "churn_rate": rate, "churn_majority": max(rate, 1 - rate),
+            "luckin_multiple": claim("000-4.2-05") / claim("000-4.2-04"), "yunji_k": k_yunji,
+            "yunji_months": math.log(float(net["value_canonical"]) * 1e8 / 1e4) / math.log(1 + k_yunji),
+            "lr_implied": claim("000-4.3-03") - claim("000-4.3-04"),
+            "n_private": n(claim("000-3.2-08") / 100, claim("000-3.2-09") / 100),
+            "n_activation": n(claim("000-2.1-08") / 100, claim("000-3.2-03") / 100),
+            "lt_base": lt, "ltv_base": ltv, "lt_target": lt_t, "ltv_target": ltv_t,
+            "n_lc_params": len(rows("reference/lifecycle.csv")), "cal_weeks": 39.0}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_chapter4_numbers(executed, scenario):
+    values = glued(Path(executed[scenario]) / NB)
+    for key, want in expected().items():
+        assert values[key] == pytest.approx(want, rel=1e-9), key
+    published = {"bg_r": 0.243, "bg_alpha": 4.414, "bg_a": 0.793, "bg_b": 2.426}  # Fader, Hardie & Lee (2005)
+    for key, want in published.items():
+        assert values[key] == pytest.approx(want, abs=0.0051), key
+    assert 0.5 < values["churn_auc"] < 1 and values["err_hist"] > values["err_model"]
+
+
+@pytest.mark.slow
+def test_scenarios_do_not_change_chapter4(executed):
+    runs = {s: glued(Path(executed[s]) / NB) for s in SCENARIOS}
+    assert runs["base"] == runs["optimistic"] == runs["pessimistic"]

@@ -1,0 +1,88 @@
+"""The lifecycle chain: closed-form absorbing-chain results, parameter checks against the ledger."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from growthpath import claims
+from growthpath.datapackage import DataError
+from growthpath.models import lifecycle
+
+
+def params(rows):
+    cols = ["parameter", "kind", "from_state", "to_state", "baseline", "target", "baseline_source", "target_source", "note"]
+    return pd.DataFrame([dict(zip(cols, r + ("assumption", "assumption", ""))) for r in rows])
+
+
+SIMPLE = params([
+    ("conversion", "transition", "potential", "new", 1.0, 1.0),
+    ("activation", "transition", "new", "growing", 1.0, 1.0),
+    ("decay", "transition", "growing", "declining", 0.5, 0.25),
+    ("lapse", "transition", "declining", "churned", 1.0, 1.0),
+    ("matured", "transition", "mature", "churned", 1.0, 1.0),
+])
+
+
+def test_absorbing_chain_lifetime_has_the_closed_form():
+    # new (1 month) → growing (geometric, mean 1 / decay) → declining (1 month) → churned
+    for which, decay in (("baseline", 0.5), ("target", 0.25)):
+        P = lifecycle.transition_matrix(SIMPLE, lifecycle.rates(SIMPLE, which))
+        assert np.allclose(P.sum(axis=1), 1)
+        life = lifecycle.expected_lifetime(P)
+        assert life["new"] == pytest.approx(1 + 1 / decay + 1)
+        assert life["potential"] == pytest.approx(life["new"])  # conversion is certain and takes a month outside "active"
+        assert lifecycle.share_ever_reaching(P, "declining") == pytest.approx(1.0)
+
+
+def test_lifetime_value_equals_months_times_spend_and_discounting_lowers_it():
+    P = lifecycle.transition_matrix(SIMPLE, lifecycle.rates(SIMPLE, "baseline"))
+    spend = {s: 10.0 for s in lifecycle.ACTIVE}
+    assert lifecycle.lifetime_value(P, spend)["new"] == pytest.approx(10 * 4)
+    # discounted: 10 (new) + 10·d·Σ 0.5^k d^k (growing) + declining after the growing spell
+    d = 1 / 1.01
+    growing = d / (1 - 0.5 * d)
+    declining = d * growing * 0.5
+    assert lifecycle.lifetime_value(P, spend, 0.01)["new"] == pytest.approx(10 * (1 + growing + declining))
+
+
+def test_steady_state_mix_is_the_entry_row_of_N():
+    P = lifecycle.transition_matrix(SIMPLE, lifecycle.rates(SIMPLE, "baseline"))
+    mix = lifecycle.steady_state_mix(P)
+    assert mix.sum() == pytest.approx(1) and mix["growing"] == pytest.approx(2 / 5)
+
+
+def test_probabilities_over_one_are_refused():
+    with pytest.raises(ValueError, match="stage 'growing'"):
+        lifecycle.transition_matrix(SIMPLE, {**lifecycle.rates(SIMPLE, "baseline"), "decay": 1.5})
+    with pytest.raises(ValueError, match="unknown lifecycle parameter"):
+        lifecycle.rates(SIMPLE, "baseline", {"nonsense": 0.1})
+
+
+def test_book_parameters_match_the_ledger():
+    C = claims.load()
+    table = lifecycle.load_parameters(C)
+    assert set(table["from_state"]) <= set(lifecycle.STAGES)
+    sourced = table[table["baseline_source"] != "assumption"]
+    assert len(sourced) >= 5
+
+
+def test_a_parameter_that_disagrees_with_its_claim_is_located(project):
+    path = project / "data" / "reference" / "lifecycle.csv"
+    text = path.read_text(encoding="utf-8").replace("activation,transition,new,growing,0.28", "activation,transition,new,growing,0.30")
+    path.write_text(text, encoding="utf-8")
+    from growthpath import datapackage
+    datapackage.refresh_hashes()
+    with pytest.raises(DataError) as err:
+        lifecycle.load_parameters(claims.load())
+    assert "lifecycle.csv" in str(err.value) and "baseline" in str(err.value) and "000-2.1-08" in str(err.value)
+
+
+def test_levers_add_up_to_the_target_only_roughly():
+    C = claims.load()
+    table = lifecycle.load_parameters(C)
+    base, goal = lifecycle.rates(table, "baseline"), lifecycle.rates(table, "target")
+    out = lifecycle.lever_effects(table, base, goal, (180.0, 250.0), 0.01).set_index("lever")
+    assert out.loc["all target", "ltv"] > out.loc["all baseline", "ltv"]
+    assert out.loc["conversion", "change"] == pytest.approx(0)  # conversion acts before a customer exists
+    assert (out.drop(["all baseline", "all target"])["change"] >= -1e-9).all()
