@@ -58,3 +58,38 @@ def chart_frame(claims: pd.DataFrame, doc: str, labels: dict[str, str], section:
         c = pick(claims, **where)
         rows.append({"label": label, "value": float(c["value"]), "unit": c["unit"], "claim_id": c["claim_id"]})
     return pd.DataFrame(rows)
+
+
+def as_probability(claim: pd.Series, reading: str = "value") -> float:
+    """A claimed percentage as a probability: `value` → v / 100, `complement` → 1 − v / 100 (e.g. a
+    stated churn read as retention); `raw` keeps the number as stated (hours, days)."""
+    if reading == "raw":
+        return float(claim["value"])
+    value = float(claim["value"]) / (100 if claim["unit"] == "%" else 1)
+    return 1 - value if reading == "complement" else value
+
+
+def check_sourced(frame: pd.DataFrame, claims: pd.DataFrame, label: str, columns=("baseline", "target"),
+                  reading_column: str | None = None) -> list:
+    """Problems (file, row, column) where a parameter table's value disagrees with the ledger claim its
+    `<column>_source` names; 'assumption' sources are skipped. `reading_column` optionally names a
+    column holding 'value' or 'complement' per row (see `as_probability`)."""
+    from growthpath.datapackage import Problem
+
+    indexed = claims.set_index("claim_id")
+    problems = []
+    for i, row in frame.reset_index(drop=True).iterrows():
+        for col in columns:
+            source = row[f"{col}_source"]
+            if source == "assumption":
+                continue
+            if source not in indexed.index:
+                problems.append(Problem(label, f"unknown claim id {source!r}", row=int(i) + 2, column=f"{col}_source"))
+                continue
+            reading = row[reading_column] if reading_column else "value"
+            want = as_probability(indexed.loc[source], reading)
+            if abs(float(row[col]) - want) > 1e-9:
+                problems.append(Problem(label, f"{row[col]:g} differs from claim {source} "
+                                               f"({indexed.loc[source, 'value']:g} {indexed.loc[source, 'unit']}, read as {reading}: {want:g})",
+                                        row=int(i) + 2, column=col))
+    return problems

@@ -48,3 +48,17 @@ def lorenz_point(top_users_pct: float, value_share_pct: float, label: str) -> di
     if not (0 < top_users_pct <= 100 and 0 <= value_share_pct <= 100):
         raise ValueError("shares must be percentages")
     return {"customers": top_users_pct / 100, "revenue": value_share_pct / 100, "label": label}
+
+
+def logistics_per_order(order_value: float, logistics_share: float) -> float:
+    """Logistics cost of one order (元) from its value and logistics' share of it."""
+    if order_value < 0 or not 0 <= logistics_share <= 1:
+        raise ValueError("order value must be ≥ 0 and the logistics share in [0, 1]")
+    return order_value * logistics_share
+
+
+def contribution_per_order(order_value: float, logistics_share: float, gross_margin: float) -> float:
+    """Gross margin left after logistics (元 per order): value × (margin − logistics share)."""
+    if not 0 <= gross_margin <= 1:
+        raise ValueError("gross margin must be a share in [0, 1]")
+    return order_value * gross_margin - logistics_per_order(order_value, logistics_share)

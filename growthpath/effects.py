@@ -66,3 +66,19 @@ def summary(effects: pd.DataFrame) -> dict:
     return {"n": len(effects), **{v: int((effects["verdict"] == v).sum()) for v in VERDICTS},
             "median_multiplier": float(np.median(m)) if len(m) else float("nan"),
             }
+
+
+def claim_verdicts(claims: pd.DataFrame, findings=(), places: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """Every claim in `places` (not only effect claims) with the audit rules that flag it and the
+    same source-based verdict as `effect_claims`."""
+    c = claims if places is None else claims[[(d, s) in set(places) for d, s in zip(claims["doc"], claims["section"])]]
+    rules: dict[str, set[str]] = {}
+    for f in findings:
+        for ref in f.refs:
+            rules.setdefault(ref.claim_id, set()).add(f.rule)
+    audit = [", ".join(sorted(rules.get(i, []))) for i in c["claim_id"]]
+    return pd.DataFrame({"claim_id": c["claim_id"].to_numpy(), "entity": c["entity"].to_numpy(),
+                         "metric": c["metric"].str.replace("_", " ").to_numpy(), "value": c["value"].to_numpy(),
+                         "unit": c["unit"].to_numpy(), "audit": audit,
+                         "verdict": [verdict(e, bool(a)) for e, a in zip(c["entity"], audit)],
+                         "quote": (c["quote_zh"] if "quote_zh" in c else c["quote"]).to_numpy()})

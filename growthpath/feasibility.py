@@ -26,8 +26,10 @@ def share_pace(claims: pd.DataFrame) -> dict:
 
 
 def gmv_simulation(claims: pd.DataFrame, stats: pd.DataFrame, *, fit_start_year: int, growth_shift_pp: float,
-                   target_year: int, ci_level: float, share_sd_pp: float, n_sims: int, seed: int) -> dict:
-    """Simulated social-commerce GMV (亿元) per year from 2023 to `target_year`, and P(≥ target)."""
+                   target_year: int, ci_level: float, share_sd_pp: float, n_sims: int, seed: int,
+                   factors: np.ndarray | None = None) -> dict:
+    """Simulated social-commerce GMV (亿元) per year from 2023 to `target_year`, and P(≥ target).
+    `factors` (n_sims, years + 1), from the stress test, multiply each simulated year's GMV."""
     out = market.outlook(stats, fit_start_year=fit_start_year, forecast_year=target_year, ci_level=ci_level,
                          growth_shift_pp=growth_shift_pp)
     history = official.annual(stats, "nbs_online_retail", first_year=2023).set_index("year")["value"]
@@ -43,7 +45,7 @@ def gmv_simulation(claims: pd.DataFrame, stats: pd.DataFrame, *, fit_start_year:
     rng = np.random.default_rng(seed + 1000)
     gains = rng.normal(pace["pace_pp"], share_sd_pp, size=(n_sims, len(years) - 1))
     share = pace["start"] + np.column_stack([np.zeros(n_sims), np.cumsum(gains, axis=1)])
-    gmv = share / 100 * online
+    gmv = share / 100 * online * (1.0 if factors is None else factors)
     target = claims_mod.pick(claims, doc="000", section="3.1", metric="gmv_target")
     share_target = claims_mod.pick(claims, doc="000", metric="share_of_online_retail_forecast")
     return {"years": years, "gmv": gmv, "share": share, "online": online,
@@ -66,14 +68,21 @@ def historical_growth(stats: pd.DataFrame, series_id: str, first: str, last: str
     return trend.cagr(float(a["value_canonical"]), float(b["value_canonical"]), years)
 
 
+def user_growth(stats: pd.DataFrame, growth_shift_pp: float = 0.0) -> float:
+    """The yearly user growth the simulation assumes: online shoppers' 2020–2024 rate plus the shift."""
+    return historical_growth(stats, "cnnic_online_shoppers", "2020-12", "2024-12") + growth_shift_pp / 100
+
+
 def users_simulation(claims: pd.DataFrame, stats: pd.DataFrame, *, growth_shift_pp: float, target_year: int,
-                     growth_sd_pp: float, n_sims: int, seed: int, ci_level: float) -> dict:
-    """Simulated social-commerce users (亿人) from the plan's implied 2023 base, capped by online shoppers."""
+                     growth_sd_pp: float, n_sims: int, seed: int, ci_level: float,
+                     shocks: np.ndarray | None = None, factors: np.ndarray | None = None) -> dict:
+    """Simulated social-commerce users (亿人) from the plan's implied 2023 base, capped by online shoppers.
+    `shocks` and `factors` (n_sims, years), from the stress test, go to `simulate.paths`."""
     target = claims_mod.pick(claims, doc="000", section="3.1", metric="total_users_target")
     cumulative = claims_mod.pick(claims, doc="000", metric="user_growth_vs_2023")
     base = float(target["value_canonical"]) / (1 + cumulative["value"] / 100)
     g = historical_growth(stats, "cnnic_online_shoppers", "2020-12", "2024-12")
-    spec = sim.GrowthSpec(base, 2023, target_year, g + growth_shift_pp / 100, growth_sd_pp / 100)
+    spec = sim.GrowthSpec(base, 2023, target_year, user_growth(stats, growth_shift_pp), growth_sd_pp / 100)
     fit = shoppers_fit(stats)
     years = np.arange(2023, target_year + 1) + 0.99
     pred = fit.predict(years, ci_level)
@@ -81,7 +90,7 @@ def users_simulation(claims: pd.DataFrame, stats: pd.DataFrame, *, growth_shift_
     from scipy.stats import norm
     sd = (pred["upper"] - pred["lower"]).to_numpy() / (2 * norm.ppf(0.5 + ci_level / 2))
     ceiling = pred["mean"].to_numpy() + z * sd
-    users = sim.paths(spec, n_sims, seed, ceiling=ceiling)
+    users = sim.paths(spec, n_sims, seed, ceiling=ceiling, shocks=shocks, factors=factors)
     return {"years": list(range(2023, target_year + 1)), "users": users, "base": base, "growth": g, "fit": fit,
             "ceiling_mean": pred["mean"].to_numpy(), "target": float(target["value_canonical"]),
             "p_users": sim.probability_at_least(users[:, -1], float(target["value_canonical"])),

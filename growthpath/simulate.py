@@ -21,11 +21,12 @@ class GrowthSpec:
 
 
 def paths(spec: GrowthSpec, n_sims: int, seed: int, ceiling: np.ndarray | None = None,
-          shocks: np.ndarray | None = None) -> np.ndarray:
+          shocks: np.ndarray | None = None, factors: np.ndarray | None = None) -> np.ndarray:
     """Array (n_sims, years + 1) of levels from start_year to end_year.
 
     `ceiling`: array (n_sims, years + 1) or (years + 1,) of maximum levels; `shocks`: array
-    (n_sims, years) added to the yearly growth draws."""
+    (n_sims, years) added to the yearly growth draws; `factors`: array (n_sims, years) multiplying
+    each year's growth factor (a permanent loss of 10 % that year is 0.9)."""
     if n_sims < 1 or spec.end_year <= spec.start_year or spec.growth_sd < 0:
         raise ValueError("need n_sims ≥ 1, end_year > start_year and growth_sd ≥ 0")
     years = spec.end_year - spec.start_year
@@ -33,7 +34,10 @@ def paths(spec: GrowthSpec, n_sims: int, seed: int, ceiling: np.ndarray | None =
     growth = rng.normal(spec.growth_mean, spec.growth_sd, size=(n_sims, years))
     if shocks is not None:
         growth = growth + shocks
-    levels = spec.start * np.cumprod(1 + np.clip(growth, -0.99, None), axis=1)
+    step = 1 + np.clip(growth, -0.99, None)
+    if factors is not None:
+        step = step * factors
+    levels = spec.start * np.cumprod(step, axis=1)
     out = np.column_stack([np.full(n_sims, float(spec.start)), levels])
     if ceiling is not None:
         out = np.minimum(out, ceiling)

@@ -160,7 +160,7 @@ def funnel(df: pd.DataFrame, *, stage: str, value: str, group: str | None = None
     if group:
         enc.update(yOffset=alt.YOffset(f"{group}:N"), color=alt.Color(f"{group}:N", title=None))
     base = alt.Chart(df).encode(**enc)
-    bars = base.mark_bar(color=None if group else theme.OFFICIAL)
+    bars = base.mark_bar() if group else base.mark_bar(color=theme.OFFICIAL)
     text = base.mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=fmt))
     return _titled(alt.layer(bars, text).properties(height=alt.Step(22 if group else 28)), title, subtitle)
 
@@ -299,3 +299,25 @@ def annotated_heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, label: st
         layers.append(base.mark_rect(fill=None, stroke=theme.PLAN, strokeWidth=1.5).encode(
             strokeOpacity=alt.condition(alt.datum[highlight], alt.value(1), alt.value(0))))
     return _titled(alt.layer(*layers).properties(width=alt.Step(64), height=alt.Step(24)), title, subtitle)
+
+
+def gantt(bars: pd.DataFrame, milestones: pd.DataFrame | None = None, *, colors: Sequence[str] | None = None,
+          title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """Bars (task, start, end, reading) on a time axis, one row per task in data order, coloured by
+    reading; optional milestones (task, date, label) as diamonds at their dates (labels in tooltips,
+    their count printed beside the bar)."""
+    order = list(dict.fromkeys(bars["task"]))
+    readings = list(dict.fromkeys(bars["reading"]))
+    scale = alt.Scale(domain=readings, range=list(colors)[: len(readings)]) if colors else alt.Undefined
+    y = alt.Y("task:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    x = alt.X("start:T", title=None, axis=alt.Axis(format="%Y-%m", tickCount={"interval": "month", "step": 6}))
+    layers = [alt.Chart(bars).mark_bar(height=14, cornerRadius=2).encode(
+        y=y, x=x, x2="end:T", color=alt.Color("reading:N", title=None, scale=scale, sort=readings),
+        tooltip=["task:N", alt.Tooltip("start:T", format="%Y-%m-%d"), alt.Tooltip("end:T", format="%Y-%m-%d")])]
+    if milestones is not None and len(milestones):
+        counts = milestones.groupby(["task", "date"], as_index=False).agg(n=("label", "size"), labels=("label", "; ".join))
+        counts["text"] = counts["n"].map(lambda n: f"{n} milestone" + ("s" if n > 1 else ""))
+        layers.append(alt.Chart(counts).mark_point(shape="diamond", size=110, filled=True, color=theme.PLAN).encode(
+            y=y, x="date:T", tooltip=["task:N", alt.Tooltip("labels:N", title="milestones")]))
+        layers.append(alt.Chart(counts).mark_text(align="left", dx=8, fontSize=10, color=theme.PLAN).encode(y=y, x="date:T", text="text:N"))
+    return _titled(alt.layer(*layers).properties(width=420, height=alt.Step(24)), title, subtitle)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from growthpath import datapackage
-from growthpath.datapackage import DataError, Problem
+from growthpath import claims as claims_mod, datapackage
+from growthpath.datapackage import DataError
 
 STAGES = ("potential", "new", "growing", "mature", "declining")
 STATES = STAGES + ("churned",)
@@ -27,29 +27,10 @@ def load_parameters(claims: pd.DataFrame | None = None) -> pd.DataFrame:
     equal that claim (a percentage read as a probability)."""
     frame = datapackage.read_table(RESOURCE)
     if claims is not None:
-        problems = _check_against_claims(frame, claims.set_index("claim_id"))
+        problems = claims_mod.check_sourced(frame, claims, "data/reference/lifecycle.csv")
         if problems:
             raise DataError(problems)
     return frame
-
-
-def _check_against_claims(frame: pd.DataFrame, claims: pd.DataFrame) -> list[Problem]:
-    label = "data/reference/lifecycle.csv"
-    problems = []
-    for i, row in frame.iterrows():
-        for col in ("baseline", "target"):
-            source = row[f"{col}_source"]
-            if source == "assumption":
-                continue
-            if source not in claims.index:
-                problems.append(Problem(label, f"unknown claim id {source!r}", row=int(i) + 2, column=f"{col}_source"))
-                continue
-            claim = claims.loc[source]
-            want = float(claim["value"]) / (100 if claim["unit"] == "%" else 1)
-            if not np.isclose(row[col], want):
-                problems.append(Problem(label, f"{row[col]:g} differs from claim {source} ({claim['value']:g} {claim['unit']} → {want:g})",
-                                        row=int(i) + 2, column=col))
-    return problems
 
 
 def rates(parameters: pd.DataFrame, which: str = "baseline", overrides: dict | None = None) -> dict[str, float]:

@@ -50,3 +50,20 @@ def minimum_detectable_lift(baseline: float, n_per_arm: int, alpha: float = 0.05
     h = NormalIndPower().solve_power(nobs1=n_per_arm, alpha=alpha, power=power, ratio=1.0)
     target = np.sin(np.arcsin(np.sqrt(baseline)) + h / 2) ** 2
     return float(target / baseline - 1)
+
+
+def experiment_plan(claims: pd.DataFrame, alpha: float = 0.05, power: float = 0.8) -> pd.DataFrame:
+    """One row per initiative in data/reference/experiments.csv: metric, baseline and target (from
+    their ledger claims) and the users per arm to detect the move."""
+    from growthpath import datapackage
+
+    plan = datapackage.read_table("experiments")
+    value = claims.set_index("claim_id")["value"]
+    missing = sorted((set(plan["baseline_source"]) | set(plan["target_source"])) - set(value.index))
+    if missing:
+        raise LookupError(f"data/reference/experiments.csv cites unknown claim id(s) {missing}")
+    base, target = value[plan["baseline_source"]].to_numpy() / 100, value[plan["target_source"]].to_numpy() / 100
+    return pd.DataFrame({"initiative": plan["initiative"], "section": plan["section"], "metric": plan["metric"],
+                         "baseline": [f"{100 * b:g} %" for b in base], "target": [f"{100 * t:g} %" for t in target],
+                         "users per arm": [sample_size_per_arm(b, t, alpha, power) for b, t in zip(base, target)],
+                         "claims": plan["baseline_source"] + " → " + plan["target_source"]})

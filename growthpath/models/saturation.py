@@ -77,4 +77,4 @@ def fit(t, y, model: str = "logistic") -> SaturationFit:
 
 def decimal_year(dates: pd.Series) -> np.ndarray:
     d = pd.to_datetime(dates)
-    return (d.dt.year + (d.dt.dayofyear - 1) / 365.25).to_numpy()
+    return (d.dt.year + (d.dt.day_of_year - 1) / 365.25).to_numpy()

@@ -1,0 +1,43 @@
+"""The risk register (data/reference/risks.csv): validated, with every evidence and mitigation id
+checked against the claims ledger."""
+from __future__ import annotations
+
+import pandas as pd
+
+from growthpath import datapackage
+from growthpath.datapackage import DataError, Problem
+
+RESOURCE = "risks"
+LABEL = "data/reference/risks.csv"
+
+
+def _ids(text: str) -> list[str]:
+    return str(text).split() if isinstance(text, str) else []
+
+
+def load(claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The register; with `claims`, unknown ledger ids are errors naming row and column."""
+    frame = datapackage.read_table(RESOURCE)
+    if claims is not None:
+        known = set(claims["claim_id"])
+        problems = [Problem(LABEL, f"unknown claim id {cid!r}", row=int(i) + 2, column=col)
+                    for i, row in frame.iterrows() for col in ("evidence", "mitigation")
+                    for cid in _ids(row[col]) if cid not in known]
+        missing = [Problem(LABEL, "a risk needs at least one evidence or mitigation claim", row=int(i) + 2, column="evidence")
+                   for i, row in frame.iterrows() if not _ids(row["evidence"]) and not _ids(row["mitigation"])]
+        if problems or missing:
+            raise DataError(problems + missing)
+    return frame.assign(score=frame["likelihood"] * frame["impact"])
+
+
+def claims_of(register: pd.DataFrame, claims: pd.DataFrame, column: str = "mitigation") -> pd.DataFrame:
+    """The ledger rows a register column cites, with the risk they belong to."""
+    pairs = [(r.risk_id, cid) for r in register.itertuples() for cid in _ids(getattr(r, column))]
+    links = pd.DataFrame(pairs, columns=["risk_id", "claim_id"])
+    return links.merge(claims, on="claim_id", how="left")
+
+
+def matrix(register: pd.DataFrame) -> pd.DataFrame:
+    """Risks per (likelihood, impact) cell with their ids, for the matrix chart."""
+    cells = register.groupby(["likelihood", "impact"]).agg(risks=("risk_id", " ".join), n=("risk_id", "size")).reset_index()
+    return cells.assign(score=cells["likelihood"] * cells["impact"])
