@@ -14,7 +14,8 @@ import pandas as pd
 
 EFFECT_METRIC = re.compile(r"(?:increase|decrease|reduction|uplift|improvement|gain|_vs_|multiple)")
 DECREASE = re.compile(r"(?:decrease|reduction)")
-VERDICTS = ("flagged by the audit", "anonymous case", "cited study, no reference", "generic claim, no source", "named case, no source")
+VERDICTS = ("flagged by the audit", "anonymous case", "cited study, no reference", "generic claim, no source", "named case, no source",
+            "the plan's own commitment")
 GENERIC = re.compile(r"^industry|campaigns$|model$")
 
 
@@ -29,6 +30,8 @@ def multiplier(metric: str, value: float, unit: str) -> float:
 def verdict(entity: str, flagged: bool) -> str:
     if flagged:
         return VERDICTS[0]
+    if entity.startswith("plan"):
+        return VERDICTS[5]
     if "unnamed" in entity:
         return VERDICTS[1]
     if "(cited)" in entity:

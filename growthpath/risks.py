@@ -38,6 +38,9 @@ def claims_of(register: pd.DataFrame, claims: pd.DataFrame, column: str = "mitig
 
 
 def matrix(register: pd.DataFrame) -> pd.DataFrame:
-    """Risks per (likelihood, impact) cell with their ids, for the matrix chart."""
-    cells = register.groupby(["likelihood", "impact"]).agg(risks=("risk_id", " ".join), n=("risk_id", "size")).reset_index()
-    return cells.assign(score=cells["likelihood"] * cells["impact"])
+    """All 25 (likelihood, impact) cells, impact 1→5 within likelihood 5→1, with the ids of the
+    risks in each (empty where none) and the score likelihood × impact."""
+    ids = register.groupby(["likelihood", "impact"])["risk_id"].apply(" ".join)
+    cells = [{"likelihood": lk, "impact": im, "risks": ids.get((lk, im), ""), "n": len(ids.get((lk, im), "").split()),
+              "score": lk * im} for lk in range(5, 0, -1) for im in range(1, 6)]
+    return pd.DataFrame(cells)

@@ -29,8 +29,8 @@ def load(claims: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def select(frame: pd.DataFrame, enabled) -> pd.DataFrame:
-    """The shocks named in `enabled` (all when it is None); unknown names are an error."""
-    if enabled is None:
+    """The shocks named in `enabled` (all when it is None or contains "all"); unknown names are an error."""
+    if enabled is None or "all" in enabled:
         return frame
     unknown = sorted(set(enabled) - set(frame["shock"]))
     if unknown:

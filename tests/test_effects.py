@@ -40,3 +40,8 @@ def test_real_ledger_chapter_four():
 def test_no_claims_no_effects():
     empty = claims.load().iloc[0:0]
     assert effects.effect_claims(empty).empty and effects.summary(effects.effect_claims(empty))["n"] == 0
+
+
+def test_every_verdict_has_a_colour():
+    from growthpath.charts import theme
+    assert set(theme.EVIDENCE_COLOURS) == set(effects.VERDICTS)

@@ -80,8 +80,10 @@ def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, val
         color=alt.Color(f"{group}:N", title=None, scale=scale),
         tooltip=[f"{category}:N", f"{group}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
     bars = base.mark_bar()
-    text = base.mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=label_format))
-    return _titled(alt.layer(bars, text).properties(height=alt.Step(16)), title, subtitle)
+    label = alt.Text(f"{value}:Q", format=label_format)
+    right = base.transform_filter(alt.datum[value] >= 0).mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=label)
+    left = base.transform_filter(alt.datum[value] < 0).mark_text(align="right", dx=-3, fontSize=10, color=theme.INK).encode(text=label)
+    return _titled(alt.layer(bars, right, left).properties(height=alt.Step(16)), title, subtitle)
 
 
 def timeline(df: pd.DataFrame, *, date: str, label: str, kind: str, title: str | None = None,

@@ -15,6 +15,9 @@ SCENARIO = "#e69f00"     # scenario paths
 UNVERIFIED = "#9e9e9e"   # unverified or unofficial figures
 CATEGORICAL = ["#1f4e79", "#c0392b", "#e69f00", "#2a9d8f", "#7b5ea7", "#8c6d31", "#6c8ebf", "#9e9e9e"]
 SEVERITY_COLOURS = {"contradiction": "#c0392b", "implausible": "#e69f00", "unclear": "#9e9e9e"}
+# what a reader can check about a claim (growthpath.effects.VERDICTS)
+EVIDENCE_COLOURS = {"flagged by the audit": "#c0392b", "anonymous case": "#e69f00", "cited study, no reference": "#6c8ebf",
+                    "generic claim, no source": "#7b8794", "named case, no source": "#1f4e79", "the plan's own commitment": "#2a9d8f"}
 VERDICT_COLOURS = {"holds": "#2a9d8f", "partly holds": "#e69f00", "does not hold": "#c0392b", "unverifiable": "#9e9e9e"}
 
 

@@ -1,0 +1,32 @@
+"""Chapter 6 under every scenario: with shocks off it reproduces Chapter 3's probabilities (the same
+simulation, reused); register counts equal a recount of the CSV; shocks never raise a probability."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, glued
+
+SCENARIOS = ["base", "optimistic", "pessimistic"]
+
+
+def rows(rel):
+    with open(REPO / "data" / rel, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_chapter6_numbers(executed, scenario):
+    ch6 = glued(Path(executed[scenario]) / "06_risk.ipynb")
+    ch3 = glued(Path(executed[scenario]) / "03_targets.ipynb")
+    assert ch6["p_gmv_none"] == ch3["p_gmv"] and ch6["p_users_none"] == ch3["p_users"] and ch6["p_share_none"] == ch3["p_share"]
+    assert ch6["p_gmv_shock"] <= ch6["p_gmv_none"] and ch6["p_users_shock"] <= ch6["p_users_none"]
+    register = rows("reference/risks.csv")
+    assert ch6["n_risks"] == len(register)
+    assert ch6["n_high"] == sum(int(r["likelihood"]) * int(r["impact"]) >= 15 for r in register)
+    assert ch6["n_mitigated"] == sum(bool(r["mitigation"].strip()) for r in register)
+    assert ch6["n_shocks"] == len(rows("reference/shocks.csv"))
+    assert 0 < ch6["users_drop"] < 100 and 0 <= ch6["outage_gmv"] < 0.1
