@@ -93,3 +93,15 @@ def check_sourced(frame: pd.DataFrame, claims: pd.DataFrame, label: str, columns
                                                f"({indexed.loc[source, 'value']:g} {indexed.loc[source, 'unit']}, read as {reading}: {want:g})",
                                         row=int(i) + 2, column=col))
     return problems
+
+
+def reading_values(frame: pd.DataFrame, key: str, which: str, overrides: dict | None, what: str) -> dict[str, float]:
+    """Name → value from a sourced parameter table's `baseline` or `target` column, with an analyst's
+    `overrides` applied; unknown names are an error listing the known ones (`what` names them)."""
+    if which not in ("baseline", "target"):
+        raise ValueError("which must be 'baseline' or 'target'")
+    values = dict(zip(frame[key], frame[which].astype(float)))
+    unknown = sorted(set(overrides or {}) - set(values))
+    if unknown:
+        raise ValueError(f"unknown {what}(s) {unknown}; known: {', '.join(values)}")
+    return {**values, **(overrides or {})}

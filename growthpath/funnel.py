@@ -26,13 +26,8 @@ def load(claims: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def rates(frame: pd.DataFrame, which: str = "baseline", overrides: dict | None = None) -> dict[str, float]:
-    if which not in ("baseline", "target"):
-        raise ValueError("which must be 'baseline' or 'target'")
-    values = dict(zip(frame["stage"], frame[which].astype(float)))
-    bad = sorted(set(overrides or {}) - set(values))
-    if bad:
-        raise ValueError(f"unknown funnel stage(s) {bad}; known: {', '.join(values)}")
-    out = {**values, **(overrides or {})}
+    """Stage → rate for the `baseline` or `target` column, with `overrides` applied (each in [0, 1])."""
+    out = claims_mod.reading_values(frame, "stage", which, overrides, "funnel stage")
     outside = [k for k, v in out.items() if not 0 <= v <= 1]
     if outside:
         raise ValueError(f"funnel rates must be in [0, 1]: {outside}")

@@ -35,13 +35,7 @@ def load_parameters(claims: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def rates(parameters: pd.DataFrame, which: str = "baseline", overrides: dict | None = None) -> dict[str, float]:
     """Parameter name → value for the `baseline` or `target` column, with `overrides` applied."""
-    if which not in ("baseline", "target"):
-        raise ValueError("which must be 'baseline' or 'target'")
-    values = dict(zip(parameters["parameter"], parameters[which].astype(float)))
-    unknown = sorted(set(overrides or {}) - set(values))
-    if unknown:
-        raise ValueError(f"unknown lifecycle parameter(s) {unknown}; known: {', '.join(values)}")
-    return {**values, **(overrides or {})}
+    return claims_mod.reading_values(parameters, "parameter", which, overrides, "lifecycle parameter")
 
 
 def transition_matrix(parameters: pd.DataFrame, values: dict[str, float]) -> pd.DataFrame:
