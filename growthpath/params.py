@@ -41,6 +41,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "invite_conversion_pct": (lambda v: 0 < v <= 100, "a percentage in (0, 100]"),
     "power_alpha": (lambda v: 0 < v <= 0.2, "a significance level in (0, 0.2]"),
     "power_target": (lambda v: 0.5 <= v < 1, "a power in [0.5, 1)"),
+    "discount_rate_pct": (lambda v: 0 <= v <= 30, "a yearly discount rate from 0 to 30 %"),
     "programme_start": (lambda v: _is_date(v), "a date like 2024-01-01"),
     "funnel_overrides": (lambda v: all(isinstance(k, str) and isinstance(x, (int, float)) and 0 <= x <= 1 for k, x in v.items()),
                          "a mapping of funnel stages (data/reference/funnel.csv) to rates from 0 to 1"),

@@ -323,3 +323,15 @@ def gantt(bars: pd.DataFrame, milestones: pd.DataFrame | None = None, *, colors:
             y=y, x="date:T", tooltip=["task:N", alt.Tooltip("labels:N", title="milestones")]))
         layers.append(alt.Chart(counts).mark_text(align="left", dx=8, fontSize=10, color=theme.PLAN).encode(y=y, x="date:T", text="text:N"))
     return _titled(alt.layer(*layers).properties(width=420, height=alt.Step(24)), title, subtitle)
+
+
+def labelled_bars(df: pd.DataFrame, *, category: str, value: str, group: str, value_title: str = "",
+                  label_format: str = ",.0f", title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """One horizontal bar per row (rows in data order), coloured by `group`, value printed at the end."""
+    groups = list(dict.fromkeys(df[group]))
+    base = alt.Chart(df).encode(
+        y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=280)),
+        x=alt.X(f"{value}:Q", title=value_title), color=alt.Color(f"{group}:N", title=None, sort=groups),
+        tooltip=[f"{group}:N", f"{category}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
+    text = base.mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=label_format))
+    return _titled(alt.layer(base.mark_bar(), text).properties(width=300, height=alt.Step(15)), title, subtitle)
