@@ -65,3 +65,9 @@ def test_chinese_text_and_no_markup_leaks(pdf):
     assert "社交电商" in text
     for leak in ("\\\\begin", ":::", "```", "<div", "{glue", "{cite", "{ref", "{{", "</", "&lt;", "\\\\textbf"):
         assert leak not in text, leak
+
+
+def test_no_character_is_missing_from_the_fonts(built):
+    log = Path(built["pdf"]).with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    missing = sorted(set(re.findall(r"Missing character: There is no (.+?) in font", log)))
+    assert not missing, missing

@@ -335,3 +335,15 @@ def labelled_bars(df: pd.DataFrame, *, category: str, value: str, group: str, va
         tooltip=[f"{group}:N", f"{category}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
     text = base.mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=label_format))
     return _titled(alt.layer(base.mark_bar(), text).properties(width=300, height=alt.Step(15)), title, subtitle)
+
+
+def verdict_grid(df: pd.DataFrame, *, x: str, y: str, verdict: str, label: str, colors: dict[str, str],
+                 title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """Cells coloured by a categorical verdict (rows in data order), with a short text in each."""
+    base = alt.Chart(df).encode(x=alt.X(f"{x}:N", title=None, sort=None, axis=alt.Axis(orient="top", labelAngle=0)),
+                                y=alt.Y(f"{y}:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)))
+    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color(f"{verdict}:N", title=None, scale=alt.Scale(domain=list(colors), range=list(colors.values()))),
+        tooltip=[f"{y}:N", f"{x}:N", f"{verdict}:N", f"{label}:N"])
+    text = base.mark_text(fontSize=10, color=theme.INK).encode(text=f"{label}:N")
+    return _titled(alt.layer(rect, text).properties(width=alt.Step(110), height=alt.Step(22)), title, subtitle)
