@@ -59,6 +59,9 @@ def glue_text(name: str, text: str, *, source: str = "") -> None:
     _record(name, str(text), "", source)
 
 
+LONG_ROWS = 12  # print tables longer than this may break across pages (LaTeX longtable)
+
+
 @dataclass
 class Table:
     """A table shown as escaped HTML on the web and as a Markdown (pipe) table in print."""
@@ -86,7 +89,7 @@ class Table:
         frame = self.frame.astype(str)
         widths = [_column_width(frame[c], str(c)) for c in frame.columns]
         lines = [f":::{{list-table}} {_escape_markdown(self.caption)}".rstrip(), ":header-rows: 1",
-                 f":widths: {' '.join(str(w) for w in widths)}", ":class: gp-table", ""]
+                 f":widths: {' '.join(str(w) for w in widths)}", f":class: {'gp-table longtable' if len(frame) > LONG_ROWS else 'gp-table'}", ""]
         for row in [list(map(str, frame.columns))] + frame.values.tolist():
             cells = [_escape_markdown(v) or " " for v in row]
             lines.append(f"* - {cells[0]}")
