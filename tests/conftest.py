@@ -111,3 +111,19 @@ def glued(notebook: Path) -> dict:
                 except (ValueError, SyntaxError):
                     values[meta["name"]] = text
     return values
+
+
+def data_rows(rel: str) -> list[dict]:
+    """Rows of a CSV under data/ (gzipped or not) as dicts, read with the standard library only, so
+    chapter tests recompute glued numbers independently of the package."""
+    import csv
+    import gzip
+
+    opener = gzip.open if rel.endswith(".gz") else open
+    with opener(REPO / "data" / rel, "rt", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def claim_value(cid: str) -> float:
+    """The stated value of ledger claim `cid`."""
+    return float(next(r["value"] for r in data_rows("claims/claims.csv") if r["claim_id"] == cid))

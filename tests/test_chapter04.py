@@ -3,9 +3,7 @@
 scenarios, which do not enter this chapter's models, leave every number unchanged."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import gzip
 import math
 from collections import defaultdict
 from pathlib import Path
@@ -14,20 +12,10 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from conftest import REPO, glued
+from conftest import claim_value as claim, data_rows as rows, glued
 
 NB = "04_theory.ipynb"
 SCENARIOS = ["base", "optimistic", "pessimistic"]
-
-
-def rows(rel):
-    opener = gzip.open if rel.endswith(".gz") else open
-    with opener(REPO / "data" / rel, "rt", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def claim(cid):
-    return float(next(r["value"] for r in rows("claims/claims.csv") if r["claim_id"] == cid))
 
 
 def purchase_days(rel):

@@ -1,26 +1,16 @@
 """Chapter 5 under every scenario: glued numbers equal an independent recomputation from data/."""
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import pytest
 from scipy.stats import norm
 
-from conftest import REPO, glued
+from conftest import claim_value as claim, data_rows as rows, glued
 
 NB = "05_implementation.ipynb"
 SCENARIOS = ["base", "optimistic", "pessimistic"]
-
-
-def rows(rel):
-    with open(REPO / "data" / rel, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def claim(cid):
-    return float(next(r["value"] for r in rows("claims/claims.csv") if r["claim_id"] == cid))
 
 
 def expected():

@@ -2,19 +2,13 @@
 simulation, reused); register counts equal a recount of the CSV; shocks never raise a probability."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, glued
+from conftest import data_rows as rows, glued
 
 SCENARIOS = ["base", "optimistic", "pessimistic"]
-
-
-def rows(rel):
-    with open(REPO / "data" / rel, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.mark.slow

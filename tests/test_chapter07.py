@@ -1,23 +1,13 @@
 """Chapter 7 under every scenario: glued numbers equal a recomputation from the CSVs."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, glued
+from conftest import claim_value as claim, data_rows as rows, glued
 
 SCENARIOS = ["base", "optimistic", "pessimistic"]
-
-
-def rows(rel):
-    with open(REPO / "data" / rel, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def claim(cid):
-    return float(next(r["value"] for r in rows("claims/claims.csv") if r["claim_id"] == cid))
 
 
 @pytest.mark.slow
