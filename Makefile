@@ -9,16 +9,16 @@ PDF_DEBS := texlive-xetex latexmk texlive-lang-chinese texlive-fonts-recommended
 
 .PHONY: book pdf html test clean distclean venv system-book system-test
 
-book: venv system-book            ## run every chapter (cached), build the PDF and the HTML book (which links the PDF)
-	$(BIN)/growthpath run
+book: venv system-book            ## run every chapter under every scenario (cached), build the PDF and the HTML book (which links the PDF)
+	$(BIN)/growthpath run --all-scenarios
 	$(BIN)/growthpath build --pdf
 
 html: venv                        ## HTML only
-	$(BIN)/growthpath run
+	$(BIN)/growthpath run --all-scenarios
 	$(BIN)/growthpath build
 
 pdf: venv system-book             ## PDF only: _build/latex/book.pdf
-	$(BIN)/growthpath run
+	$(BIN)/growthpath run --all-scenarios
 	$(BIN)/growthpath build --pdf --no-html
 
 test: venv system-test            ## the whole test suite, including a strict book build

@@ -33,15 +33,21 @@ def _plain(value):
     return value
 
 
-def _record(name: str, value, unit: str, source: str) -> None:
-    RESULTS[name] = {"value": value, "unit": unit, "source": source}
+def _record(name: str, value, unit: str, source: str, traced: bool = True) -> None:
+    """Keep the value with its provenance: the `source` the chapter names, plus the package functions
+    and data ids `growthpath.provenance` finds in the notebook's own code."""
+    from growthpath import provenance
+
+    trace = provenance.trace(name) if traced else provenance.Trace()
+    RESULTS[name] = {"value": value, "unit": unit, "source": source, "computed_by": trace.functions,
+                     "data_ids": trace.ids_text()}
     target = os.environ.get(RESULTS_ENV)
     if target:
         with open(target, "w", encoding="utf-8") as fh:
             json.dump(RESULTS, fh, ensure_ascii=False, indent=1, sort_keys=True)
 
 
-def glue_number(name: str, value, *, unit: str = "", source: str = "") -> None:
+def glue_number(name: str, value, *, unit: str = "", source: str = "", _traced: bool = True) -> None:
     """Glue a number for `{glue:text}` in the prose (format it there, e.g. `` {glue:text}`x:,.0f` ``)."""
     from myst_nb import glue
 
@@ -49,7 +55,7 @@ def glue_number(name: str, value, *, unit: str = "", source: str = "") -> None:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise TypeError(f"glue_number({name!r}) needs a number, got {type(value).__name__}")
     glue(name, value, display=False)
-    _record(name, value, unit, source)
+    _record(name, value, unit, source, _traced)
 
 
 def glue_text(name: str, text: str, *, source: str = "") -> None:
@@ -154,7 +160,7 @@ def glue_claims(claims: pd.DataFrame) -> None:
     """Glue every claim's value as written in the seed (e.g. 3.2 for 3.2万亿元), keyed by `claim_key`."""
     for row in claims.itertuples():
         key = claim_key(row.claim_id)
-        glue_number(key, float(row.value), unit=row.unit, source=f"claims:{row.claim_id}")
+        glue_number(key, float(row.value), unit=row.unit, source=f"claims:{row.claim_id}", _traced=False)
 
 
 def glue_markdown(name: str, text: str, *, source: str = "") -> None:
@@ -164,6 +170,17 @@ def glue_markdown(name: str, text: str, *, source: str = "") -> None:
 
     glue(name, Markdown(text), display=False)
     _record(name, text, "", source)
+
+
+def missing_results_note(missing: list[str]) -> "Markdown":
+    """A warning box when a page built from results files lacks some scenarios' results."""
+    from IPython.display import Markdown
+
+    if not missing:
+        return Markdown("")
+    names = ", ".join(f"`{_escape_markdown(n)}`" for n in missing)
+    return Markdown(":::{warning}\nNo results yet for scenario(s) " + names + ": run "
+                    "`growthpath run --all-scenarios` (part of `make book`) to fill them in.\n:::\n")
 
 
 def findings(found, claims: pd.DataFrame, **kwargs) -> "Markdown":

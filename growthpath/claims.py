@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from growthpath import datapackage
+from growthpath import datapackage, provenance
 
 DISPLAY_COLUMNS = {"claim_id": "Ledger id", "metric": "Metric", "period": "Period", "value": "Value",
                    "unit": "Unit", "kind": "Kind", "quote_zh": "Quote (原文)"}
@@ -27,6 +27,7 @@ def pick(claims: pd.DataFrame, **where: str) -> pd.Series:
     if len(found) != 1:
         ids = ", ".join(found["claim_id"]) or "none"
         raise LookupError(f"expected exactly one claim with {where}, found {len(found)} ({ids})")
+    provenance.note(found["claim_id"])
     return found.iloc[0]
 
 
@@ -105,3 +106,14 @@ def reading_values(frame: pd.DataFrame, key: str, which: str, overrides: dict | 
     if unknown:
         raise ValueError(f"unknown {what}(s) {unknown}; known: {', '.join(values)}")
     return {**values, **(overrides or {})}
+
+
+def period_months(claims: pd.DataFrame, claim_id: str) -> float:
+    """The length of a claim's stated period in months (`18 months`, `2 years`), for time-bound claims."""
+    import re
+
+    period = str(claims.set_index("claim_id").at[claim_id, "period"])
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(months?|years?)\s*", period)
+    if not m:
+        raise ValueError(f"claim {claim_id}: period {period!r} is not a duration like '18 months'")
+    return float(m.group(1)) * (12 if m.group(2).startswith("year") else 1)

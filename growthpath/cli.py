@@ -73,10 +73,14 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
         param: list[str] = typer.Option(None, "--param", "-p", help="Override a declared parameter: key=value (repeatable)."),
         jobs: int = typer.Option(2, "--jobs", "-j", help="Chapters executed in parallel."),
         force: bool = typer.Option(False, "--force", help="Re-run chapters even when their inputs are unchanged."),
-        output: Optional[Path] = typer.Option(None, "--output", help="Folder for executed notebooks (default book/chapters).")):
+        output: Optional[Path] = typer.Option(None, "--output", help="Folder for executed notebooks (default book/chapters)."),
+        all_scenarios: bool = typer.Option(False, "--all-scenarios", help="Run every chapter under every scenario (base into the book, "
+                                           "the others into _build/runs/) for the comparison page.")):
     """Execute chapter notebooks with papermill into book/chapters/.
 
     A chapter whose notebook, parameters, data files and package code are unchanged is skipped.
+
+    Every run writes results/<scenario>.json (every glued value; see `growthpath results`); with --output, results-<scenario>.json in that folder.
 
     Example: growthpath run --chapter background --scenario pessimistic -p ci_level=0.9
     """
@@ -84,9 +88,18 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
     from growthpath.datapackage import DataError
     from growthpath.scenarios import ScenarioError
 
+    if all_scenarios and (chapter or param or output or scenario != "base"):
+        fail("--all-scenarios runs every chapter of every scenario with its own parameters: "
+             "it cannot be combined with --chapter, --scenario, --param or --output")
     progress = Progress(err)
     try:
-        outcomes = runner.run(chapter or None, scenario, runner.parse_overrides(param or []), jobs, force, output, progress)
+        if all_scenarios:
+            def labelled(name):
+                err.print(f"[bold]scenario {name}[/]")
+                return Progress(err)
+            outcomes = [o for runs in runner.run_scenarios(None, jobs, force, labelled).values() for o in runs]
+        else:
+            outcomes = runner.run(chapter or None, scenario, runner.parse_overrides(param or []), jobs, force, output, progress)
     except (runner.RunError, ScenarioError, DataError, ValueError) as exc:
         fail(str(exc))
     finally:
@@ -104,22 +117,33 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
 def build(run_first: bool = typer.Option(False, "--run", help="Run the chapters first (cached)."),
           scenario: str = typer.Option("base", "--scenario", "-s", help="Scenario for --run."),
           pdf: bool = typer.Option(False, "--pdf", help="Also build the PDF (_build/latex/book.pdf) with xelatex, before the HTML so the HTML links it."),
-          html: bool = typer.Option(True, "--html/--no-html", help="Build the HTML book.")):
+          html: bool = typer.Option(True, "--html/--no-html", help="Build the HTML book."),
+          force: bool = typer.Option(False, "--force", help="Rebuild even when nothing the build reads has changed.")):
     """Build the book strictly (-W -n --keep-going) into a staging folder; publish to _build/ only on success.
+
+    A build whose inputs (pages, executed chapters, configuration, package, data hash) are unchanged
+    since the published one is skipped.
 
     Example: growthpath build --run --pdf
     """
+    import signal
+
     from growthpath import build as builder
 
+    # a terminated build unwinds like an interrupted one: the Sphinx child is killed, staging removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if run_first:
-        run(chapter=None, scenario=scenario, param=None, jobs=2, force=False, output=None)
+        run(chapter=None, scenario=scenario, param=None, jobs=2, force=False, output=None, all_scenarios=False)
     try:
-        if pdf:
+        for wanted, builder_name, output, label, make in ((pdf, "pdflatex", "latex", "PDF", builder.build_pdf),
+                                                          (html, "html", "html", "HTML book", builder.build_html)):
+            if not wanted:
+                continue
+            if not force and builder.up_to_date(builder_name, output):
+                out.print(f"{label} up to date: nothing it reads has changed (--force rebuilds)")
+                continue
             started = time.perf_counter()
-            out.print(f"PDF in {builder.build_pdf()} ({time.perf_counter() - started:.1f}s)")
-        if html:
-            started = time.perf_counter()
-            out.print(f"HTML book in {builder.build_html()} ({time.perf_counter() - started:.1f}s)")
+            out.print(f"{label} in {make()} ({time.perf_counter() - started:.1f}s)")
     except builder.BuildError as exc:
         fail(str(exc), code=1)
 
@@ -195,6 +219,40 @@ def audit(as_json: bool = typer.Option(False, "--json", help="Emit the findings 
         out.print(f"    {f.formula} → {f.result}   [dim]({', '.join(r.claim_id for r in f.refs)})[/]", soft_wrap=True)
     counts = {s: sum(f.severity == s for f in findings) for s in engine.SEVERITIES}
     out.print(f"{len(findings)} findings: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+@app.command()
+def results(scenario: list[str] = typer.Option(None, "--scenario", "-s", help="Scenario(s) to check; default: every scenario."),
+            update: bool = typer.Option(False, "--update", help="Accept the current results as the golden copies (commit results/golden/).")):
+    """Compare results/<scenario>.json (written by every run) with the committed golden copy.
+
+    Exit code 1 and a diff (chapter, key, old, new) when a glued value moved beyond the tolerances.
+
+    Example: growthpath results --scenario base
+    """
+    from growthpath import results as res
+    from growthpath import scenarios
+
+    try:
+        names = scenario or scenarios.names()
+        unknown = [n for n in names if n not in scenarios.names()]
+        if unknown:
+            fail(f"unknown scenario(s) {', '.join(map(repr, unknown))}; valid scenarios: {', '.join(scenarios.names())}")
+        if update:
+            for name in names:
+                out.print(f"golden copy updated: {res.paths.relative(res.update(name))}")
+            return
+        reports = []
+        for name in names:
+            changes = res.check(name)
+            n = len(res.load(res.results_path(name)))
+            out.print(f"{name}: {n} values, {len(changes)} differ from the golden copy")
+            if changes:
+                reports.append(res.diff_report(name, changes))
+    except res.ResultsError as exc:
+        fail(str(exc))
+    if reports:
+        fail("\n".join(reports), code=1)
 
 
 @app.command()

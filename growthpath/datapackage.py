@@ -135,10 +135,29 @@ def _file_problems(res: dict) -> list[Problem]:
     if not raw.strip():
         return [Problem(name, "file is empty")]
     try:
-        raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return [Problem(name, f"not valid UTF-8 (byte {exc.start}); expected UTF-8 text, save the file as UTF-8", row=line)]
+    if name.endswith(".csv") or res.get("format") == "csv" or res["path"].endswith((".csv", ".csv.gz")):
+        return _unclosed_quote(name, text)
+    return []
+
+
+def _unclosed_quote(name: str, text: str) -> list[Problem]:
+    """A quote opened and never closed swallows the rest of the file into one cell; say where it opened."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text))
+    start = end = 0
+    try:
+        for _ in reader:
+            start, end = end + 1, reader.line_num
+    except csv.Error as exc:
+        return [Problem(name, f"not a well-formed CSV: {exc}", row=start)]
+    if text.count('"') % 2:
+        return [Problem(name, "a double quote opened on this line is never closed (a stray quote)", row=start)]
     return []
 
 
@@ -155,8 +174,12 @@ def _frictionless_problems(res: dict, descriptor: dict, base: Path | None = None
     report = package.get_resource(res["name"]).validate(limit_errors=200)
     name = paths.relative((base or paths.data_dir()) / res["path"])
     problems = []
+    header = {"extra-label", "missing-label", "incorrect-label", "blank-label", "duplicate-label"}
     for task in report.tasks:
-        for err in task.errors:
+        errors = task.errors
+        if any(e.type in header for e in errors):  # a wrong header explains every row's error: report it alone
+            errors = [e for e in errors if e.type in header]
+        for err in errors:
             problems.append(Problem(name, _message(err), row=getattr(err, "row_number", None),
                                     column=getattr(err, "field_name", None) or getattr(err, "label", None)))
     for err in report.errors:
@@ -175,12 +198,18 @@ def _message(err) -> str:
             return "a value is required here, found an empty cell"
         rule = f"{m.group(1)} {m.group(2)}" if m else err.note
         return f"expected a value satisfying {rule}, found {cell!r}"
-    if kind in ("extra-label", "extra-cell"):
-        return f"unknown extra column ({err.note or cell!r}); remove it or declare it in {DESCRIPTOR}"
-    if kind in ("missing-label", "missing-cell"):
-        return f"missing value or column ({err.note})" if err.note else "missing value or column"
+    if kind == "extra-label":
+        return f"unknown extra column {err.label!r}; remove it or declare it in {DESCRIPTOR} (unknown columns fail, so a misspelt one is never ignored)"
+    if kind == "extra-cell":
+        return (f"this row has more cells than the header (extra {cell!r}): a stray delimiter, or a comma inside "
+                "an unquoted text field")
+    if kind == "missing-label":
+        return f"expected a column {getattr(err, 'field_name', None)!r}, found no such column (the header lacks it)"
+    if kind == "missing-cell":
+        return "expected a value here, found the row ending early (fewer cells than the header)"
     if kind == "incorrect-label":
-        return f"column name {err.label!r} does not match the schema ({err.note})"
+        expected = getattr(err, "field_name", None)
+        return f"expected column {expected!r}, found {err.label!r} (renamed or misspelt?)"
     if kind == "primary-key":
         return f"duplicate or empty key ({err.note})"
     if kind == "foreign-key":

@@ -46,7 +46,8 @@ def effect_claims(claims: pd.DataFrame, findings=(), places: list[tuple[str, str
     the audit rules that flag them, and a verdict."""
     c = claims
     if places is not None:
-        c = c[[(d, s) in set(places) for d, s in zip(c["doc"], c["section"])]]
+        wanted = set(places)
+        c = c[pd.Series([(d, s) in wanted for d, s in zip(c["doc"], c["section"])], index=c.index, dtype=bool)]
     c = c[c["metric"].str.contains(EFFECT_METRIC) | (c["kind"] == "ratio")]
     rules: dict[str, set[str]] = {}
     for f in findings:

@@ -73,9 +73,10 @@ def share_based_market(share_claim: pd.Series, stats: pd.DataFrame) -> float:
 
 def outlook(stats: pd.DataFrame, *, fit_start_year: int, forecast_year: int, ci_level: float,
             growth_shift_pp: float) -> dict:
-    """Trend fits of NBS online retail from `fit_start_year` to the last year, forecast to
-    `forecast_year`: log-linear OLS, Holt on logs, and the scenario path (OLS growth + shift)."""
-    history = official.annual(stats, "nbs_online_retail", first_year=fit_start_year)
+    """Trend fits of NBS online retail from `fit_start_year` to the last year before `forecast_year`,
+    forecast to `forecast_year`: log-linear OLS, Holt on logs, and the scenario path (OLS growth + shift)."""
+    # fitted on the years before the forecast year, so the forecast stays a forecast once that year is published
+    history = official.annual(stats, "nbs_online_retail", first_year=fit_start_year, last_year=forecast_year - 1)
     ols = trend.fit_loglinear(history["year"], history["value"], forecast_year, ci_level)
     holt = trend.fit_holt(history["year"], history["value"], forecast_year, ci_level)
     scenario = trend.shift_growth(ols, growth_shift_pp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from growthpath import datapackage
+from growthpath import datapackage, provenance
 
 USED_GRADES = ("yes", "yes-secondary")
 GRADE_RANK = {"yes": 0, "yes-secondary": 1, "derived": 2, "estimate-unofficial": 3, "UNVERIFIED": 4, "not found": 5}
@@ -25,6 +25,7 @@ def observations(stats: pd.DataFrame, series_id: str, grades=USED_GRADES) -> pd.
     rows = stats[(stats["series_id"] == series_id) & stats["grade"].isin(grades) & stats["value"].notna()]
     if rows.empty:
         raise LookupError(f"no observations of {series_id!r} with grades {list(grades)}")
+    provenance.note(rows["obs_id"])
     return rows.sort_values("period_end").reset_index(drop=True)
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from growthpath import datapackage, params, paths, scenarios
+from growthpath import datapackage, params, paths, results, scenarios
+from growthpath.audit import render
 
 MANIFEST = ".manifest.json"
 FAILED_DIR = "_failed"
@@ -44,6 +45,18 @@ class Outcome:
 # ----------------------------------------------------------------------------- chapters and parameters
 def discover() -> list[Chapter]:
     return [Chapter(p.stem, p) for p in sorted(paths.chapters_dir().glob("[0-9][0-9]_*.ipynb"))]
+
+
+def reads_results(chapter: Chapter) -> bool:
+    """Pages built from other chapters' results (notebook metadata `growthpath.reads_results`) run
+    after every other chapter of the same run."""
+    meta = json.loads(chapter.source.read_text(encoding="utf-8")).get("metadata", {})
+    return bool(meta.get("growthpath", {}).get("reads_results"))
+
+
+def scenario_dir(scenario: str) -> Path:
+    """Where a scenario's executed chapters live: the book shows `base`; the others feed the comparison."""
+    return paths.book_chapters_dir() if scenario == "base" else paths.root() / "_build" / "runs" / scenario
 
 
 def select(names: list[str] | None) -> list[Chapter]:
@@ -82,13 +95,9 @@ def resolve(chapter: Chapter, scenario: str, overrides: dict[str, str]) -> dict[
             resolved[name] = params.coerce(name, value, declared[name])
     if "scenario" in declared:
         resolved["scenario"] = scenario
-    unknown = [k for k in overrides if k not in declared]
-    if unknown:
-        raise params.ParameterError(
-            f"chapter {chapter.name} has no parameter(s) {', '.join(map(repr, unknown))}; "
-            f"its parameters are: {', '.join(declared)}")
-    for name, raw in overrides.items():
-        resolved[name] = params.coerce(name, raw, declared[name])
+    for name, raw in overrides.items():  # overrides a chapter does not declare are for other chapters
+        if name in declared:
+            resolved[name] = params.coerce(name, raw, declared[name])
     params.check({**declared, **resolved})
     return resolved
 
@@ -98,10 +107,16 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+TOOLING = {"cli.py", "__main__.py", "build.py", "lint.py", "linkcheck.py", "sphinxext.py"}  # never run in a chapter's kernel
+
+
 def package_digest() -> str:
+    """sha256 of the package code a chapter can run (the command line and build tooling excluded)."""
     pkg = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for p in sorted(pkg.rglob("*.py")):
+        if p.parent == pkg and p.name in TOOLING:
+            continue
         h.update(str(p.relative_to(pkg)).encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
@@ -153,10 +168,15 @@ def _execute(source: str, target: str, resolved: dict, root: str, deps_file: str
                                    progress_bar=False, log_output=False, report_mode=False)
     except papermill.PapermillExecutionError as exc:
         return {"ok": False, "seconds": time.perf_counter() - start,
-                "message": f"cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}"}
+                "message": f"cell {exc.exec_count or exc.cell_index} (`{_first_line(exc.source)}`): {exc.ename}: {exc.evalue}"}
     except Exception as exc:  # kernel died, bad notebook JSON, …
         return {"ok": False, "seconds": time.perf_counter() - start, "message": f"{type(exc).__name__}: {exc}"}
     return {"ok": True, "seconds": time.perf_counter() - start, "message": ""}
+
+
+def _first_line(source: str) -> str:
+    line = next((l.strip() for l in (source or "").splitlines() if l.strip() and not l.strip().startswith("#")), "")
+    return line if len(line) <= 60 else line[:57] + "..."
 
 
 def _finish_notebook(path: Path, scenario: str, resolved: dict) -> None:
@@ -176,6 +196,13 @@ def plan(names: list[str] | None, scenario: str, overrides: dict[str, str]) -> l
     """Chapters with their resolved parameters; every error is raised before anything runs."""
     scenarios.params(scenario)  # unknown scenario → error listing the valid ones
     chapters = select(names)
+    known = {name: ch for ch in chapters for name in params.declared(ch.source)}
+    unknown = [k for k in overrides if k not in known]
+    if unknown:
+        listed = ", ".join(map(repr, unknown))
+        which = (f"chapter {chapters[0].name} has no parameter(s) {listed}" if len(chapters) == 1
+                 else f"no chapter of this run has a parameter {listed}")
+        raise RunError(f"{which}; the parameters are: {', '.join(sorted(known))}")
     errors, planned = [], []
     for ch in chapters:
         try:
@@ -183,8 +210,26 @@ def plan(names: list[str] | None, scenario: str, overrides: dict[str, str]) -> l
         except params.ParameterError as exc:
             errors.append(str(exc))
     if errors:
-        raise RunError("\n".join(errors))
+        raise RunError("\n".join(dict.fromkeys(errors)))
     return planned
+
+
+ORDER_LOGS = {"orders_path": "orders_columns", "clv_orders_path": "clv_orders_columns"}
+
+
+def check_order_logs(todo: list[tuple[Chapter, dict]]) -> None:
+    """Validate every analyst-supplied order log (and its column mapping) before any kernel starts,
+    so a bad file fails in seconds with the file, row and column, not halfway through a chapter."""
+    from growthpath import orders
+
+    seen = set()
+    for _, resolved in todo:
+        for path_key, columns_key in ORDER_LOGS.items():
+            path, columns = resolved.get(path_key) or "", resolved.get(columns_key) or {}
+            key = (path, json.dumps(columns, sort_keys=True))
+            if path and key not in seen:
+                seen.add(key)
+                orders.load(path, columns or None)
 
 
 def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[str, str] | None = None,
@@ -198,36 +243,74 @@ def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[
     output_dir.mkdir(parents=True, exist_ok=True)
     manifest = load_manifest(output_dir)
     package = package_digest()
-    outcomes, todo = [], []
-    for ch, resolved in planned:
-        if not force and is_fresh(ch, resolved, manifest.get(ch.name), output_dir / f"{ch.name}.ipynb", package):
-            outcomes.append(Outcome(ch.name, "cached", deps=manifest[ch.name]["deps"]))
-        else:
-            todo.append((ch, resolved))
+    render.write_section_labels()
+    fresh = lambda ch, resolved: not force and is_fresh(ch, resolved, manifest.get(ch.name), output_dir / f"{ch.name}.ipynb", package)
+    first = [(ch, r) for ch, r in planned if not reads_results(ch)]
+    last = [(ch, r) for ch, r in planned if reads_results(ch)]
+    todo = [(ch, r) for ch, r in first if not fresh(ch, r)]
+    check_order_logs(todo)
+    cached = {ch.name for ch, r in planned if (ch, r) not in todo and fresh(ch, r)}
     if progress:
-        progress.start(total=len(planned), cached=len(outcomes))
+        progress.start(total=len(planned), cached=len(cached))
+    outcomes = []
     work = Path(tempfile.mkdtemp(prefix=".run-", dir=output_dir))
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, max(len(todo), 1))) as pool:
-            futures = {}
-            for ch, resolved in todo:
-                files = {k: str(work / f"{ch.name}.{k}") for k in ("ipynb", "deps", "results")}
-                Path(files["deps"]).touch()
-                fut = pool.submit(_execute, str(ch.source), files["ipynb"], resolved, str(paths.root()),
-                                  files["deps"], files["results"])
-                futures[fut] = (ch, resolved, files)
-                if progress:
-                    progress.running(ch.name)
-            for fut in as_completed(futures):
-                ch, resolved, files = futures[fut]
-                outcome = _publish(ch, resolved, files, fut.result(), scenario, output_dir, manifest, package)
-                outcomes.append(outcome)
-                if progress:
-                    progress.done(outcome)
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(planned)))) as pool:
+            outcomes += _run_batch(pool, todo, work, scenario, output_dir, manifest, package, progress)
+            results.write(scenario, results.records_from_manifest(manifest, scenario), results_file(scenario, output_dir))
+            # pages built from the results files are judged only now, against the results just written
+            later = [(ch, r) for ch, r in last if not fresh(ch, r)]
+            if progress:
+                progress.cached -= sum(ch.name in cached for ch, _ in later)
+            outcomes += _run_batch(pool, later, work, scenario, output_dir, manifest, package, progress)
+            results.write(scenario, results.records_from_manifest(manifest, scenario), results_file(scenario, output_dir))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    ran = {o.chapter for o in outcomes}
+    outcomes += [Outcome(ch.name, "cached", deps=manifest[ch.name]["deps"]) for ch, _ in planned if ch.name not in ran]
     order = {ch.name: i for i, (ch, _) in enumerate(planned)}
     return sorted(outcomes, key=lambda o: order[o.chapter])
+
+
+def _run_batch(pool, batch, work: Path, scenario: str, output_dir: Path, manifest: dict, package: str, progress) -> list[Outcome]:
+    futures = {}
+    for ch, resolved in batch:
+        files = {k: str(work / f"{ch.name}.{k}") for k in ("ipynb", "deps", "results")}
+        Path(files["deps"]).touch()
+        fut = pool.submit(_execute, str(ch.source), files["ipynb"], resolved, str(paths.root()),
+                          files["deps"], files["results"])
+        futures[fut] = (ch, resolved, files)
+        if progress:
+            progress.running(ch.name)
+    outcomes = []
+    for fut in as_completed(futures):
+        ch, resolved, files = futures[fut]
+        outcome = _publish(ch, resolved, files, fut.result(), scenario, output_dir, manifest, package)
+        outcomes.append(outcome)
+        if progress:
+            progress.done(outcome)
+    return outcomes
+
+
+def results_file(scenario: str, output_dir: Path) -> Path:
+    """results/<scenario>.json for the scenario's own folder; a run into any other folder (--output)
+    keeps its results beside its notebooks, so it never overwrites the book's."""
+    if Path(output_dir).resolve() == scenario_dir(scenario).resolve():
+        return results.results_path(scenario)
+    return Path(output_dir) / f"results-{scenario}.json"
+
+
+def run_scenarios(names: list[str] | None = None, jobs: int = 2, force: bool = False,
+                  progress_for=None) -> dict[str, list[Outcome]]:
+    """Every chapter under every scenario, each into `scenario_dir`; `base` last, so the book's
+    comparison page reads the other scenarios' fresh results."""
+    every = scenarios.names()
+    unknown = [n for n in names or [] if n not in every]
+    if unknown:
+        raise scenarios.ScenarioError(f"unknown scenario(s) {', '.join(map(repr, unknown))}; valid scenarios: {', '.join(every)}")
+    chosen = sorted(names or every, key=lambda n: n == "base")
+    return {name: run(None, name, {}, jobs, force, scenario_dir(name), progress_for(name) if progress_for else None)
+            for name in chosen}
 
 
 def _publish(ch: Chapter, resolved: dict, files: dict, result: dict, scenario: str, output_dir: Path,

@@ -34,13 +34,21 @@ class ScenarioError(ValueError):
     pass
 
 
+def yaml_problem(where: str, exc: "yaml.YAMLError") -> str:
+    """One line: file, line, what is wrong (YAML is read with safe_load: python tags are refused)."""
+    mark = getattr(exc, "problem_mark", None)
+    line = f", line {mark.line + 1}" if mark is not None else ""
+    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{where}{line}: not valid YAML ({what})"
+
+
 def load() -> ScenarioFile:
     text = datapackage.read_text("scenarios")
     where = paths.relative(paths.data_dir() / "scenarios.yml")
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"{where}: not valid YAML: {exc}") from None
+        raise ScenarioError(yaml_problem(where, exc)) from None
     try:
         return ScenarioFile.model_validate(raw)
     except ValidationError as exc:
@@ -58,3 +66,13 @@ def params(name: str) -> dict[str, Any]:
     if name not in spec.scenarios:
         raise ScenarioError(f"unknown scenario {name!r}; valid scenarios: {', '.join(spec.scenarios)}")
     return {**spec.defaults, **spec.scenarios[name].params}
+
+
+def describe() -> "pd.DataFrame":
+    """One row per scenario: name, description and its own parameters (defaults apply to all)."""
+    import pandas as pd
+
+    spec = load()
+    return pd.DataFrame([{"scenario": name, "assumes": " ".join(sc.description.split()),
+                          "parameters": ", ".join(f"{k} = {v}" for k, v in sc.params.items()) or "–"}
+                         for name, sc in spec.scenarios.items()])

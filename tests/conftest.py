@@ -12,7 +12,17 @@ import pytest
 
 
 REPO = Path(__file__).resolve().parents[1]
-COPY_ITEMS = ["_config.yml", "_toc.yml", "references.bib", "CITATION.cff", "book", "chapters", "data"]
+COPY_ITEMS = ["_config.yml", "_toc.yml", "references.bib", "CITATION.cff", "book", "chapters", "data", "results"]
+
+
+def _ignore_for(item: str):
+    """What not to copy: executed chapters and the run manifest under book/, generated results files
+    (results/<scenario>.json; the golden copies and headlines.yml are sources)."""
+    if item == "book":
+        return shutil.ignore_patterns("*.ipynb_checkpoints", ".manifest.json", "_failed", "0*.ipynb", "9*.ipynb")
+    if item == "results":
+        return lambda folder, names: [n for n in names if Path(folder) == REPO / "results" and n.endswith((".json", ".tmp"))]
+    return None
 
 
 def copy_project(dest: Path) -> Path:
@@ -20,7 +30,7 @@ def copy_project(dest: Path) -> Path:
     for item in COPY_ITEMS:
         src = REPO / item
         if src.is_dir():
-            shutil.copytree(src, dest / item, ignore=shutil.ignore_patterns("*.ipynb_checkpoints", ".manifest.json", "_failed", "0*.ipynb") if item == "book" else None)
+            shutil.copytree(src, dest / item, ignore=_ignore_for(item))
         else:
             shutil.copy2(src, dest / item)
     # the vega bundle cache is 0.9 MB of generated JS: share it rather than regenerate it
@@ -72,8 +82,8 @@ def executed(tmp_path_factory) -> dict[str, Path]:
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     with rooted(root):
         out = {}
-        for name in scenarios.names():
-            folder = root / "book" / "chapters" if name == "base" else root / "runs" / name
+        for name in sorted(scenarios.names(), key=lambda n: n == "base"):  # base last: its comparison page reads the others
+            folder = runner.scenario_dir(name)
             outcomes = runner.run(scenario=name, output_dir=folder, jobs=2)
             failed = [o for o in outcomes if o.status == "failed"]
             assert not failed, f"{name}: {[(o.chapter, o.message) for o in failed]}"

@@ -90,3 +90,67 @@ def test_front_page_identifies_the_edition_and_links_the_pdf(built):
     if built["pdf"] is not None:
         link = re.search(r'href="([^"]*book\.pdf)"', text)
         assert link and (built["html"] / "book" / link.group(1)).resolve().exists()
+
+
+PROBE = """<script>
+window.__gp = [];
+window.addEventListener("error", function (e) { var t = e.target || {}; if (t.src || t.href) window.__gp.push(t.src || t.href); }, true);
+window.addEventListener("load", function () { setTimeout(function () {
+  performance.getEntriesByType("resource").forEach(function (r) { window.__gp.push(r.name); });
+  document.body.setAttribute("data-gp-requests", JSON.stringify(window.__gp)); }, 3000); });
+</script>"""
+
+
+@pytest.fixture
+def served(html):
+    """The built book on a local HTTP server (Resource Timing does not record file: loads)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
+def test_pages_make_no_third_party_request(html, served, tmp_path):
+    """Every resource a page requests while it renders (Resource Timing, plus failed loads) comes from
+    the book's own server: a probe script is added to a copy of each page, in the same folder."""
+    import json
+
+    pages = ["book/intro.html", "book/chapters/01_background.html", "book/chapters/93_scenarios.html", "book/rerun.html"]
+    found = {name: requests_of(html, served, name, tmp_path / str(i)) for i, name in enumerate(pages)}
+    for name, urls in found.items():
+        assert any(u.endswith(".js") for u in urls), f"{name}: no script load recorded: {urls}"
+    assert [f"{n}: {u}" for n, urls in found.items() for u in urls if not u.startswith((served, "data:", "blob:"))] == []
+    # the probe does see a third-party request when there is one
+    control = requests_of(html, served, "book/intro.html", tmp_path / "control", extra='<img src="https://example.org/x.png">')
+    assert "https://example.org/x.png" in control
+
+
+def requests_of(html: Path, served: str, name: str, profile: Path, extra: str = "") -> list[str]:
+    """URLs a page requested while rendering, from a probe-carrying copy of it served locally."""
+    import json
+
+    page = html / name
+    probe = page.with_name(f"probe-{page.name}")
+    text = re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + PROBE, page.read_text(encoding="utf-8"), count=1)
+    probe.write_text(text.replace("</body>", extra + "</body>", 1), encoding="utf-8")
+    try:
+        flags = [f for f in OFFLINE_FLAGS if not f.startswith("--proxy-bypass-list")] + ["--proxy-bypass-list=127.0.0.1"]
+        dom = subprocess.run([CHROMIUM, *flags, f"--user-data-dir={profile}", "--dump-dom", served + str(probe.relative_to(html))],
+                             capture_output=True, text=True, timeout=120).stdout
+    finally:
+        probe.unlink()
+    found = re.search(r'data-gp-requests="([^"]*)"', dom)
+    assert found, f"{name}: the probe did not report"
+    return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))

@@ -124,15 +124,3 @@ def test_findings_in_place_match_the_reviewed_audit(executed):
         here = [f for f in findings if any((r["doc"], r["section"]) in where for r in f["refs"])]
         assert values[f"{key}_findings"] == len(here), key
         assert values[f"{key}_contradictions"] == sum(f["severity"] == "contradiction" for f in here), key
-
-
-@pytest.mark.slow
-def test_appendices_glue_counts(executed):
-    audit_values = glued(Path(executed["base"]) / "91_audit.ipynb")
-    findings = snapshot_findings()
-    assert audit_values["n_findings"] == len(findings)
-    for s in ("contradiction", "implausible", "unclear"):
-        assert audit_values[f"n_{s}"] == sum(f["severity"] == s for f in findings)
-    ledger_values = glued(Path(executed["base"]) / "92_ledger.ipynb")
-    assert ledger_values["n_claims"] == len(rows("claims/claims.csv")) == 612
-    assert ledger_values["n_000"] + ledger_values["n_004"] == 612

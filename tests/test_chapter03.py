@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 
 import pytest
+import numpy as np
+from scipy import integrate, optimize
 from scipy.stats import norm
 
 from conftest import REPO, glued
@@ -40,6 +42,35 @@ def expected():
             "n_targets": len(rows("reference/targets.csv"))}
 
 
+def decimal_year(text):
+    d = pd_date(text)
+    return d.year + (d.timetuple().tm_yday - 1) / 365.25
+
+
+def shoppers_logistic_2026(end=2026.99):
+    """CNNIC online shoppers, logistic K / (1 + exp(-r (t - m))) fitted by least squares in calendar years."""
+    obs = sorted((r for r in rows("official/statistics.csv") if r["series_id"] == "cnnic_online_shoppers"
+                  and r["grade"] in ("yes", "yes-secondary") and r["value"]), key=lambda r: r["period_end"])
+    t = np.array([decimal_year(r["period_end"]) for r in obs])
+    y = np.array([float(r["value_canonical"]) for r in obs])
+    fit = optimize.least_squares(lambda p: p[0] / (1 + np.exp(-p[1] * (t - p[2]))) - y, [y.max() * 1.2, 0.5, t.mean()],
+                                 bounds=([y.max(), 1e-4, t.min() - 50], [y.max() * 20, 10, t.min() + 100]), xtol=1e-14, ftol=1e-14)
+    K, r, m = fit.x
+    return K / (1 + math.exp(-r * (end - m)))
+
+
+def p_gmv_analytic(ch1, share_sd=1.0, ci=0.95):
+    """P(share_2026 × online_2026 ≥ GMV target) with online ~ lognormal (Chapter 1's 2026 interval,
+    shifted by the scenario) and share ~ normal (three yearly gains at the plan's own pace)."""
+    target = float(next(r for r in rows("claims/claims.csv") if r["claim_id"] == "000-3.1-07")["value_canonical"])
+    factor = ch1["scenario_mean"] / ch1["ols_mean"]
+    mu, sd = math.log(ch1["ols_mean"] * factor), math.log(ch1["ols_upper"] / ch1["ols_lower"]) / (2 * norm.ppf(0.5 + ci / 2))
+    pace = (claim("000-1.1-07") - claim("000-1.1-05")) / 3
+    mean_share, sd_share = claim("000-1.1-07") + 3 * pace, share_sd * math.sqrt(3)
+    tail = lambda z: norm.sf((100 * target / math.exp(mu + sd * z) - mean_share) / sd_share) * norm.pdf(z)
+    return integrate.quad(tail, -10, 10)[0]
+
+
 def pd_date(text):
     import datetime as dt
     return dt.date.fromisoformat(text)
@@ -58,7 +89,9 @@ def test_chapter3_numbers(executed, scenario):
     assert values["p_share"] == pytest.approx(1 - norm.cdf(z), abs=0.006)  # 20,000 draws: ±4 standard errors
     # users cannot exceed the fitted online-shopper ceiling, which is below the user target
     assert values["K_shoppers"] < claim("000-3.1-03") and values["p_users"] < 0.01
-    assert 0 <= values["p_gmv"] <= 1
+    ch1 = glued(Path(executed[scenario]) / "01_background.ipynb")
+    assert values["p_gmv"] == pytest.approx(p_gmv_analytic(ch1), abs=0.004)  # 20,000 draws: about ±4 standard errors
+    assert values["shop_end"] == pytest.approx(shoppers_logistic_2026(), rel=1e-4)
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import optimize, special
 from scipy.stats import norm
 
 from conftest import claim_value as claim, data_rows as rows, glued
@@ -29,6 +30,61 @@ def sample_holdout():
     cal, hold = dt.date(1997, 9, 30), dt.date(1998, 6, 30)
     days = {c: d for c, d in purchase_days("orders/cdnow_sample.csv.gz").items() if d[0] <= cal}
     return len(days), sum(cal < x <= hold for d in days.values() for x in d)
+
+
+def sample_rfm(cal=dt.date(1997, 9, 30), hold=dt.date(1998, 6, 30)):
+    """x, t_x, T (weeks), mean repeat spend and holdout purchases per customer, one purchase per day."""
+    spend = defaultdict(float)
+    for r in rows("orders/cdnow_sample.csv.gz"):
+        spend[r["customer_id"], dt.date.fromisoformat(r["date"])] += float(r["amount"])
+    days = defaultdict(list)
+    for (c, d), amount in sorted(spend.items()):
+        days[c].append((d, amount))
+    out = []
+    for hist in days.values():
+        first = hist[0][0]
+        if first > cal:
+            continue
+        repeat = [(d, a) for d, a in hist[1:] if d <= cal]
+        last = max([first] + [d for d, _ in repeat])
+        out.append((len(repeat), (last - first).days / 7, (cal - first).days / 7,
+                    sum(a for _, a in repeat) / len(repeat) if repeat else 0.0, sum(cal < d <= hold for d, _ in hist)))
+    return np.array(out).T
+
+
+def independent_clv(weeks_ahead=52):
+    """BG/NBD (FHL 2005, eq. 6 as A1·(A2 + δ·A3)) and Gamma-Gamma (FH 2013) fitted by Nelder-Mead on
+    log-parameters, then the holdout forecast (FHL eq. 10) and the mean 52-week customer value."""
+    x, tx, T, mx, xh = sample_rfm()
+
+    def bg_ll(log_p):
+        r, al, a, b = np.exp(log_p)
+        a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(al)
+        beta = special.gammaln(a + b) + special.gammaln(b + x) - special.gammaln(b) - special.gammaln(a + b + x)
+        a2 = beta - (r + x) * np.log(al + T)
+        a3 = np.where(x > 0, beta + np.log(a) - np.log(np.maximum(b + x - 1, 1e-12)) - (r + x) * np.log(al + tx), -np.inf)
+        return -np.sum(a1 + np.logaddexp(a2, a3))
+
+    def gg_ll(log_p):
+        p, q, g = np.exp(log_p)
+        k, m = x[x > 0], mx[x > 0]
+        return -np.sum(special.gammaln(p * k + q) - special.gammaln(p * k) - special.gammaln(q) + q * np.log(g)
+                       + (p * k - 1) * np.log(m) + p * k * np.log(k) - (p * k + q) * np.log(g + m * k))
+
+    opts = {"xatol": 1e-10, "fatol": 1e-10, "maxiter": 20000, "maxfev": 20000}
+    r, al, a, b = np.exp(optimize.minimize(bg_ll, np.log([0.5, 5, 1, 2]), method="Nelder-Mead", options=opts).x)
+    p, q, g = np.exp(optimize.minimize(gg_ll, np.log([1, 1, 1]), method="Nelder-Mead", options=opts).x)
+
+    def expected_purchases(t):
+        alive = 1 / (1 + (x > 0) * a / (b + x - 1 + (x == 0)) * ((al + T) / (al + tx)) ** (r + x))
+        z = t / (al + T + t)
+        return (a + b + x - 1) / (a - 1) * (1 - ((al + T) / (al + T + t)) ** (r + x) * special.hyp2f1(r + x, b + x, a + b + x - 1, z)) * alive
+
+    hold_weeks = (dt.date(1998, 6, 30) - dt.date(1997, 9, 30)).days / 7
+    weight = p * x / (p * x + q - 1)
+    spend = (1 - weight) * p * g / (q - 1) + weight * mx
+    return {"hold_err": 100 * (expected_purchases(hold_weeks).sum() / xh.sum() - 1),
+            "clv_mean": float(np.mean(expected_purchases(weeks_ahead) * spend))}
 
 
 def churn_base_rate(window=182):
@@ -88,6 +144,13 @@ def test_chapter4_numbers(executed, scenario):
     for key, want in published.items():
         assert values[key] == pytest.approx(want, abs=0.0051), key
     assert 0.5 < values["churn_auc"] < 1 and values["err_hist"] > values["err_model"]
+
+
+@pytest.mark.slow
+def test_customer_value_matches_an_independent_fit(executed):
+    values = glued(Path(executed["base"]) / NB)
+    for key, want in independent_clv(values["clv_horizon"]).items():
+        assert values[key] == pytest.approx(want, rel=1e-3, abs=0.05), key
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 from growthpath.cli import app
 
 cli = CliRunner()
-COMMANDS = ["run", "build", "validate", "datapackage", "clean"]
+COMMANDS = ["run", "build", "validate", "datapackage", "results", "clean"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -33,7 +33,8 @@ def test_validate_reports_located_problem(project):
 @pytest.mark.parametrize("args,message", [
     (["run", "--chapter", "nope"], "valid chapters"),
     (["run", "--scenario", "utopia"], "valid scenarios"),
-    (["run", "-p", "nonsense=1"], "has no parameter"),
+    (["run", "-p", "nonsense=1"], "has a parameter 'nonsense'"),
+    (["run", "-c", "1", "-p", "nonsense=1"], "chapter 01_background has no parameter(s) 'nonsense'"),
     (["run", "-p", "ci_level=high"], "expects float"),
     (["run", "--jobs", "0"], "--jobs"),
 ])
@@ -47,3 +48,27 @@ def test_run_rejects_bad_input_and_keeps_outputs(project, args, message):
     assert message in result.output
     assert sentinel.read_text(encoding="utf-8") == "last good"
     assert "Traceback" not in result.output
+
+
+def test_build_is_skipped_when_nothing_it_reads_changed(project, monkeypatch):
+    import subprocess
+
+    from growthpath import build
+
+    calls = []
+
+    def fake_sphinx(builder, staging):
+        calls.append(builder)
+        (staging / "_build" / "html").mkdir(parents=True)
+        (staging / "_build" / "html" / "index.html").write_text("<html></html>", encoding="utf-8")
+        return subprocess.CompletedProcess([], 0, "", "")
+
+    monkeypatch.setattr(build, "sphinx_build", fake_sphinx)
+    (project / "book" / "chapters" / "01_background.ipynb").write_text("{}", encoding="utf-8")
+    first = CliRunner().invoke(app, ["build"])
+    second = CliRunner().invoke(app, ["build"])
+    assert first.exit_code == second.exit_code == 0 and calls == ["html"]
+    assert "HTML book up to date" in second.output
+    (project / "book" / "intro.md").write_text("# changed\n", encoding="utf-8")
+    assert CliRunner().invoke(app, ["build"]).exit_code == 0 and calls == ["html", "html"]
+    assert CliRunner().invoke(app, ["build", "--force"]).exit_code == 0 and calls == ["html", "html", "html"]

@@ -46,3 +46,32 @@ def test_no_logic_in_notebooks(path):
         src = "".join(cell["source"])
         if cell["cell_type"] == "code":
             assert "def " not in src and "class " not in src and "open(" not in src and "read_csv" not in src
+
+
+PAGES = NOTEBOOKS + sorted((REPO / "book").glob("*.md"))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_no_number_typed_by_hand_in_prose(path):
+    """Every figure in the prose is glued; growthpath.lint documents the few allowed kinds."""
+    from growthpath import lint
+
+    found = lint.unglued_numbers(path)
+    assert not found, "\n".join(map(str, found))
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Sales grew 12.5 % in 2023.", ["12.5"]),
+    ("It reached {glue:text}`x:.1f` % in 2019–2025 (§3.1, Chapter 4).", []),
+    ("Seed 000 and 004 say \"增长30%\"; 5G and SHA-256 are names; a Double 11 sale.", []),
+    ("the top 20 % hold", ["20"]),
+    ("K = 1 and 100 % of funding, baseline = 100", []),
+    ("$n = 2(z/h)^2$ users and `n = 3` in code", []),
+    ("1. **First step** with 7 days", ["7"]),
+])
+def test_the_lint_flags_hand_typed_numbers_only(tmp_path, text, flagged):
+    from growthpath import lint
+
+    page = tmp_path / "page.md"
+    page.write_text(text, encoding="utf-8")
+    assert [u.number for u in lint.unglued_numbers(page)] == flagged

@@ -39,7 +39,6 @@ def test_resolve_merges_scenario_then_overrides():
 
 
 @pytest.mark.parametrize("overrides,message", [
-    ({"nonsense": "1"}, "has no parameter"),
     ({"ci_level": "high"}, "expects float"),
     ({"fit_start_year": "2019.5"}, "expects int"),
     ({"ci_level": "1.5"}, "expected a number in"),
@@ -51,8 +50,10 @@ def test_bad_parameters_fail_clearly(overrides, message):
 
 
 def test_plan_collects_errors_before_running():
-    with pytest.raises(runner.RunError, match="nonsense"):
+    with pytest.raises(runner.RunError, match="no chapter of this run has a parameter 'nonsense'"):
         runner.plan(None, "base", {"nonsense": "1"})
+    planned = dict(runner.plan(None, "base", {"ci_level": "0.9"}))  # applies where declared, nowhere else
+    assert {ch.name for ch, r in planned.items() if r.get("ci_level") == 0.9} == {"01_background", "03_targets", "06_risk", "08_outcomes"}
     with pytest.raises(runner.RunError, match="key=value"):
         runner.parse_overrides(["novalue"])
 

@@ -226,7 +226,7 @@ def one_number_two_meanings(ctx: Context):
     families in one document: one of the two uses is probably borrowed."""
     out = []
     c = ctx.claims[(ctx.claims["family"] != "") & ctx.claims["year_end"].notna()].copy()
-    c = c[[rd.distinctive(v, u) for v, u in zip(c["value_canonical"], c["canonical_unit"])]]
+    c = c[pd.Series([rd.distinctive(v, u) for v, u in zip(c["value_canonical"], c["canonical_unit"])], index=c.index, dtype=bool)]
     c["year_end"] = c["year_end"].astype(int)
     for (_, value, year), g in c.groupby(["doc", "value_canonical", "year_end"]):
         families = g.drop_duplicates("family")

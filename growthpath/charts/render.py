@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 
 import altair as alt
@@ -35,11 +36,32 @@ def png_base64(spec: dict) -> str:
     return base64.b64encode(vlc.vegalite_to_png(spec, scale=PNG_SCALE)).decode("ascii")
 
 
+def spec_ids(spec: dict) -> list[str]:
+    """Ledger and official ids in the chart's own data (`claim_id`, `obs_id`, `series_id` fields)."""
+    from growthpath.provenance import ID_COLUMNS
+
+    rows = [r for values in spec.get("datasets", {}).values() for r in values if isinstance(r, dict)]
+    return list(dict.fromkeys(str(r[c]) for r in rows for c in ID_COLUMNS if r.get(c) not in (None, "")))
+
+
+def source_html(spec: dict) -> str:
+    """A collapsible 'Source' under the chart: the package functions that computed its data and the
+    data ids it shows or was computed from, recorded from the notebook's code as the chart is drawn."""
+    from growthpath import provenance
+
+    trace = provenance.trace()
+    ids = list(dict.fromkeys(spec_ids(spec) + trace.ids))
+    shown = ", ".join(ids[:provenance.MAX_IDS]) + (f" … ({len(ids)} in all)" if len(ids) > provenance.MAX_IDS else "")
+    items = [f"<li>computed by: {', '.join(f'<code>{html.escape(f)}</code>' for f in trace.functions) or 'the cell above (no package function)'}</li>",
+             f"<li>data: {html.escape(shown) if ids else 'no ledger or official ids in the chart data'}</li>"]
+    return f'<details class="gp-source"><summary>Source</summary><ul>{"".join(items)}</ul></details>'
+
+
 def mimebundle(spec: dict, **_) -> dict:
     _counter["n"] += 1
     digest = hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
     element_id = f"gp-chart-{digest}-{_counter['n']}"
-    return {"text/html": embed_html(spec, element_id), "image/png": png_base64(spec),
+    return {"text/html": embed_html(spec, element_id) + "\n" + source_html(spec), "image/png": png_base64(spec),
             "text/plain": f"<chart {element_id}>"}
 
 

@@ -20,6 +20,7 @@ EVIDENCE_COLOURS = {"flagged by the audit": "#c0392b", "anonymous case": "#e69f0
                     "generic claim, no source": "#7b8794", "named case, no source": "#1f4e79", "the plan's own commitment": "#2a9d8f"}
 SCORECARD_COLOURS = {"on track": "#2a9d8f", "at risk": "#e69f00", "infeasible": "#c0392b",
                      "contradictory as stated": "#7b5ea7", "untestable": "#c4c9cf"}
+SCENARIO_COLOURS = {"base": MODEL, "optimistic": "#2a9d8f", "pessimistic": "#c0392b"}
 VERDICT_COLOURS = {"holds": "#2a9d8f", "partly holds": "#e69f00", "does not hold": "#c0392b", "unverifiable": "#9e9e9e"}
 
 

@@ -16,6 +16,7 @@ from scipy import stats
 
 from growthpath import orders as orders_mod
 
+THRESHOLD = 0.5   # a customer is predicted to churn when the probability reaches this
 FEATURES = ("log_recency", "log_frequency", "log_monetary", "log_tenure")
 
 
@@ -92,7 +93,7 @@ def calibration(y, prob, bins: int = 10) -> pd.DataFrame:
     return frame.groupby("bin").agg(predicted=("p", "mean"), observed=("y", "mean"), customers=("y", "size")).reset_index()
 
 
-def accuracy(y, prob, threshold: float = 0.5) -> float:
+def accuracy(y, prob, threshold: float = THRESHOLD) -> float:
     return float(np.mean((np.asarray(prob) >= threshold).astype(int) == np.asarray(y)))
 
 

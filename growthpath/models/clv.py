@@ -14,6 +14,8 @@ import pandas as pd
 from scipy import special
 from statsmodels.base.model import GenericLikelihoodModel
 
+TOP_PCT = 20   # "the top customers": the share of customers whose value share the chapter reports
+
 from growthpath import orders as orders_mod
 
 BGNBD_PARAMS = ("r", "alpha", "a", "b")
@@ -217,7 +219,7 @@ def holdout_value_predictions(summary: pd.DataFrame, bgnbd: Fit, gamma_gamma: Fi
     }, index=summary.index)
 
 
-def prediction_errors(predicted: pd.DataFrame, actual: pd.Series, top_pct: float = 20) -> pd.DataFrame:
+def prediction_errors(predicted: pd.DataFrame, actual: pd.Series, top_pct: float = TOP_PCT) -> pd.DataFrame:
     """Per method: error of the total (% of actual), mean absolute error per customer, and the share
     of actual holdout spend held by the customers the method ranks in its top `top_pct` % (ties
     broken at random with a fixed seed, so a method that cannot rank scores about `top_pct` %)."""

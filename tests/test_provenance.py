@@ -1,0 +1,59 @@
+"""Provenance is recorded from the notebook's own code as values are glued: run cells in a real
+IPython shell and check the functions and ids recorded for a glued value and a chart."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def shell():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from growthpath import book, provenance
+
+    ip = InteractiveShell.instance()
+    book.RESULTS.clear()
+    provenance.NOTED.clear()
+    yield lambda code: ip.run_cell(code, store_history=True).raise_error()
+    InteractiveShell.clear_instance()
+
+
+def test_a_glued_value_names_the_functions_and_the_claims_it_came_from(shell):
+    from growthpath import book
+
+    shell("from growthpath import book, claims\nC = claims.load()")
+    shell("start = claims.pick(C, doc='000', metric='users_start')['value']\nunrelated = claims.pick(C, doc='000', metric='gmv_target', section='3.1')")
+    shell("end = claims.pick(C, doc='000', metric='users_end')['value']")
+    shell("ratio = end / start")
+    shell("book.glue_number('growth', ratio)")
+    record = book.RESULTS["growth"]
+    assert record["computed_by"] == ["growthpath.claims.load", "growthpath.claims.pick"]
+    assert record["data_ids"] == "000-4.2-04, 000-4.2-05"
+
+
+def test_values_computed_by_package_functions_name_them(shell):
+    from growthpath import book
+
+    shell("from growthpath import book, official, market\nS = official.load()")
+    shell("out = market.outlook(S, fit_start_year=2019, forecast_year=2026, ci_level=0.95, growth_shift_pp=0)")
+    shell("book.glue_number('m', out['ols'].at(2026)['mean'])")
+    record = book.RESULTS["m"]
+    assert "growthpath.market.outlook" in record["computed_by"] and "growthpath.official.load" in record["computed_by"]
+    assert record["data_ids"].startswith("nbs_online_retail:")
+
+
+def test_a_chart_carries_a_collapsible_source(shell):
+    from growthpath.charts import render
+
+    shell("import pandas as pd\nimport altair as alt\nfrom growthpath import claims\nC = claims.load()")
+    shell("few = C[C['section'] == '1.1'].head(3)")
+    shell("spec = alt.Chart(few).mark_bar().encode(x='claim_id', y='value').to_dict()")
+    html = render.source_html(__import__("IPython").get_ipython().user_ns["spec"])
+    assert html.startswith('<details class="gp-source"><summary>Source</summary>')
+    assert "000-1.1-01" in html
+
+
+def test_outside_a_kernel_the_trace_is_empty():
+    from growthpath import provenance
+
+    assert provenance.trace("anything") == provenance.Trace()

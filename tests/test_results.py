@@ -1,0 +1,166 @@
+"""Results files: every glued value of every scenario equals the committed golden copy (within the
+stated tolerances), two runs give identical files, headline figures are recomputed independently,
+and provenance is recorded for each value."""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, copy_project, rooted
+
+SCENARIOS = ["base", "optimistic", "pessimistic"]
+
+
+# ----------------------------------------------------------------------------- comparison logic
+def rec(chapter, key, value):
+    return {"chapter": chapter, "key": key, "value": value, "unit": "", "source": ""}
+
+
+def test_values_within_tolerance_are_the_same():
+    from growthpath import results
+
+    golden = [rec("01", "a", 1.0), rec("01", "b", "text"), rec("02", "c", 3)]
+    same = [rec("01", "a", 1.0 + 1e-9), rec("01", "b", "text"), rec("02", "c", 3)]
+    assert results.compare(golden, same) == []
+
+
+def test_changes_additions_and_removals_are_reported_with_chapter_key_old_and_new():
+    from growthpath import results
+
+    golden = [rec("01", "a", 1.0), rec("01", "b", "old"), rec("02", "gone", 5)]
+    current = [rec("01", "a", 1.01), rec("01", "b", "new"), rec("03", "fresh", 7)]
+    changes = results.compare(golden, current)
+    assert [(c.kind, c.chapter, c.key, c.old, c.new) for c in changes] == [
+        ("changed", "01", "a", 1.0, 1.01), ("changed", "01", "b", "old", "new"),
+        ("removed", "02", "gone", 5, None), ("added", "03", "fresh", None, 7)]
+    report = results.diff_report("base", changes)
+    assert "changed  01 :: a: 1.0 -> 1.01" in report and "growthpath results --update" in report
+
+
+def test_booleans_and_numbers_are_not_confused():
+    from growthpath import results
+
+    assert not results.same(1, True) and results.same(2, 2.0) and not results.same("2", 2)
+
+
+def test_results_command_fails_with_a_diff_then_update_accepts(project):
+    from typer.testing import CliRunner
+
+    from growthpath import results
+    from growthpath.cli import app
+
+    for name in SCENARIOS:
+        results.write(name, [rec("01_background", "x", 1.0)])
+        results.update(name)
+    results.write("base", [rec("01_background", "x", 2.0)])
+    runner = CliRunner()
+    failed = runner.invoke(app, ["results"])
+    assert failed.exit_code == 1
+    assert "changed  01_background :: x: 1.0 -> 2.0" in failed.output
+    assert runner.invoke(app, ["results", "--update", "--scenario", "base"]).exit_code == 0
+    assert runner.invoke(app, ["results"]).exit_code == 0
+
+
+def test_results_command_names_a_missing_file_and_an_unknown_scenario(project):
+    from typer.testing import CliRunner
+
+    from growthpath.cli import app
+
+    runner = CliRunner()
+    missing = runner.invoke(app, ["results", "--scenario", "base"])
+    assert missing.exit_code == 2 and "results/base.json does not exist" in missing.output
+    unknown = runner.invoke(app, ["results", "--scenario", "nope"])
+    assert unknown.exit_code == 2 and "unknown scenario(s) 'nope'" in unknown.output
+
+
+# ----------------------------------------------------------------------------- the real runs
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_glued_value_equals_the_golden_copy(executed, scenario):
+    from growthpath import results
+
+    with rooted(executed["root"]):
+        current = results.load(results.results_path(scenario))
+    golden = results.load(REPO / "results" / "golden" / f"{scenario}.json")
+    changes = results.compare(golden, current)
+    assert not changes, results.diff_report(scenario, changes)
+
+
+@pytest.mark.slow
+def test_two_runs_from_the_same_inputs_give_identical_results(executed, tmp_path):
+    """A second, independent base run (fresh copy, no cache) writes a byte-identical results file."""
+    from growthpath import results, runner
+
+    root = copy_project(tmp_path / "again")
+    with rooted(root):
+        outcomes = runner.run(scenario="base", jobs=2)
+        assert all(o.status == "ran" for o in outcomes), [(o.chapter, o.message) for o in outcomes]
+        again = results.results_path("base").read_bytes()
+    with rooted(executed["root"]):
+        first = results.results_path("base").read_bytes()
+    assert again == first
+
+
+@pytest.mark.slow
+def test_every_glued_value_records_its_provenance(executed):
+    from growthpath import results
+
+    with rooted(executed["root"]):
+        records = results.load(results.results_path("base"))
+    computed = [r for r in records if not r["key"].startswith("claim_")]
+    # every value names a source or the package functions that computed it
+    assert all(r["source"] or r["computed_by"] for r in computed), [r["key"] for r in computed if not (r["source"] or r["computed_by"])]
+    by_key = {(r["chapter"], r["key"]): r for r in records}
+    assert "growthpath.models.clv.fit_bgnbd" in by_key["04_theory", "clv_mean"]["computed_by"]
+    assert "growthpath.market.outlook" in by_key["01_background", "ols_mean"]["computed_by"]
+    assert "000-4.2-05" in by_key["04_theory", "luckin_multiple"]["data_ids"]
+
+
+# ----------------------------------------------------------------------------- headlines
+def headlines():
+    return yaml.safe_load((REPO / "results" / "headlines.yml").read_text(encoding="utf-8"))
+
+
+def mentioned_keys(test_file: Path) -> list[re.Pattern]:
+    """Patterns for every string literal and f-string in a test module (f-string fields match anything)."""
+    patterns = []
+    for node in ast.walk(ast.parse(test_file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            patterns.append(re.compile(re.escape(node.value)))
+        elif isinstance(node, ast.JoinedStr):
+            parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.values]
+            patterns.append(re.compile("".join(parts)))
+    return patterns
+
+
+@pytest.mark.parametrize("chapter", list(headlines()))
+def test_every_headline_figure_is_recomputed_by_its_chapter_test(chapter):
+    """Each headline key of chapter NN is named in tests/test_chapterNN.py, whose tests compare the
+    glued value with a recomputation from data/ (or, where stated there, with another chapter's value
+    that is itself recomputed)."""
+    test_file = REPO / "tests" / f"test_chapter{chapter[:2]}.py"
+    assert test_file.exists(), f"{test_file.name} is missing"
+    patterns = mentioned_keys(test_file)
+    missing = [k for k in headlines()[chapter] if not any(p.fullmatch(k) for p in patterns)]
+    assert not missing, f"{test_file.name} does not check {missing}"
+
+
+def test_every_headline_exists_in_the_golden_results():
+    golden = json.loads((REPO / "results" / "golden" / "base.json").read_text(encoding="utf-8"))
+    keys = {(r["chapter"], r["key"]) for r in golden}
+    missing = [(c, k) for c, ks in headlines().items() for k in ks if (c, k) not in keys]
+    assert not missing
+
+
+def test_headlines_file_is_validated(project):
+    from growthpath import comparison
+
+    (project / "results").mkdir(exist_ok=True)
+    (project / "results" / "headlines.yml").write_text("01_background:\n  x: {label: X, colour: red}\n", encoding="utf-8")
+    with pytest.raises(comparison.HeadlineError, match=r"results/headlines.yml: 01_background.x"):
+        comparison.headlines()
