@@ -37,8 +37,8 @@ $(STAMP): requirements.txt pyproject.toml
 system-book:                      ## xelatex + Chinese support for the PDF, Noto CJK fonts for charts
 	scripts/system-deps.sh $(PDF_DEBS)
 
-system-test:                      ## + a headless browser for the offline rendering test
-	scripts/system-deps.sh $(PDF_DEBS) chromium
+system-test:                      ## + a headless browser (offline rendering test) and Java (the Spark test)
+	scripts/system-deps.sh $(PDF_DEBS) chromium openjdk-17-jre-headless
 
 clean:                            ## executed chapters and build outputs (never data or sources)
 	rm -rf _build book/chapters/*.ipynb book/chapters/.manifest.json book/chapters/_failed

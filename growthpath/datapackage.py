@@ -238,11 +238,34 @@ def validate(names: list[str] | None = None) -> list[Problem]:
     return problems
 
 
+def _validation_key(name: str) -> str | None:
+    """sha256 of what validating `name` depends on: its descriptor entry and the bytes of its file and
+    of the tables its foreign keys point to. None when a file is missing (validate to say so)."""
+    desc = load_descriptor()
+    res = resource(name, desc)
+    h = hashlib.sha256(json.dumps(res, sort_keys=True).encode())
+    for r in [res] + [resource(fk["reference"]["resource"], desc) for fk in res.get("schema", {}).get("foreignKeys", [])]:
+        path = paths.data_dir() / r["path"]
+        if not path.exists():
+            return None
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
 @lru_cache(maxsize=64)
 def _checked(name: str, path: str, mtime_ns: int, size: int) -> None:
+    """Validate once per content: a stamp under _build/.validated/ lets every later process (each
+    chapter's kernel) skip frictionless for a file that already passed."""
+    key = _validation_key(name)
+    stamp = paths.root() / "_build" / ".validated" / f"{name}-{key}" if key else None
+    if stamp is not None and stamp.exists():
+        return
     problems = validate([name])
     if problems:
         raise DataError(problems)
+    if stamp is not None:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
 
 
 def check(name: str) -> Path:

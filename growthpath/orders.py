@@ -71,9 +71,7 @@ def load(path: str | Path | None = None, columns: dict[str, str] | None = None,
     if path is None or str(path) == "":
         res = datapackage.resource(resource)
         file = paths.data_dir() / res["path"]
-        problems = datapackage.validate([resource])
-        if problems:
-            raise DataError(problems)
+        datapackage.check(resource)
     else:
         file = Path(path)
         if not file.is_absolute():
@@ -129,7 +127,8 @@ def repurchase_within(orders: pd.DataFrame, days: int, end: pd.Timestamp | None 
     end = pd.Timestamp(end) if end is not None else p["date"].max()
     g = p.groupby("customer_id")["date"]
     first = g.min()
-    second = g.apply(lambda s: s.iloc[1] if len(s) > 1 else pd.NaT)
+    nth = g.nth(1)  # purchases are sorted by customer and date: each customer's second purchase day
+    second = pd.Series(nth.to_numpy(), index=p.loc[nth.index, "customer_id"].to_numpy()).reindex(first.index)
     eligible = first <= end - pd.Timedelta(days=days)
     hit = (second - first <= pd.Timedelta(days=days)) & eligible
     n = int(eligible.sum())
@@ -157,9 +156,9 @@ def time_to_second_purchase(orders: pd.DataFrame, end: pd.Timestamp | None = Non
 
 def kaplan_meier(durations: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """Kaplan–Meier estimate of P(no second purchase yet) with pointwise confidence bands."""
-    import statsmodels.api as sm
+    from statsmodels.duration.survfunc import SurvfuncRight
 
-    sf = sm.SurvfuncRight(durations["duration"].to_numpy(), durations["event"].to_numpy())
+    sf = SurvfuncRight(durations["duration"].to_numpy(), durations["event"].to_numpy())
     lo, hi = _pointwise(sf, alpha)
     return pd.DataFrame({"days": sf.surv_times, "survival": sf.surv_prob, "lower": lo, "upper": hi})
 

@@ -153,7 +153,11 @@ def is_fresh(chapter: Chapter, resolved: dict, entry: dict | None, output: Path,
 
 
 # ----------------------------------------------------------------------------- execution (in a worker process)
-def _execute(source: str, target: str, resolved: dict, root: str, deps_file: str, results_file: str) -> dict:
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _execute(source: str, target: str, resolved: dict, root: str, deps_file: str, results_file: str,
+             threads: str = "1") -> dict:
     """Run one notebook; returns {"ok", "seconds", "message"}. Runs in a worker process so the
     kernel inherits this process's environment (dependency and results files)."""
     import papermill
@@ -162,15 +166,35 @@ def _execute(source: str, target: str, resolved: dict, root: str, deps_file: str
     os.environ["GROWTHPATH_RESULTS_FILE"] = results_file
     os.environ["GROWTHPATH_ROOT"] = root
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    for var in THREAD_VARS:  # parallel kernels each get their share of the cores, not all of them
+        os.environ.setdefault(var, threads)
     start = time.perf_counter()
+    for attempt in range(KERNEL_START_TRIES):
+        result = _execute_once(papermill, source, target, resolved, root, start)
+        if result["ok"] or not result.get("kernel_start_failed") or attempt == KERNEL_START_TRIES - 1:
+            return result
+    return result  # pragma: no cover
+
+
+KERNEL_START_TRIES = 3
+
+
+def _execute_once(papermill, source: str, target: str, resolved: dict, root: str, start: float) -> dict:
     try:
+        # the notebook is written once at the end (not after every cell: ~60 rewrites of a few MB),
+        # and the kernel is stopped at once instead of waiting for a graceful shutdown
         papermill.execute_notebook(source, target, parameters=resolved, cwd=root, kernel_name="python3",
-                                   progress_bar=False, log_output=False, report_mode=False)
+                                   progress_bar=False, log_output=False, report_mode=False,
+                                   request_save_on_cell_execute=False, shutdown_kernel="immediate")
     except papermill.PapermillExecutionError as exc:
         return {"ok": False, "seconds": time.perf_counter() - start,
                 "message": f"cell {exc.exec_count or exc.cell_index} (`{_first_line(exc.source)}`): {exc.ename}: {exc.evalue}"}
     except Exception as exc:  # kernel died, bad notebook JSON, …
-        return {"ok": False, "seconds": time.perf_counter() - start, "message": f"{type(exc).__name__}: {exc}"}
+        # jupyter_client picks free TCP ports by probing; two kernels starting at once can collide:
+        # such a start failure (nothing of the notebook ran) is retried
+        started = "before replying to kernel_info" in str(exc) or "Address already in use" in str(exc)
+        return {"ok": False, "seconds": time.perf_counter() - start, "message": f"{type(exc).__name__}: {exc}",
+                "kernel_start_failed": started}
     return {"ok": True, "seconds": time.perf_counter() - start, "message": ""}
 
 
@@ -253,16 +277,18 @@ def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[
     if progress:
         progress.start(total=len(planned), cached=len(cached))
     outcomes = []
+    workers = max(1, min(jobs, len(planned)))
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
     work = Path(tempfile.mkdtemp(prefix=".run-", dir=output_dir))
     try:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(planned)))) as pool:
-            outcomes += _run_batch(pool, todo, work, scenario, output_dir, manifest, package, progress)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes += _run_batch(pool, todo, work, scenario, output_dir, manifest, package, progress, threads)
             results.write(scenario, results.records_from_manifest(manifest, scenario), results_file(scenario, output_dir))
             # pages built from the results files are judged only now, against the results just written
             later = [(ch, r) for ch, r in last if not fresh(ch, r)]
             if progress:
                 progress.cached -= sum(ch.name in cached for ch, _ in later)
-            outcomes += _run_batch(pool, later, work, scenario, output_dir, manifest, package, progress)
+            outcomes += _run_batch(pool, later, work, scenario, output_dir, manifest, package, progress, threads)
             results.write(scenario, results.records_from_manifest(manifest, scenario), results_file(scenario, output_dir))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -272,13 +298,24 @@ def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[
     return sorted(outcomes, key=lambda o: order[o.chapter])
 
 
-def _run_batch(pool, batch, work: Path, scenario: str, output_dir: Path, manifest: dict, package: str, progress) -> list[Outcome]:
+def expected_seconds(chapter: Chapter, manifest: dict) -> float:
+    """Its last run time, or, never run, a guess from its size (about 0.2 s per code cell)."""
+    if "seconds" in manifest.get(chapter.name, {}):
+        return float(manifest[chapter.name]["seconds"])
+    cells = json.loads(chapter.source.read_text(encoding="utf-8"))["cells"]
+    return 0.2 * sum(c["cell_type"] == "code" for c in cells)
+
+
+def _run_batch(pool, batch, work: Path, scenario: str, output_dir: Path, manifest: dict, package: str, progress,
+               threads: str = "1") -> list[Outcome]:
+    """Submit the longest chapters first (by their last run time), so the workers finish together."""
     futures = {}
+    batch = sorted(batch, key=lambda item: -expected_seconds(item[0], manifest))
     for ch, resolved in batch:
         files = {k: str(work / f"{ch.name}.{k}") for k in ("ipynb", "deps", "results")}
         Path(files["deps"]).touch()
         fut = pool.submit(_execute, str(ch.source), files["ipynb"], resolved, str(paths.root()),
-                          files["deps"], files["results"])
+                          files["deps"], files["results"], threads)
         futures[fut] = (ch, resolved, files)
         if progress:
             progress.running(ch.name)

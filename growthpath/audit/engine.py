@@ -96,7 +96,11 @@ class Context:
         self.stats = stats
         self.relations = relations
         self.bounds = bounds
-        self.claims["family"] = [self._family(m, e, families) for m, e in zip(self.claims["metric"], self.claims["entity"])]
+        by_metric: dict[str, list[tuple[str, str]]] = {}
+        for row in families.itertuples():
+            by_metric.setdefault(row.metric, []).append((row.entity_pattern, row.family))
+        self.claims["family"] = [self._family(m, e, by_metric) for m, e in zip(self.claims["metric"], self.claims["entity"])]
+        self._observations: dict[str, pd.DataFrame | None] = {}
         self.claims["measure"] = self.claims["family"].map(
             dict(zip(families["family"], families["measure"]))).fillna("")
         self.claims["year"] = self.claims["period"].map(period_year)
@@ -104,10 +108,11 @@ class Context:
                                    for y, p in zip(self.claims["year"], self.claims["period"])]
 
     @staticmethod
-    def _family(metric: str, entity: str, families: pd.DataFrame) -> str:
-        for row in families[families["metric"] == metric].itertuples():
-            if not row.entity_pattern or re.search(row.entity_pattern, str(entity)):
-                return row.family
+    def _family(metric: str, entity: str, by_metric: dict[str, list[tuple[str, str]]]) -> str:
+        """The first family of `metric` whose entity pattern matches (families listed in file order)."""
+        for pattern, family in by_metric.get(metric, []):
+            if not pattern or re.search(pattern, str(entity)):
+                return family
         return ""
 
     @staticmethod
@@ -115,16 +120,22 @@ class Context:
         return Ref(str(row["doc"]), str(row["section"]), str(row["claim_id"]))
 
     def family(self, name: str) -> pd.DataFrame:
-        return self.claims[self.claims["family"] == name]
+        if not hasattr(self, "_families"):
+            self._families = {f: g for f, g in self.claims.groupby("family", sort=False)}
+        return self._families.get(name, self.claims.iloc[0:0])
 
     def official_value(self, series_id: str, year: int | None = None) -> tuple[float, str, str] | None:
         """(value, period, obs_id) of the accepted observation for `year` (annual or December stock),
         or the latest one when `year` is None or later than the data."""
         from growthpath import official
 
-        try:
-            obs = official.observations(self.stats, series_id)
-        except LookupError:
+        if series_id not in self._observations:
+            try:
+                self._observations[series_id] = official.observations(self.stats, series_id)
+            except LookupError:
+                self._observations[series_id] = None
+        obs = self._observations[series_id]
+        if obs is None:
             return None
         if year is not None:
             same = obs[obs["period"].str.fullmatch(rf"{year}(-12)?") | obs["period"].str.startswith(f"{year}-11-01")]

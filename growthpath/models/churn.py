@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.discrete.discrete_model import Logit
+from statsmodels.tools.tools import add_constant
 from scipy import stats
 
 from growthpath import orders as orders_mod
@@ -46,7 +47,7 @@ class ChurnModel:
     notes: list[str] = field(default_factory=list)   # fitting problems (separation, non-convergence)
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
-        return np.asarray(self.result.predict(sm.add_constant(frame[list(FEATURES)], has_constant="add")))
+        return np.asarray(self.result.predict(add_constant(frame[list(FEATURES)], has_constant="add")))
 
 
 def fit(orders: pd.DataFrame, window_days: int = 182) -> ChurnModel:
@@ -60,7 +61,7 @@ def fit(orders: pd.DataFrame, window_days: int = 182) -> ChurnModel:
         raise ValueError("the training window has only one class (everyone churned or nobody did)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = sm.Logit(train["churned"], sm.add_constant(train[list(FEATURES)], has_constant="add")).fit(disp=False, maxiter=200)
+        result = Logit(train["churned"], add_constant(train[list(FEATURES)], has_constant="add")).fit(disp=False, maxiter=200)
     notes = sorted({str(w.message).split("\n")[0] for w in caught})
     if not result.mle_retvals.get("converged", True):
         notes.append("the likelihood maximisation did not converge")

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 
 @dataclass
@@ -47,10 +48,10 @@ def _check(years, values, min_obs: int) -> tuple[np.ndarray, np.ndarray]:
 def fit_loglinear(years, values, horizon_year: int, ci_level: float = 0.95) -> TrendFit:
     """OLS of log(value) on year; prediction intervals for new observations (obs_ci) back-transformed."""
     years, values = _check(years, values, 3)
-    X = sm.add_constant(years)
-    res = sm.OLS(np.log(values), X).fit()
+    X = add_constant(years)
+    res = OLS(np.log(values), X).fit()
     future = np.arange(years[-1] + 1, horizon_year + 1)
-    frame = res.get_prediction(sm.add_constant(future, has_constant="add")).summary_frame(alpha=1 - ci_level)
+    frame = res.get_prediction(add_constant(future, has_constant="add")).summary_frame(alpha=1 - ci_level)
     forecast = pd.DataFrame({"year": future.astype(int), "mean": np.exp(frame["mean"]),
                              "lower": np.exp(frame["obs_ci_lower"]), "upper": np.exp(frame["obs_ci_upper"])})
     return TrendFit("log-linear OLS", years, values, forecast, float(np.exp(res.params[1]) - 1),
