@@ -75,6 +75,7 @@ class Table:
     frame: pd.DataFrame
     caption: str = ""
     interactive: bool = False          # sortable and filterable in HTML (book/_static/gp-table.js)
+    print_columns: tuple = ()          # the columns the print edition shows (default: all)
 
     def __post_init__(self):
         self.frame = self.frame.copy()
@@ -92,7 +93,7 @@ class Table:
     def _repr_markdown_(self) -> str:
         """A MyST list-table with column widths from the content, so print editions wrap text
         inside the page instead of running off it (long tables break across pages)."""
-        frame = self.frame.astype(str)
+        frame = (self.frame[list(self.print_columns)] if self.print_columns else self.frame).astype(str)
         widths = [_column_width(frame[c], str(c)) for c in frame.columns]
         lines = [f":::{{list-table}} {_escape_markdown(self.caption)}".rstrip(), ":header-rows: 1",
                  f":widths: {' '.join(str(w) for w in widths)}", f":class: {'gp-table longtable' if len(frame) > LONG_ROWS else 'gp-table'}", ""]
@@ -131,8 +132,8 @@ def _escape_markdown(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False) -> Table:
-    return Table(frame.reset_index(drop=True), caption, interactive)
+def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False, print_columns=()) -> Table:
+    return Table(frame.reset_index(drop=True), caption, interactive, tuple(print_columns))
 
 
 def run_parameters(scenario: str, params: dict) -> "Markdown":
@@ -172,12 +173,12 @@ def glue_markdown(name: str, text: str, *, source: str = "") -> None:
     _record(name, text, "", source)
 
 
-def missing_results_note(missing: list[str]) -> "Markdown":
-    """A warning box when a page built from results files lacks some scenarios' results."""
+def missing_results_note(missing: list[str]) -> "Markdown | None":
+    """A warning box when a page built from results files lacks some scenarios' results (else nothing)."""
     from IPython.display import Markdown
 
     if not missing:
-        return Markdown("")
+        return None
     names = ", ".join(f"`{_escape_markdown(n)}`" for n in missing)
     return Markdown(":::{warning}\nNo results yet for scenario(s) " + names + ": run "
                     "`growthpath run --all-scenarios` (part of `make book`) to fill them in.\n:::\n")

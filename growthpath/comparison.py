@@ -2,6 +2,8 @@
 the chapters' headline figures under every scenario, and where every glued number comes from."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -85,9 +87,16 @@ def side_by_side(long: pd.DataFrame, spec: dict | None = None) -> pd.DataFrame:
         values = dict(zip(group["scenario"], group["value"]))
         known = [v for v in values.values() if v is not None and not pd.isna(v)]
         moves = "–" if len(known) < 2 else ("yes" if max(known) - min(known) > 1e-9 * max(1, abs(max(known))) else "no")
-        rows.append({"chapter": chapter, "figure": h.label, "unit": h.unit,
-                     **{n: _fmt(values.get(n), h.format) for n in names}, "varies by scenario": moves})
+        rows.append({"chapter": chapter_label(chapter), "figure": h.label, "unit": h.unit,
+                     **{n: _fmt(values.get(n), h.format) for n in names}, "moves": moves})
     return pd.DataFrame(rows)
+
+
+def chapter_label(chapter: str) -> str:
+    """`04_theory` → `4 theory`, `91_audit` → `A audit` (appendices are lettered from 91)."""
+    number, _, name = chapter.partition("_")
+    n = int(number)
+    return f"{n if n < 90 else chr(ord('A') + n - 91)} {name.replace('_', ' ')}"
 
 
 def relative_to_base(long: pd.DataFrame) -> pd.DataFrame:
@@ -95,18 +104,26 @@ def relative_to_base(long: pd.DataFrame) -> pd.DataFrame:
     base = long[long["scenario"] == "base"].set_index(["chapter", "key"])["value"]
     out = long.join(base.rename("base"), on=["chapter", "key"]).dropna(subset=["value", "base"])
     out = out[out["base"].abs() > 0]
-    out = out.assign(diff_pct=(out["value"] / out["base"] - 1) * 100)
-    return out[["chapter", "figure", "scenario", "value", "base", "diff_pct"]].reset_index(drop=True)
+    out = out.assign(diff_pct=(out["value"] / out["base"] - 1) * 100, ratio=out["value"] / out["base"])
+    return out[["chapter", "figure", "scenario", "value", "base", "diff_pct", "ratio"]].reset_index(drop=True)
 
 
 def provenance_table(records: list[dict], include_claims: bool = False) -> pd.DataFrame:
     """Every glued value of a run with its recorded source, computing functions and data ids.
     The ledger's own values (`claim_*` keys) are sourced by their claim id and left out by default."""
-    rows = [{"chapter": r["chapter"], "key": r["key"], "value": _short(r["value"]), "unit": r.get("unit", ""),
+    rows = [{"chapter": chapter_label(r["chapter"]), "key": r["key"], "value": _short(r["value"]), "unit": r.get("unit", ""),
              "source": r.get("source", ""), "computed by": ", ".join(_short_name(f) for f in r.get("computed_by", [])),
-             "data ids": r.get("data_ids", "")}
+             "data ids": _few_ids(r.get("data_ids", ""))}
             for r in records if include_claims or not r["key"].startswith("claim_")]
     return pd.DataFrame(rows, columns=["chapter", "key", "value", "unit", "source", "computed by", "data ids"])
+
+
+def _few_ids(text: str, keep: int = 4) -> str:
+    """The first ids and how many there are in all (the results file keeps the full record)."""
+    total = re.search(r"\((\d+) in all\)", text)
+    ids = [i for i in re.sub(r"….*$", "", text).split(", ") if i]
+    n = int(total.group(1)) if total else len(ids)
+    return ", ".join(ids[:keep]) + (f" … ({n} in all)" if n > keep else "")
 
 
 def _short(value) -> str:

@@ -41,7 +41,8 @@ def spec_ids(spec: dict) -> list[str]:
     from growthpath.provenance import ID_COLUMNS
 
     rows = [r for values in spec.get("datasets", {}).values() for r in values if isinstance(r, dict)]
-    return list(dict.fromkeys(str(r[c]) for r in rows for c in ID_COLUMNS if r.get(c) not in (None, "")))
+    picked = (next((r[c] for c in ID_COLUMNS if r.get(c) not in (None, "")), None) for r in rows)  # the most specific id
+    return list(dict.fromkeys(str(i) for i in picked if i is not None))
 
 
 def source_html(spec: dict) -> str:
