@@ -42,7 +42,7 @@ def read_orders(con, path: str | Path, columns: dict[str, str] | None = None):
     """Order lines from CSV (gzipped or not) or Parquet, renamed to customer_id, date, amount."""
     path = str(path)
     table = con.read_parquet(path) if path.endswith(".parquet") else con.read_csv(path)
-    mapping = {ours: theirs for ours, theirs in (columns or {}).items()}
+    mapping = columns or {}
     missing = [mapping.get(c, c) for c in COLUMNS if mapping.get(c, c) not in table.columns]
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(table.columns)}")
@@ -57,8 +57,7 @@ def purchases(t):
 
 
 def _scalar(expr):
-    value = expr.to_pyarrow().as_py() if hasattr(expr, "to_pyarrow") else expr.execute()
-    return value
+    return expr.to_pyarrow().as_py()
 
 
 def repurchase_within(t, days: int, end=None) -> dict:
@@ -128,12 +127,11 @@ def cohort_retention(t, freq: str = "M") -> pd.DataFrame:
     grid = counts.pivot(index="cohort", columns="offset", values="customers").fillna(0)
     grid = grid.reindex(columns=range(int(counts["offset"].max()) + 1), fill_value=0)
     share = grid.div(grid[0], axis=0)
-    freq_pd = "M" if freq == "M" else "W"
-    last_period = pd.Period(pd.Timestamp(last), freq_pd)
+    last_period = pd.Period(pd.Timestamp(last), freq)
     for cohort in share.index:
-        observable = (last_period - pd.Period(pd.Timestamp(cohort), freq_pd)).n
+        observable = (last_period - pd.Period(pd.Timestamp(cohort), freq)).n
         share.loc[cohort, [c for c in share.columns if c > observable]] = float("nan")
-    share.index = [str(pd.Period(pd.Timestamp(c), freq_pd)) for c in share.index]
+    share.index = [str(pd.Period(pd.Timestamp(c), freq)) for c in share.index]
     share.index.name, share.columns.name = "cohort", "offset"
     return share
 

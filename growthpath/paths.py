@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -32,3 +33,30 @@ def relative(path: Path) -> str:
         return str(path.relative_to(root()))
     except ValueError:
         return str(path)
+
+
+SOURCES = ["_config.yml", "_toc.yml", "references.bib", "CITATION.cff", "book", "chapters", "data", "results"]
+
+
+def _generated(source_root: Path, item: str):
+    """What a copy leaves out: executed chapters and run state under book/, and the results files a run
+    writes (results/<scenario>.json; the golden copies and headlines.yml are sources)."""
+    if item == "book":
+        return shutil.ignore_patterns("*.ipynb_checkpoints", ".manifest.json", "_failed", "[0-9][0-9]_*.ipynb", ".run-*")
+    if item == "results":
+        return lambda folder, names: [n for n in names if Path(folder) == source_root / "results" and n.endswith((".json", ".tmp"))]
+    return None
+
+
+def copy_project(dest: Path, source_root: Path | None = None) -> Path:
+    """The project's sources (no executed chapters, no builds, no results) copied to `dest`, to run a
+    book there with GROWTHPATH_ROOT=dest (tests, benchmarks)."""
+    source_root = Path(source_root or root())
+    dest.mkdir(parents=True, exist_ok=True)
+    for item in SOURCES:
+        src = source_root / item
+        if src.is_dir():
+            shutil.copytree(src, dest / item, ignore=_generated(source_root, item))
+        else:
+            shutil.copy2(src, dest / item)
+    return dest

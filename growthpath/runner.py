@@ -273,7 +273,8 @@ def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[
     last = [(ch, r) for ch, r in planned if reads_results(ch)]
     todo = [(ch, r) for ch, r in first if not fresh(ch, r)]
     check_order_logs(todo)
-    cached = {ch.name for ch, r in planned if (ch, r) not in todo and fresh(ch, r)}
+    todo_names = {ch.name for ch, _ in todo}
+    cached = {ch.name for ch, _ in first if ch.name not in todo_names} | {ch.name for ch, r in last if fresh(ch, r)}
     if progress:
         progress.start(total=len(planned), cached=len(cached))
     outcomes = []

@@ -32,7 +32,6 @@ import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-COPY = ["_config.yml", "_toc.yml", "references.bib", "CITATION.cff", "book", "chapters", "data", "results"]
 IMPORTS = ("import pandas, numpy, scipy, statsmodels.api, altair\n"
            "from growthpath import book, claims, official, orders, market, feasibility\n"
            "from growthpath.charts import helpers, theme\nbook.setup()")
@@ -41,17 +40,10 @@ EXAMPLE_ROW = ("nbs_online_retail:2026,nbs_online_retail,2026,2026-12-31,,172000
 
 
 def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for item in COPY:
-        src = REPO / item
-        if src.is_dir():
-            executed = shutil.ignore_patterns("*.ipynb_checkpoints", ".manifest.json", "_failed", "[0-9][0-9]_*.ipynb", ".run-*")
-            shutil.copytree(src, dest / item, ignore=executed if item == "book" else None)
-        else:
-            shutil.copy2(src, dest / item)
-    for stale in (dest / "results").glob("*.json"):
-        stale.unlink()
-    return dest
+    sys.path.insert(0, str(REPO))
+    from growthpath import paths
+
+    return paths.copy_project(dest, REPO)
 
 
 class PeakMemory:

@@ -12,27 +12,12 @@ import pytest
 
 
 REPO = Path(__file__).resolve().parents[1]
-COPY_ITEMS = ["_config.yml", "_toc.yml", "references.bib", "CITATION.cff", "book", "chapters", "data", "results"]
-
-
-def _ignore_for(item: str):
-    """What not to copy: executed chapters and the run manifest under book/, generated results files
-    (results/<scenario>.json; the golden copies and headlines.yml are sources)."""
-    if item == "book":
-        return shutil.ignore_patterns("*.ipynb_checkpoints", ".manifest.json", "_failed", "0*.ipynb", "9*.ipynb")
-    if item == "results":
-        return lambda folder, names: [n for n in names if Path(folder) == REPO / "results" and n.endswith((".json", ".tmp"))]
-    return None
 
 
 def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for item in COPY_ITEMS:
-        src = REPO / item
-        if src.is_dir():
-            shutil.copytree(src, dest / item, ignore=_ignore_for(item))
-        else:
-            shutil.copy2(src, dest / item)
+    from growthpath import paths
+
+    paths.copy_project(dest, REPO)
     # the vega bundle cache is 0.9 MB of generated JS: share it rather than regenerate it
     cache = REPO / "_build" / ".cache"
     if cache.exists():
