@@ -155,9 +155,17 @@ def check_latex() -> None:
                          "(or run `make pdf`, which installs them when run as root)")
 
 
+def fill_stills() -> dict:
+    """The PNG of every chart in the executed chapters, which LaTeX needs (see growthpath.charts.stills)."""
+    from growthpath.charts import stills
+
+    return stills.fill(paths.book_chapters_dir())
+
+
 def build_pdf() -> Path:
     """`_build/latex/book.pdf` via xelatex; the previous PDF stays if the build fails."""
     check_latex()
+    fill_stills()
     final = _staged_build("pdflatex", "latex")
     pdf = final / "book.pdf"
     if not pdf.exists():

@@ -139,6 +139,13 @@ def build(run_first: bool = typer.Option(False, "--run", help="Run the chapters 
                                                           (html, "html", "html", "HTML book", builder.build_html)):
             if not wanted:
                 continue
+            if builder_name == "pdflatex":
+                builder.check_latex()
+                started = time.perf_counter()
+                made = builder.fill_stills()
+                if made["charts"]:
+                    out.print(f"chart images for print: {made['charts']} ({made['rendered']} rendered, "
+                              f"{made['cached']} from _build/.cache/stills) in {time.perf_counter() - started:.1f}s")
             if not force and builder.up_to_date(builder_name, output):
                 out.print(f"{label} up to date: nothing it reads has changed (--force rebuilds)")
                 continue

@@ -99,15 +99,17 @@ def _glues(node: ast.AST, key: str | None) -> bool:
     return False
 
 
-def _assigned(stmt: ast.stmt) -> set[str]:
+@functools.lru_cache(maxsize=None)  # statements are parsed once per cell source (see _statements)
+def _assigned(stmt: ast.stmt) -> frozenset[str]:
     """Names the statement binds, including inside loops, `with` blocks and conditionals."""
     if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
-        return set()
-    return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        return frozenset()
+    return frozenset(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
 
 
-def _loaded(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+@functools.lru_cache(maxsize=None)
+def _loaded(node: ast.AST) -> frozenset[str]:
+    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
 
 
 def _dotted(node: ast.AST) -> list[str] | None:
@@ -178,7 +180,7 @@ def trace(key: str | None = None) -> Trace:
         return Trace()
     anchor = next((s for s in reversed(current) if key is not None and _glues(s, key)), current[-1])
     position = max(i for i, (_, s) in enumerate(flat) if s is anchor)
-    needed, functions, used = _loaded(anchor), _functions(anchor, ns), set()
+    needed, functions, used = set(_loaded(anchor)), _functions(anchor, ns), set()
     picked = _noted(len(history), anchor)
     for cell, stmt in reversed(flat[max(0, position - MAX_DEPTH):position]):
         hit = _assigned(stmt) & needed

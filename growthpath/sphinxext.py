@@ -99,6 +99,30 @@ class _OwnTempdir:
         return getattr(self._builder, name)
 
 
+def _formulas_of(app, doctree) -> None:
+    """Remember a page's formulas as Sphinx reads it (so nothing has to unpickle every doctree later)."""
+    from docutils import nodes
+    from sphinx.ext import imgmath
+
+    found = {"$" + node.astext() + "$" for node in doctree.findall(nodes.math)}
+    found |= {node.astext() if node.get("nowrap") else imgmath.wrap_displaymath(node.astext(), None, False)
+              for node in doctree.findall(nodes.math_block)}
+    if not hasattr(app.env, "gp_formulas"):
+        app.env.gp_formulas = {}
+    app.env.gp_formulas[app.env.docname] = sorted(found)
+
+
+def _forget_formulas(app, env, docname) -> None:
+    getattr(env, "gp_formulas", {}).pop(docname, None)
+
+
+def _merge_formulas(app, env, docnames, other) -> None:
+    """Pages read by parallel workers bring their formulas back to the main process."""
+    if not hasattr(env, "gp_formulas"):
+        env.gp_formulas = {}
+    env.gp_formulas.update({d: f for d, f in getattr(other, "gp_formulas", {}).items() if d in docnames})
+
+
 def _prerender_math(app, env) -> None:
     """Render every formula of the book before the write phase, two at a time (latex + dvisvgm are
     separate processes), into the folder where imgmath then finds them."""
@@ -106,19 +130,9 @@ def _prerender_math(app, env) -> None:
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    from docutils import nodes
     from sphinx.ext import imgmath
 
-    formulas = set()
-    for docname in sorted(env.found_docs):
-        try:
-            doctree = env.get_doctree(docname)
-        except Exception:  # noqa: BLE001 (a document Sphinx could not read is reported by Sphinx)
-            continue
-        for node in doctree.findall(nodes.math):
-            formulas.add("$" + node.astext() + "$")
-        for node in doctree.findall(nodes.math_block):
-            formulas.add(node.astext() if node.get("nowrap") else imgmath.wrap_displaymath(node.astext(), None, False))
+    formulas = {f for found in getattr(env, "gp_formulas", {}).values() for f in found}
     local, made = threading.local(), []
 
     def render(formula: str) -> None:
@@ -140,10 +154,70 @@ def _prerender_math(app, env) -> None:
         shutil.rmtree(builder._imgmath_tempdir, ignore_errors=True)
 
 
+def _select_mime_at_read(app) -> None:
+    """myst-nb keeps every representation of an output (HTML, print table, image, spec) in the doctree
+    and picks one per builder after reading. Each of our builds has an environment of its own, so the
+    same choice (myst-nb's own priority list for the builder) is made while reading: the HTML build
+    no longer parses the print tables, and every page it pickles and unpickles is about half the size."""
+    from myst_nb.core.render import get_mime_priority
+    from myst_nb.sphinx_ import SphinxNbRenderer
+
+    original = SphinxNbRenderer._render_nb_cell_code_outputs
+    if getattr(original, "growthpath", False):
+        return
+    builder_name = app.builder.name
+
+    def render_chosen_outputs(self, token, outputs):
+        priority = get_mime_priority(builder_name, self.sphinx_env.config["nb_mime_priority_overrides"])
+        return original(self, token, [_chosen(output, priority) for output in outputs])
+
+    render_chosen_outputs.growthpath = True
+    SphinxNbRenderer._render_nb_cell_code_outputs = render_chosen_outputs
+
+
+def _chosen(output, priority: list[str]):
+    """The output with only the representation `priority` picks (unchanged if none or one)."""
+    import nbformat
+
+    data = output.get("data") or {}
+    if output.get("output_type") not in ("display_data", "execute_result") or len(data) < 2 \
+            or "scrapbook" in output.get("metadata", {}):
+        return output
+    pick = next((mime for mime in priority if mime in data), None)
+    return output if pick is None else nbformat.from_dict({**output, "data": {pick: data[pick]}})
+
+
+def _cache_numref_targets(app) -> None:
+    """Sphinx resolves each {numref} by unpickling the whole target page (0.05-0.1 s for a chapter,
+    38 numrefs). The target is only read there, so within one build each page is unpickled once."""
+    from sphinx.domains.std import StandardDomain
+
+    original = StandardDomain._resolve_numref_xref
+    if getattr(original, "growthpath", False):
+        return
+    pages: dict[str, object] = {}
+
+    def resolve_numref(self, env, *args, **kwargs):
+        load = env.get_doctree
+        env.get_doctree = lambda docname: pages[docname] if docname in pages else pages.setdefault(docname, load(docname))
+        try:
+            return original(self, env, *args, **kwargs)
+        finally:
+            del env.get_doctree
+
+    resolve_numref.growthpath = True
+    StandardDomain._resolve_numref_xref = resolve_numref
+
+
 def setup(app):
+    app.connect("builder-inited", _select_mime_at_read)
+    app.connect("builder-inited", _cache_numref_targets)
     app.connect("builder-inited", _substitutions, priority=100)  # before myst-parser reads its config
     app.connect("builder-inited", _write_bundle)
     app.connect("builder-inited", _restore_math)
     app.connect("build-finished", _keep_math, priority=100)  # before imgmath removes embedded images
+    app.connect("doctree-read", _formulas_of)
+    app.connect("env-purge-doc", _forget_formulas)
+    app.connect("env-merge-info", _merge_formulas)
     app.connect("env-updated", _prerender_math)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,7 +9,8 @@ untouched. Measured, in one run:
   3. the floor: one kernel start + the imports every chapter needs, × chapters ÷ workers;
   4. a no-change rebuild (run + build);
   5. a rebuild after a one-file data change (a row appended to data/official/statistics.csv);
-  6. peak resident memory of each step's whole process tree (sampled every 0.1 s).
+  6. peak resident memory of each step's whole process tree (sampled every 0.1 s);
+and, for the record, the chart images the PDF build renders first (not part of an HTML build).
 Usage: .venv/bin/python scripts/bench.py [--jobs 2] [--out benchmarks]
 """
 from __future__ import annotations
@@ -134,6 +135,12 @@ def floor(root: Path, chapters: int, jobs: int) -> dict:
     return {"one_kernel_seconds": round(one, 2), "seconds": round(one * chapters / jobs, 2), "chapters": chapters, "workers": jobs}
 
 
+def stills(root: Path) -> dict:
+    """The PNG of every chart, which only the PDF build needs (growthpath.charts.stills), cold cache."""
+    step = timed([sys.executable, "-c", "from growthpath import build; print(build.fill_stills())"], root, "chart images for print")
+    return {**step, "counts": step["output"].strip().splitlines()[-1]}
+
+
 def orders_bench(work: Path, sizes: list[int], pandas_max: int) -> list[dict]:
     """Order-level workload on synthetic logs: DuckDB (Ibis) at every size, pandas up to `pandas_max`."""
     rows = []
@@ -163,6 +170,9 @@ def markdown(result: dict) -> str:
         ("5. rebuild after one data file changed", f"{r['one_file']['seconds']:.1f} s", f"{r['one_file']['peak_mib']} MiB",
          f"re-ran: {', '.join(r['one_file']['chapters_ran']) or 'none'}"),
     ]
+    if "stills" in r:
+        rows.append(("(PDF only) chart images for print", f"{r['stills']['seconds']:.1f} s", f"{r['stills']['peak_mib']} MiB",
+                     f"first step of `growthpath build --pdf`, not of an HTML build: {r['stills']['counts']}"))
     h = result["headline"]
     lines = [f"# Build benchmark ({result['date']}, {result['cores']} cores, {result['machine']})", "",
              "| step | time | peak memory | notes |", "|---|---|---|---|"]
@@ -213,6 +223,7 @@ def main() -> None:
                        env={**os.environ, "GROWTHPATH_ROOT": str(root)})
         results["one_file"] = run_and_build(root, args.jobs, "one file changed")
         results["one_file"]["readers"] = readers
+        results["stills"] = stills(root)
         results["floor"] = floor(root, len(manifest), args.jobs)
         anchor_root = copy_project(work / "anchor")
         results["anchor"] = anchor(anchor_root)

@@ -55,9 +55,31 @@ def test_embed_html_cannot_be_closed_by_data():
     assert "cdn" not in html.lower() and "http" not in html
 
 
-def test_mimebundle_has_html_and_png():
+def test_mimebundle_has_html_and_the_spec():
     spec = charts()["grouped_bars"].to_dict()
     bundle = render.mimebundle(spec)
-    assert set(bundle) == {"text/html", "image/png", "text/plain"}
-    png = base64.b64decode(bundle["image/png"])
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+    assert set(bundle) == {"text/html", render.SPEC_MIME, "text/plain"}
+    assert bundle[render.SPEC_MIME] == spec
+
+
+def _notebook_with_charts(path, specs):
+    cells = [{"cell_type": "code", "metadata": {}, "source": "", "execution_count": 1,
+              "outputs": [{"output_type": "display_data", "metadata": {}, "data": render.mimebundle(s)}]} for s in specs]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+
+
+def test_stills_add_a_png_to_every_chart_once_and_reuse_the_cache(tmp_path, monkeypatch):
+    from growthpath.charts import stills
+
+    monkeypatch.setattr(stills, "cache_dir", lambda: tmp_path / "cache")
+    built = charts()
+    specs = [built["grouped_bars"].to_dict(), built["grouped_bars"].to_dict(), built["funnel"].to_dict()]
+    _notebook_with_charts(tmp_path / "a.ipynb", specs)
+    assert stills.fill(tmp_path, jobs=2) == {"charts": 3, "rendered": 2, "cached": 1, "notebooks": 1}
+    outputs = [c["outputs"][0]["data"] for c in json.loads((tmp_path / "a.ipynb").read_text(encoding="utf-8"))["cells"]]
+    pngs = [base64.b64decode(o["image/png"]) for o in outputs]
+    assert all(p[:8] == b"\x89PNG\r\n\x1a\n" and len(p) > 2000 for p in pngs)
+    assert pngs[0] == pngs[1] != pngs[2]
+    assert stills.fill(tmp_path) == {"charts": 0, "rendered": 0, "cached": 0, "notebooks": 0}  # nothing left to do
+    _notebook_with_charts(tmp_path / "b.ipynb", specs[2:])
+    assert stills.fill(tmp_path) == {"charts": 1, "rendered": 0, "cached": 1, "notebooks": 1}

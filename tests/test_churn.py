@@ -69,3 +69,24 @@ def test_a_model_that_cannot_be_identified_says_so():
 def test_window_must_be_sensible():
     with pytest.raises(ValueError):
         churn.fit(synthetic_orders(), window_days=3)
+
+
+def _distance_to_polyline(px, py, lx, ly):
+    ax, ay, bx, by = lx[:-1], ly[:-1], lx[1:], ly[1:]
+    dx, dy = bx - ax, by - ay
+    t = np.clip(((px[:, None] - ax) * dx + (py[:, None] - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-300), 0, 1)
+    return np.hypot(px[:, None] - (ax + t * dx), py[:, None] - (ay + t * dy)).min(axis=1)
+
+
+def test_a_thinned_roc_curve_draws_within_the_tolerance_of_the_full_one():
+    rng = np.random.default_rng(5)
+    y = rng.integers(0, 2, 4000)
+    score = rng.normal(size=4000) + 0.8 * y
+    full = churn.roc_curve(y, score)
+    thin = churn.roc_curve(y, score, tolerance=churn.DRAW_TOLERANCE)
+    assert len(thin) < len(full) / 10
+    assert thin.iloc[[0, -1]].to_numpy().tolist() == [[0, 0], [1, 1]]
+    gaps = _distance_to_polyline(full["fpr"].to_numpy(), full["tpr"].to_numpy(), thin["fpr"].to_numpy(), thin["tpr"].to_numpy())
+    assert gaps.max() <= churn.DRAW_TOLERANCE + 1e-12
+    assert _distance_to_polyline(full["fpr"].to_numpy(), full["tpr"].to_numpy(), full["fpr"].to_numpy()[::400],
+                                 full["tpr"].to_numpy()[::400]).max() > churn.DRAW_TOLERANCE  # the check can fail

@@ -1,11 +1,12 @@
 """An Altair renderer that works offline and in print.
 
 Each chart becomes one output with two representations: `text/html` (a div plus a call to
-`vegaEmbed`, whose script the book serves from its own `_static`, see `growthpath.sphinxext`) and
-`image/png` rendered by vl-convert for LaTeX/PDF. No CDN is involved at any point."""
+`vegaEmbed`, whose script the book serves from its own `_static`, see `growthpath.sphinxext`) and the
+Vega-Lite spec itself (`application/vnd.vegalite.v6+json`, which JupyterLab also draws). The still
+image LaTeX needs (`image/png`, rendered by vl-convert) is added by `growthpath.charts.stills` when
+the PDF is built: the HTML edition never uses it. No CDN is involved at any point."""
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import json
@@ -30,12 +31,6 @@ def embed_html(spec: dict, element_id: str) -> str:
             'else if(tries++<200){setTimeout(draw,50);}}draw();})();</script>')
 
 
-def png_base64(spec: dict) -> str:
-    import vl_convert as vlc
-
-    return base64.b64encode(vlc.vegalite_to_png(spec, scale=PNG_SCALE)).decode("ascii")
-
-
 def spec_ids(spec: dict) -> list[str]:
     """Ledger and official ids in the chart's own data (`claim_id`, `obs_id`, `series_id` fields)."""
     from growthpath.provenance import ID_COLUMNS
@@ -58,11 +53,14 @@ def source_html(spec: dict) -> str:
     return f'<details class="gp-source"><summary>Source</summary><ul>{"".join(items)}</ul></details>'
 
 
+SPEC_MIME = "application/vnd.vegalite.v6+json"  # '+json': nbformat stores it as JSON, JupyterLab draws it
+
+
 def mimebundle(spec: dict, **_) -> dict:
     _counter["n"] += 1
     digest = hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
     element_id = f"gp-chart-{digest}-{_counter['n']}"
-    return {"text/html": embed_html(spec, element_id) + "\n" + source_html(spec), "image/png": png_base64(spec),
+    return {"text/html": embed_html(spec, element_id) + "\n" + source_html(spec), SPEC_MIME: spec,
             "text/plain": f"<chart {element_id}>"}
 
 

@@ -77,14 +77,50 @@ def auc(y, score) -> float:
     return float(stats.mannwhitneyu(pos, neg).statistic / (len(pos) * len(neg)))
 
 
-def roc_curve(y, score) -> pd.DataFrame:
-    """False- and true-positive rates at every distinct threshold (from (0, 0) to (1, 1))."""
+DRAW_TOLERANCE = 0.001  # a tenth of a percentage point: below one pixel of a book-width chart
+
+
+def roc_curve(y, score, tolerance: float = 0.0) -> pd.DataFrame:
+    """False- and true-positive rates at every distinct threshold (from (0, 0) to (1, 1)).
+
+    With `tolerance` > 0 the curve is thinned for drawing: points closer than `tolerance` to the line
+    through their kept neighbours are dropped (Ramer-Douglas-Peucker), so a 20,000-threshold curve
+    becomes a few hundred points that draw the same. The AUC is always computed from the full curve."""
     y, score = np.asarray(y), np.asarray(score)
     order = np.argsort(-score, kind="mergesort")
     y, s = y[order], score[order]
     last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]  # last index of each tied block
     tp, fp = np.cumsum(y)[last], np.cumsum(1 - y)[last]
-    return pd.DataFrame({"fpr": np.r_[0, fp / fp[-1]], "tpr": np.r_[0, tp / tp[-1]]})
+    fpr, tpr = np.r_[0, fp / fp[-1]], np.r_[0, tp / tp[-1]]
+    if tolerance > 0:
+        keep = simplified(fpr, tpr, tolerance)
+        fpr, tpr = fpr[keep], tpr[keep]
+    return pd.DataFrame({"fpr": fpr, "tpr": tpr})
+
+
+def simplified(x: np.ndarray, y: np.ndarray, tolerance: float) -> np.ndarray:
+    """Indices of the points that Ramer-Douglas-Peucker keeps: every dropped point lies within
+    `tolerance` of the segment joining the kept points around it. First and last are always kept."""
+    keep = np.zeros(len(x), dtype=bool)
+    keep[[0, -1]] = True
+    stack = [(0, len(x) - 1)]
+    while stack:
+        a, b = stack.pop()
+        if b - a < 2:
+            continue
+        dx, dy = x[b] - x[a], y[b] - y[a]
+        inner = slice(a + 1, b)
+        norm = np.hypot(dx, dy)
+        if norm == 0:
+            dist = np.hypot(x[inner] - x[a], y[inner] - y[a])
+        else:
+            dist = np.abs(dy * (x[inner] - x[a]) - dx * (y[inner] - y[a])) / norm
+        worst = int(np.argmax(dist))
+        if dist[worst] > tolerance:
+            mid = a + 1 + worst
+            keep[mid] = True
+            stack += [(a, mid), (mid, b)]
+    return np.flatnonzero(keep)
 
 
 def calibration(y, prob, bins: int = 10) -> pd.DataFrame:
