@@ -86,16 +86,26 @@ def period_range(period: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
+def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with text columns as Python objects: rules read cells one at a time, which is about
+    twice as fast on objects as on Arrow-backed strings (pandas 3's default); values are unchanged."""
+    frame = frame.copy()
+    for col in frame.columns:
+        if pd.api.types.is_string_dtype(frame[col]) and not pd.api.types.is_object_dtype(frame[col]):
+            frame[col] = frame[col].astype(object)
+    return frame
+
+
 class Context:
     """What rules read: the ledger with families attached, official statistics, reference tables."""
 
     def __init__(self, claims: pd.DataFrame, stats: pd.DataFrame, families: pd.DataFrame,
                  relations: pd.DataFrame, bounds: pd.DataFrame, series_names: dict | None = None):
-        self.claims = claims.copy()
+        self.claims = _plain_strings(claims)
         self.series_names = series_names or {}
-        self.stats = stats
-        self.relations = relations
-        self.bounds = bounds
+        self.stats = _plain_strings(stats)
+        self.relations = _plain_strings(relations)
+        self.bounds = _plain_strings(bounds)
         by_metric: dict[str, list[tuple[str, str]]] = {}
         for row in families.itertuples():
             by_metric.setdefault(row.metric, []).append((row.entity_pattern, row.family))
