@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from statsmodels.regression.linear_model import OLS
-from statsmodels.tools.tools import add_constant
 
 
 @dataclass
@@ -47,6 +45,9 @@ def _check(years, values, min_obs: int) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_loglinear(years, values, horizon_year: int, ci_level: float = 0.95) -> TrendFit:
     """OLS of log(value) on year; prediction intervals for new observations (obs_ci) back-transformed."""
+    from statsmodels.regression.linear_model import OLS  # here, not at import: the audit and the CLI
+    from statsmodels.tools.tools import add_constant      # import this module without needing statsmodels
+
     years, values = _check(years, values, 3)
     X = add_constant(years)
     res = OLS(np.log(values), X).fit()
