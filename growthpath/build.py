@@ -162,10 +162,11 @@ def fill_stills() -> dict:
     return stills.fill(paths.book_chapters_dir())
 
 
-def build_pdf() -> Path:
+def build_pdf(stills_filled: bool = False) -> Path:
     """`_build/latex/book.pdf` via xelatex; the previous PDF stays if the build fails."""
     check_latex()
-    fill_stills()
+    if not stills_filled:
+        fill_stills()
     final = _staged_build("pdflatex", "latex")
     pdf = final / "book.pdf"
     if not pdf.exists():

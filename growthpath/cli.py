@@ -135,7 +135,7 @@ def build(run_first: bool = typer.Option(False, "--run", help="Run the chapters 
     if run_first:
         run(chapter=None, scenario=scenario, param=None, jobs=2, force=False, output=None, all_scenarios=False)
     try:
-        for wanted, builder_name, output, label, make in ((pdf, "pdflatex", "latex", "PDF", builder.build_pdf),
+        for wanted, builder_name, output, label, make in ((pdf, "pdflatex", "latex", "PDF", lambda: builder.build_pdf(stills_filled=True)),
                                                           (html, "html", "html", "HTML book", builder.build_html)):
             if not wanted:
                 continue
