@@ -12,6 +12,7 @@ Outside a kernel (tests, scripts) it returns an empty trace."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import inspect
 import sys
@@ -51,12 +52,30 @@ def _cell_line() -> int | None:
     return None
 
 
+_CAPTURING: list[list[str]] = []
+
+
+@contextlib.contextmanager
+def capture():
+    """The ids noted inside the block, in order: a result computed once and cached (the audit's
+    findings) notes them again when it is reused, so its provenance is the same either way."""
+    ids: list[str] = []
+    _CAPTURING.append(ids)
+    try:
+        yield ids
+    finally:
+        _CAPTURING.remove(ids)
+
+
 def note(ids) -> None:
     """Record ids a picker selected (`claims.pick`, `official.observations`) at the running cell's line."""
+    ids = [str(i) for i in ids]
+    for captured in _CAPTURING:
+        captured.extend(ids)
     cell = len(_history())
     line = _cell_line() if cell else None
     if line is not None:
-        NOTED.setdefault((cell, line), []).extend(str(i) for i in ids)
+        NOTED.setdefault((cell, line), []).extend(ids)
 
 
 def _noted(cell: int, stmt: ast.stmt) -> list[str]:

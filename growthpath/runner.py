@@ -5,6 +5,7 @@ Cache key of a chapter = sha256 of (source notebook, resolved parameters, every 
 run read — recorded by `growthpath.datapackage.record_read` — and the package's source)."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -156,6 +157,12 @@ def is_fresh(chapter: Chapter, resolved: dict, entry: dict | None, output: Path,
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+def kernel_env(threads: str) -> dict:
+    """The environment kernels start from: each parallel kernel gets its share of the cores
+    (numerical libraries read these when they are imported, i.e. in the fork server)."""
+    return {**{var: threads for var in THREAD_VARS}, **os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
 def _execute(source: str, target: str, resolved: dict, root: str, deps_file: str, results_file: str,
              threads: str = "1") -> dict:
     """Run one notebook; returns {"ok", "seconds", "message"}. Runs in a worker process so the
@@ -179,13 +186,23 @@ def _execute(source: str, target: str, resolved: dict, root: str, deps_file: str
 KERNEL_START_TRIES = 3
 
 
+def _fork_server(threads: str):
+    from growthpath import kernels  # jupyter_client: only when a chapter runs
+
+    return kernels.serving(env=kernel_env(threads))
+
+
 def _execute_once(papermill, source: str, target: str, resolved: dict, root: str, start: float) -> dict:
+    from growthpath import kernels
+
     try:
         # the notebook is written once at the end (not after every cell: ~60 rewrites of a few MB),
-        # and the kernel is stopped at once instead of waiting for a graceful shutdown
+        # the kernel is forked from a process that has the libraries imported (growthpath.kernels),
+        # and it is stopped at once instead of waiting for a graceful shutdown
         papermill.execute_notebook(source, target, parameters=resolved, cwd=root, kernel_name="python3",
                                    progress_bar=False, log_output=False, report_mode=False,
-                                   request_save_on_cell_execute=False, shutdown_kernel="immediate")
+                                   request_save_on_cell_execute=False, shutdown_kernel="immediate",
+                                   kernel_manager_class=kernels.ForkKernelManager)
     except papermill.PapermillExecutionError as exc:
         return {"ok": False, "seconds": time.perf_counter() - start,
                 "message": f"cell {exc.exec_count or exc.cell_index} (`{_first_line(exc.source)}`): {exc.ename}: {exc.evalue}"}
@@ -282,13 +299,20 @@ def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[
     threads = str(max(1, (os.cpu_count() or 1) // workers))
     work = Path(tempfile.mkdtemp(prefix=".run-", dir=output_dir))
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with contextlib.ExitStack() as stack:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            # the fork server starts only when a chapter is to run (entering it again is a no-op)
+            fork_kernels = lambda: stack.enter_context(_fork_server(threads))
+            if todo:
+                fork_kernels()
             outcomes += _run_batch(pool, todo, work, scenario, output_dir, manifest, package, progress, threads)
             results.write(scenario, results.records_from_manifest(manifest, scenario), results_file(scenario, output_dir))
             # pages built from the results files are judged only now, against the results just written
             later = [(ch, r) for ch, r in last if not fresh(ch, r)]
             if progress:
                 progress.cached -= sum(ch.name in cached for ch, _ in later)
+            if later:
+                fork_kernels()
             outcomes += _run_batch(pool, later, work, scenario, output_dir, manifest, package, progress, threads)
             results.write(scenario, results.records_from_manifest(manifest, scenario), results_file(scenario, output_dir))
     finally:

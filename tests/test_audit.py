@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -71,3 +72,39 @@ def test_analysts_own_ledger(tmp_path):
     bad.write_text("\n".join([lines[0], lines[1].replace(",%,", ",furlongs,", 1)]) + "\n", encoding="utf-8")
     result = cli.invoke(app, ["audit", "--claims", str(bad)])
     assert result.exit_code == 2 and str(bad) in result.output and "line 2" in result.output
+
+
+def test_in_a_chapter_run_findings_are_computed_once_and_reused(project, monkeypatch):
+    """Inside `growthpath run` (the dependency file is set) the findings are cached by content: the
+    reused ones equal a fresh computation, the inputs are still recorded as read, the official rows
+    the rules drew on are noted again for provenance, and a change of inputs or thresholds misses."""
+    from growthpath import datapackage, provenance
+
+    deps = project / "deps.txt"
+    monkeypatch.setenv(datapackage.DEPS_ENV, str(deps))
+    cache = project / "_build" / ".cache" / "audit"
+    shutil.rmtree(cache, ignore_errors=True)
+    with provenance.capture() as computed_notes:
+        first = audit.run()
+    assert len(list(cache.glob("*.json"))) == 1
+    deps.write_text("")
+    with provenance.capture() as reused_notes:
+        again = audit.run()
+    assert again == first == audit.run_rules(audit.context())
+    assert reused_notes == computed_notes and any(i.startswith("nbs_") for i in reused_notes)
+    assert {"data/claims/claims.csv", "data/official/statistics.csv"} <= set(deps.read_text().split())
+    audit.run(thresholds={"bounds_official": {"future_grade": "unclear"}})
+    assert len(list(cache.glob("*.json"))) == 2
+    for entry in cache.glob("*.json"):
+        entry.write_bytes(b"damaged")
+    assert audit.run() == first  # a damaged entry is recomputed (and rewritten)
+    assert audit.run() == first
+
+
+def test_outside_a_chapter_run_nothing_is_cached(project, monkeypatch):
+    from growthpath import datapackage
+
+    monkeypatch.delenv(datapackage.DEPS_ENV, raising=False)
+    shutil.rmtree(project / "_build" / ".cache" / "audit", ignore_errors=True)
+    audit.run()
+    assert not (project / "_build" / ".cache" / "audit").exists()

@@ -8,6 +8,10 @@ Example:
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -19,17 +23,64 @@ from growthpath.audit.engine import run as run_rules
 __all__ = ["RULES", "SEVERITIES", "Context", "Finding", "Ref", "context", "run", "to_frame", "for_sections", "for_places"]
 
 
-def context(claims_path: str | Path | None = None) -> Context:
+def _inputs(claims_path: str | Path | None = None) -> tuple:
     from growthpath import claims, datapackage, official
 
     ledger = claims.load() if claims_path is None else claims.load_file(claims_path)
-    return Context(ledger, official.load(), datapackage.read_table("metric_families"),
-                   datapackage.read_table("family_relations"), datapackage.read_table("bounds"),
-                   dict(zip(*datapackage.read_table("official_series")[["series_id", "name_en"]].T.values)))
+    return (ledger, official.load(), datapackage.read_table("metric_families"),
+            datapackage.read_table("family_relations"), datapackage.read_table("bounds"),
+            dict(zip(*datapackage.read_table("official_series")[["series_id", "name_en"]].T.values)))
+
+
+def context(claims_path: str | Path | None = None) -> Context:
+    return Context(*_inputs(claims_path))
 
 
 def run(claims_path: str | Path | None = None, only: list[str] | None = None, thresholds: dict | None = None) -> list[Finding]:
-    return run_rules(context(claims_path), only, thresholds)
+    """The findings. In a chapter run by `growthpath run` they are computed once per content of the
+    inputs, the rules' code and the arguments (ten chapters ask for the same ones) and cached under
+    _build/.cache/audit/; the inputs are still read, so the runner records them as dependencies."""
+    from growthpath import datapackage, provenance
+
+    inputs = _inputs(claims_path)
+    if not os.environ.get(datapackage.DEPS_ENV):
+        return run_rules(Context(*inputs), only, thresholds)
+    cache = _cache_path(inputs, only, thresholds)
+    if cache.exists():
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))
+            findings = [Finding(**{**f, "refs": [Ref(**r) for r in f["refs"]]}) for f in stored["findings"]]
+            provenance.note(stored["noted"])  # the official rows the rules drew on, as if they had just run
+            return findings
+        except (ValueError, KeyError, TypeError):  # a damaged entry only costs a recomputation
+            pass
+    with provenance.capture() as noted:
+        findings = run_rules(Context(*inputs), only, thresholds)
+    try:
+        text = json.dumps({"findings": [dataclasses.asdict(f) for f in findings], "noted": noted}, ensure_ascii=False)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, cache)
+    except (OSError, TypeError):  # not writable, or a value JSON cannot hold: just not cached
+        pass
+    return findings
+
+
+def _cache_path(inputs: tuple, only, thresholds) -> Path:
+    from growthpath import paths
+
+    h = hashlib.sha256()
+    for frame in inputs[:-1]:
+        h.update(json.dumps([list(map(str, frame.columns)), list(map(str, frame.dtypes))]).encode())
+        h.update(pd.util.hash_pandas_object(frame, index=True).values.tobytes())
+    h.update(json.dumps([inputs[-1], only, thresholds], sort_keys=True, default=str).encode())
+    for name, r in RULES.items():  # the registry as loaded, in case a rule was replaced at run time
+        h.update(json.dumps([name, r.defaults], sort_keys=True, default=str).encode() + r.func.__code__.co_code)
+    package = Path(__file__).resolve().parents[1]
+    for source in sorted(package.rglob("*.py")):
+        h.update(source.read_bytes())
+    return paths.root() / "_build" / ".cache" / "audit" / f"{h.hexdigest()}.json"
 
 
 def to_frame(findings: list[Finding]) -> pd.DataFrame:
