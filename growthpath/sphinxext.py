@@ -15,29 +15,52 @@ BUNDLE = "vega-bundle.js"
 PDF = Path("_build") / "latex" / "book.pdf"
 
 
-def _bundle_text(cache_dir: Path) -> str:
+def _bundle_path(cache_dir: Path) -> Path:
     import vl_convert as vlc
 
+    return cache_dir / f"vega-bundle-{vlc.__version__}.js"
+
+
+def make_bundle(cached: str) -> None:
+    """Write the bundle to `cached` (atomically); run in a process of its own by `_start_bundle`."""
     from growthpath.charts.render import vega_bundle
 
-    cached = cache_dir / f"vega-bundle-{vlc.__version__}.js"
-    if not cached.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(vega_bundle(), encoding="utf-8")
-        tmp.replace(cached)
-    return cached.read_text(encoding="utf-8")
+    path = Path(cached)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(vega_bundle(), encoding="utf-8")
+    tmp.replace(path)
 
 
-def _write_bundle(app) -> None:
+def _start_bundle(app) -> None:
+    """Pages only need the script's name now. On a cold cache its text (1.5 s in vl-convert) is made
+    by a second process while Sphinx reads and writes, and copied in when the build finishes."""
     if app.builder.format != "html":
         return
+    import subprocess
+    import sys
+
     from growthpath import paths
 
+    app.add_js_file(BUNDLE)
+    cached = _bundle_path(paths.root() / "_build" / ".cache")
+    maker = None if cached.exists() else subprocess.Popen(
+        [sys.executable, "-c", "import sys; from growthpath.sphinxext import make_bundle; make_bundle(sys.argv[1])",
+         str(cached)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    app.gp_bundle = (cached, maker)
+
+
+def _write_bundle(app, exc) -> None:
+    if exc or not hasattr(app, "gp_bundle"):
+        return
+    from sphinx.errors import ExtensionError
+
+    cached, maker = app.gp_bundle
+    if maker is not None and maker.wait() != 0:
+        raise ExtensionError(f"the Vega bundle could not be made:\n{maker.stderr.read()[-2000:]}")
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / BUNDLE).write_text(_bundle_text(paths.root() / "_build" / ".cache"), encoding="utf-8")
-    app.add_js_file(BUNDLE)
+    shutil.copyfile(cached, static / BUNDLE)
 
 
 def _substitutions(app) -> None:
@@ -269,7 +292,8 @@ def setup(app):
     app.connect("builder-inited", _select_mime_at_read)
     app.connect("builder-inited", _cache_numref_targets)
     app.connect("builder-inited", _substitutions, priority=100)  # before myst-parser reads its config
-    app.connect("builder-inited", _write_bundle)
+    app.connect("builder-inited", _start_bundle)
+    app.connect("build-finished", _write_bundle)
     app.connect("builder-inited", _restore_math)
     app.connect("build-finished", _keep_math, priority=100)  # before imgmath removes embedded images
     app.connect("doctree-read", _formulas_of)
