@@ -16,6 +16,7 @@ to fork once it has a second thread, and every failure falls back to the ordinar
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import json
@@ -117,6 +118,8 @@ def main(listener_fd: int) -> None:
     os.close(devnull)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to handle; it then closes `control`
     _die_with_parent()
+    if sys.path and (sys.path[0] == "" or os.path.abspath(sys.path[0]) == os.getcwd()):
+        del sys.path[0]  # as ipykernel_launcher does: kernels do not import from the folder they start in
     for name in preload():
         if _closed(control):  # the run ended (or needed no kernel) before the imports did
             return
@@ -206,6 +209,7 @@ def _fork_kernel(argv: list[str], env: dict, cwd: str | None, own_fds: tuple[int
         argv = [*argv, f"--IPKernelApp.parent_handle={os.getppid()}"]
         sys.argv = [kernelapp.__file__, *argv]
         kernelapp.launch_new_instance(argv=argv)
+        atexit._run_exitfuncs()  # what a kernel that exits normally runs (os._exit below skips them)
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1

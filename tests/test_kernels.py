@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(not kernels.enabled(), reason="forked kernels ne
 
 PROBE = ("import json, os, sys; print(json.dumps({'pid': os.getpid(), 'ppid': os.getppid(), 'leader': os.getsid(0) == os.getpid(), "
          "'cwd': os.getcwd(), 'marker': os.environ.get('GP_TEST_MARKER'), 'server_env': os.environ.get('GROWTHPATH_KERNEL_SERVER'), "
-         "'pandas_loaded_before': 'pandas' in sys.modules}))")
+         "'pandas_loaded_before': 'pandas' in sys.modules, 'path': sys.path}))")
 
 
 async def _start(cwd, env):
@@ -57,6 +57,7 @@ def test_a_forked_kernel_is_a_process_of_its_own(tmp_path):
     assert seen["pandas_loaded_before"]  # forked from the server, which had imported it
     assert seen["ppid"] != os.getpid() and seen["leader"]  # the server's child, in a session of its own
     assert seen["cwd"] == str(tmp_path) and seen["marker"] == "chapter-7"
+    assert seen["path"] == _probe(tmp_path)[0]["path"]  # the module search path of an ordinary kernel
     assert seen["server_env"] is None  # the kernel does not see the server's address
     assert not psutil.pid_exists(seen["pid"]) or psutil.Process(seen["pid"]).status() == psutil.STATUS_ZOMBIE
     assert server["interpreter"][0].endswith("python")
