@@ -41,7 +41,8 @@ from jupyter_client.provisioning import LocalProvisioner
 ENABLE_ENV = "GROWTHPATH_FORK_KERNELS"
 SERVER_ENV = "GROWTHPATH_KERNEL_SERVER"  # {"address": <unix socket>, "interpreter": [...]} while serving
 KERNEL_IMPORTS = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display")
-LIBRARIES = ("numpy", "pandas", "scipy.stats", "statsmodels.api", "altair", "myst_nb")
+LIBRARIES = ("numpy", "pandas", "scipy.stats", "statsmodels.api", "altair", "myst_nb", "myst_nb.ext.glue", "nbformat",
+             "narwhals.stable.v1", "pandas.io.formats.html")  # the last four: what glue and Altair load on first use
 NOT_IN_KERNELS = {"__main__", "cli", "build", "lint", "linkcheck", "sphinxext", "kernels", "runner"}
 IOPUB_QUIET = 0.02  # seconds of IOPub silence that end a kernel's start-up (jupyter_client: 0.2)
 REPLY_TIMEOUT = 120.0  # the server answers once its imports are done (a few seconds)

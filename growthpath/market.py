@@ -3,12 +3,14 @@
 All money is in 亿元 (canonical unit); 1 万亿元 = 10,000 亿元."""
 from __future__ import annotations
 
+import copy
+import hashlib
 import re
 
 import pandas as pd
 
 from growthpath import claims as claims_mod
-from growthpath import official
+from growthpath import official, provenance
 from growthpath.models import trend
 
 MARKET_METRICS = {"market_size": "social e-commerce market", "live_commerce_market_size": "live-commerce market"}
@@ -71,10 +73,35 @@ def share_based_market(share_claim: pd.Series, stats: pd.DataFrame) -> float:
     return share_claim["value"] / 100 * official.value_at(stats, "nbs_online_retail", str(year))
 
 
+_OUTLOOKS: dict[tuple, tuple[dict, list[str]]] = {}
+
+
 def outlook(stats: pd.DataFrame, *, fit_start_year: int, forecast_year: int, ci_level: float,
             growth_shift_pp: float) -> dict:
     """Trend fits of NBS online retail from `fit_start_year` to the last year before `forecast_year`,
-    forecast to `forecast_year`: log-linear OLS, Holt on logs, and the scenario path (OLS growth + shift)."""
+    forecast to `forecast_year`: log-linear OLS, Holt on logs, and the scenario path (OLS growth + shift).
+
+    A chapter's scenarios and stress runs ask for the same fits many times: they are made once per
+    content of `stats` and arguments in a process. Each call gets its own copy, and a reused result
+    notes the official rows it read again, so provenance is the same either way."""
+    try:
+        key = (hashlib.sha256(pd.util.hash_pandas_object(stats, index=True).to_numpy().tobytes()).hexdigest(),
+               tuple(stats.columns), fit_start_year, forecast_year, float(ci_level), float(growth_shift_pp))
+    except TypeError:  # a column pandas cannot hash: no reuse
+        return _outlook(stats, fit_start_year, forecast_year, ci_level, growth_shift_pp)
+    if key in _OUTLOOKS:
+        result, noted = _OUTLOOKS[key]
+        provenance.note(noted)
+        return copy.deepcopy(result)
+    with provenance.capture() as noted:
+        result = _outlook(stats, fit_start_year, forecast_year, ci_level, growth_shift_pp)
+    if len(_OUTLOOKS) >= 64:
+        _OUTLOOKS.clear()
+    _OUTLOOKS[key] = (copy.deepcopy(result), noted)
+    return result
+
+
+def _outlook(stats: pd.DataFrame, fit_start_year: int, forecast_year: int, ci_level: float, growth_shift_pp: float) -> dict:
     # fitted on the years before the forecast year, so the forecast stays a forecast once that year is published
     history = official.annual(stats, "nbs_online_retail", first_year=fit_start_year, last_year=forecast_year - 1)
     ols = trend.fit_loglinear(history["year"], history["value"], forecast_year, ci_level)

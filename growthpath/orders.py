@@ -148,7 +148,7 @@ def time_to_second_purchase(orders: pd.DataFrame, end: pd.Timestamp | None = Non
     end = pd.Timestamp(end) if end is not None else p["date"].max()
     g = p.groupby("customer_id")["date"]
     first = g.min()
-    second = g.apply(lambda s: s.iloc[1] if len(s) > 1 else pd.NaT)
+    second = p.loc[g.cumcount() == 1].set_index("customer_id")["date"].reindex(first.index)  # NaT: no second
     event = second.notna()
     duration = (second.where(event, end) - first).dt.days
     return pd.DataFrame({"duration": duration.astype(float), "event": event.astype(int)})

@@ -9,8 +9,8 @@ untouched. Measured, in one run:
   3. the floor: one kernel start + the imports every chapter needs, × chapters ÷ workers;
   4. a no-change rebuild (run + build);
   5. a rebuild after a one-file data change (a row appended to data/official/statistics.csv);
-  6. peak memory of each step's whole process tree (sampled every 0.1 s), as PSS: a page shared by
-     several processes (forked kernels share their parent's) is divided among them, not counted in each;
+  6. peak resident memory of each step's whole process tree (sampled every 0.1 s; RSS, so pages that
+     forked kernels share with their fork server are counted once per process: an upper bound);
 and, for the record, the chart images the PDF build renders first (not part of an HTML build).
 Usage: .venv/bin/python scripts/bench.py [--jobs 2] [--out benchmarks]
 """
@@ -48,15 +48,8 @@ def copy_project(dest: Path) -> Path:
     return paths.copy_project(dest, REPO)
 
 
-def _pss(process: psutil.Process) -> int:
-    try:
-        return process.memory_full_info().pss
-    except (psutil.AccessDenied, AttributeError):  # no smaps: resident size
-        return process.memory_info().rss
-
-
 class PeakMemory:
-    """Peak summed proportional set size (PSS) of a process and all its children while it runs."""
+    """Peak summed RSS of a process and all its children while it runs."""
 
     def __init__(self, pid: int):
         self.pid, self.peak, self._stop = pid, 0, threading.Event()
@@ -68,7 +61,7 @@ class PeakMemory:
             try:
                 root = psutil.Process(self.pid)
                 procs = [root, *root.children(recursive=True)]
-                self.peak = max(self.peak, sum(_pss(p) for p in procs if p.is_running()))
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in procs if p.is_running()))
             except psutil.Error:
                 pass
             time.sleep(0.1)
@@ -183,7 +176,7 @@ def markdown(result: dict) -> str:
                      f"first step of `growthpath build --pdf`, not of an HTML build: {r['stills']['counts']}"))
     h = result["headline"]
     lines = [f"# Build benchmark ({result['date']}, {result['cores']} cores, {result['machine']})", "",
-             "| step | time | peak memory (PSS) | notes |", "|---|---|---|---|"]
+             "| step | time | peak memory | notes |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     lines += ["", "| headline | value | target |", "|---|---|---|",
               f"| anchor ÷ cold (speed-up over the plain Jupyter Book path) | {h['speedup_vs_anchor']:.2f}× | ≥ 1.5× |",
@@ -196,7 +189,7 @@ def markdown(result: dict) -> str:
                   + ", ".join(f"{c} {v:.1f} s" for c, v in per.items())
                   + f"; sum {sum(per.values()):.1f} s over {result['jobs']} workers.", ""]
     if "orders" in result:
-        lines += ["## Order-level computations", "", "| orders | engine | time | peak memory (PSS) |", "|---|---|---|---|"]
+        lines += ["## Order-level computations", "", "| orders | engine | time | peak memory |", "|---|---|---|---|"]
         lines += [f"| {o['orders']:,} | {o['engine']} | {o['seconds']:.1f} s | {o['peak_mib']} MiB |" for o in result["orders"]]
     return "\n".join(lines) + "\n"
 

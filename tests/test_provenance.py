@@ -42,6 +42,26 @@ def test_values_computed_by_package_functions_name_them(shell):
     assert record["data_ids"].startswith("nbs_online_retail:")
 
 
+def test_a_reused_result_has_the_same_provenance_and_is_a_copy(shell):
+    """market.outlook is computed once per content and arguments in a process; the second call (a
+    later cell) must still name the official rows it stands on, and must not share mutable parts."""
+    from growthpath import book, market
+
+    market._OUTLOOKS.clear()  # the first call below computes, the second reuses
+    shell("from growthpath import book, official, market\nS = official.load()")
+    kw = "fit_start_year=2019, forecast_year=2026, ci_level=0.95, growth_shift_pp=0"
+    shell(f"first = market.outlook(S, {kw})")
+    shell("book.glue_number('first', first['ols'].at(2026)['mean'])")
+    shell(f"again = market.outlook(S, {kw})")
+    shell("book.glue_number('again', again['ols'].at(2026)['mean'])")
+    assert book.RESULTS["again"]["data_ids"] == book.RESULTS["first"]["data_ids"] != ""
+    assert book.RESULTS["again"]["value"] == book.RESULTS["first"]["value"]
+    shell("again['forecasts'].loc[:, 'mean'] = -1.0")
+    shell(f"third = market.outlook(S, {kw})\nassert (third['forecasts']['mean'] > 0).all()")
+    shell(f"other = market.outlook(S, {kw.replace('growth_shift_pp=0', 'growth_shift_pp=2')})")
+    shell("assert not other['scenario'].equals(first['scenario'])")
+
+
 def test_a_chart_carries_a_collapsible_source(shell):
     from growthpath.charts import render
 
