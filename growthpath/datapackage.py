@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from growthpath import paths
 
 DESCRIPTOR = "datapackage.json"
@@ -286,6 +284,8 @@ _PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "b
 
 def read_table(name: str) -> pd.DataFrame:
     """A validated table with the dtypes its schema declares (dates parsed)."""
+    import pandas as pd  # here: the build and the CLI's cache checks use this module without pandas
+
     path = check(name)
     fields = resource(name)["schema"]["fields"]
     dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in fields}
@@ -307,6 +307,8 @@ def read_external_table(name: str, path) -> pd.DataFrame:
     foreign keys resolved against the project's reference tables. Errors name the given file."""
     import shutil
     import tempfile
+
+    import pandas as pd
 
     path = Path(path)
     desc = load_descriptor()

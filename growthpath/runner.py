@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from growthpath import datapackage, params, paths, results, scenarios
-from growthpath.audit import render
+from growthpath import datapackage, labels, params, paths, results, scenarios
 
 MANIFEST = ".manifest.json"
 FAILED_DIR = "_failed"
@@ -261,14 +260,14 @@ ORDER_LOGS = {"orders_path": "orders_columns", "clv_orders_path": "clv_orders_co
 def check_order_logs(todo: list[tuple[Chapter, dict]]) -> None:
     """Validate every analyst-supplied order log (and its column mapping) before any kernel starts,
     so a bad file fails in seconds with the file, row and column, not halfway through a chapter."""
-    from growthpath import orders
-
     seen = set()
     for _, resolved in todo:
         for path_key, columns_key in ORDER_LOGS.items():
             path, columns = resolved.get(path_key) or "", resolved.get(columns_key) or {}
             key = (path, json.dumps(columns, sort_keys=True))
             if path and key not in seen:
+                from growthpath import orders  # pandas: only when there is a log to check
+
                 seen.add(key)
                 orders.load(path, columns or None)
 
@@ -284,7 +283,7 @@ def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[
     output_dir.mkdir(parents=True, exist_ok=True)
     manifest = load_manifest(output_dir)
     package = package_digest()
-    render.write_section_labels()
+    labels.write_section_labels()
     fresh = lambda ch, resolved: not force and is_fresh(ch, resolved, manifest.get(ch.name), output_dir / f"{ch.name}.ipynb", package)
     first = [(ch, r) for ch, r in planned if not reads_results(ch)]
     last = [(ch, r) for ch, r in planned if reads_results(ch)]

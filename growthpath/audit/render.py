@@ -12,11 +12,11 @@ import pandas as pd
 from growthpath import paths
 from growthpath.audit.engine import Finding, fmt
 from growthpath.book import _escape_markdown as esc
+from growthpath.labels import LABEL, available_section_labels, labels_path, scan_section_labels, write_section_labels  # noqa: F401
 
 STYLE = {"contradiction": ("danger", "Contradiction"), "implausible": ("warning", "Implausible"),
          "unclear": ("note", "Unclear")}
 SEVERITY_ORDER = {"contradiction": 0, "implausible": 1, "unclear": 2}
-LABEL = re.compile(r"^\((sec-(\d{3})-([0-9a-z-]+))\)=\s*$", re.M)
 
 
 def section_label(doc: str, section: str) -> str:
@@ -30,48 +30,6 @@ def finding_label(f: Finding) -> str:
 
     first = min(r.claim_id for r in f.refs).replace(".", "-")
     return f"finding-{f.rule.replace('_', '-')}-{first}-{hashlib.sha1(f.id.encode()).hexdigest()[:8]}"
-
-
-def labels_path() -> Path:
-    return paths.root() / "_build" / ".section-labels.json"
-
-
-def scan_section_labels() -> list[str]:
-    """Section labels defined by the chapter notebooks listed in _toc.yml (only those can be linked)."""
-    toc = (paths.root() / "_toc.yml").read_text(encoding="utf-8")
-    labels = set()
-    for stem in re.findall(r"book/chapters/([\w-]+)", toc):
-        source = paths.chapters_dir() / f"{stem}.ipynb"
-        if source.exists():
-            cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
-            text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-            labels |= {m.group(1) for m in LABEL.finditer(text)}
-    return sorted(labels)
-
-
-def write_section_labels() -> Path:
-    """Write the label index (`_build/.section-labels.json`) when it changed. The runner calls this
-    before deciding what is fresh, so editing one chapter's prose re-runs the others only when the
-    labels they can link to changed."""
-    import os
-
-    path = labels_path()
-    text = json.dumps(scan_section_labels(), indent=0) + "\n"
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    return path
-
-
-def available_section_labels() -> set[str]:
-    """The section labels chapters can link to (from the index the runner keeps current)."""
-    from growthpath.datapackage import record_read
-
-    path = labels_path() if labels_path().exists() else write_section_labels()
-    record_read(path)
-    return set(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _quote_lines(f: Finding, claims: pd.DataFrame) -> list[str]:
