@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from growthpath import paths
+from growthpath import osutil, paths
 
 
 class BuildError(RuntimeError):
@@ -22,23 +22,12 @@ def _jupyter_book() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
 
 
-def _die_with_parent() -> None:  # pragma: no cover (runs in the child)
-    """Linux: the Sphinx child gets SIGKILL when `growthpath build` dies, even by SIGKILL, so a killed
-    build leaves no orphan writing into its staging folder."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def sphinx_build(builder: str, staging: Path) -> subprocess.CompletedProcess:
     cmd = [*_jupyter_book(), "build", str(paths.root()), "--path-output", str(staging), "--builder", builder,
            "-W", "-n", "--keep-going"]
+    # a killed `growthpath build` leaves no orphan Sphinx writing into its staging folder
     return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-                          preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                          preexec_fn=osutil.die_with_parent if sys.platform.startswith("linux") else None)
 
 
 def publish(staged: Path, final: Path) -> None:

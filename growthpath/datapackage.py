@@ -12,8 +12,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from growthpath import paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DESCRIPTOR = "datapackage.json"
 DEPS_ENV = "GROWTHPATH_DEPS_FILE"

@@ -22,7 +22,6 @@ import importlib
 import json
 import os
 import pkgutil
-import select
 import selectors
 import shutil
 import signal
@@ -37,6 +36,8 @@ import uuid
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+
+from growthpath import osutil
 
 ENABLE_ENV = "GROWTHPATH_FORK_KERNELS"
 SERVER_ENV = "GROWTHPATH_KERNEL_SERVER"  # {"address": <unix socket>, "interpreter": [...]} while serving
@@ -118,18 +119,12 @@ def main(listener_fd: int) -> None:
     os.dup2(devnull, 0)
     os.close(devnull)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to handle; it then closes `control`
-    _die_with_parent()
+    osutil.die_with_parent()
     if sys.path and (sys.path[0] == "" or os.path.abspath(sys.path[0]) == os.getcwd()):
         del sys.path[0]  # as ipykernel_launcher does: kernels do not import from the folder they start in
     for name in preload():
-        if _closed(control):  # the run ended (or needed no kernel) before the imports did
-            return
         importlib.import_module(name)
     serve(listener, control)
-
-
-def _closed(fd: int) -> bool:
-    return bool(select.select([fd], [], [], 0)[0]) and not os.read(fd, 4096)
 
 
 def serve(listener: socket.socket, control: int) -> None:
@@ -195,7 +190,7 @@ def _fork_kernel(argv: list[str], env: dict, cwd: str | None, own_fds: tuple[int
     code = 1
     try:  # the kernel: never returns
         os.setsid()
-        _die_with_parent()
+        osutil.die_with_parent()
         for fd in own_fds:  # the server's sockets (their Python objects stay on this never-returning stack)
             os.close(fd)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -223,16 +218,6 @@ def _fork_kernel(argv: list[str], env: dict, cwd: str | None, own_fds: tuple[int
             sys.stdout.flush()
             sys.stderr.flush()
     os._exit(code)
-
-
-def _die_with_parent() -> None:
-    """PR_SET_PDEATHSIG (Linux): killed when the parent dies, so nothing outlives the runner."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _fresh_randomness() -> None:

@@ -5,11 +5,10 @@ index without importing pandas."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
-from growthpath import paths
+from growthpath import osutil, paths
 
 LABEL = re.compile(r"^\((sec-(\d{3})-([0-9a-z-]+))\)=\s*$", re.M)
 
@@ -38,10 +37,7 @@ def write_section_labels() -> Path:
     path = labels_path()
     text = json.dumps(scan_section_labels(), indent=0) + "\n"
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        osutil.write_atomic(path, text)
     return path
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from growthpath import paths
+from growthpath import osutil, paths
 
 GOLDEN_FIELDS = ("chapter", "key", "value", "unit")
 REL_TOL = 1e-6   # fitted models (MLE, optimisers) may move in the last digits across BLAS builds
@@ -49,12 +48,7 @@ def records_from_manifest(manifest: dict, scenario: str) -> list[dict]:
 
 
 def write(scenario: str, records: list[dict], path: Path | None = None) -> Path:
-    path = path or results_path(scenario)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return osutil.write_atomic(path or results_path(scenario), json.dumps(records, ensure_ascii=False, indent=1) + "\n")
 
 
 class ResultsError(RuntimeError):

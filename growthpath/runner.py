@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from growthpath import datapackage, labels, params, paths, results, scenarios
+from growthpath import datapackage, labels, osutil, params, paths, results, scenarios
 
 MANIFEST = ".manifest.json"
 FAILED_DIR = "_failed"
@@ -143,9 +143,7 @@ def load_manifest(output_dir: Path) -> dict:
 
 
 def save_manifest(output_dir: Path, manifest: dict) -> None:
-    tmp = output_dir / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, output_dir / MANIFEST)
+    osutil.write_atomic(output_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
 
 
 def is_fresh(chapter: Chapter, resolved: dict, entry: dict | None, output: Path, package: str) -> bool:

@@ -23,13 +23,10 @@ def _bundle_path(cache_dir: Path) -> Path:
 
 def make_bundle(cached: str) -> None:
     """Write the bundle to `cached` (atomically); run in a process of its own by `_start_bundle`."""
+    from growthpath import osutil
     from growthpath.charts.render import vega_bundle
 
-    path = Path(cached)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(vega_bundle(), encoding="utf-8")
-    tmp.replace(path)
+    osutil.write_atomic(Path(cached), vega_bundle())
 
 
 def _start_bundle(app) -> None:

@@ -117,7 +117,7 @@ def test_kernels_do_not_outlive_the_server(tmp_path):
 def test_the_servers_imports_read_no_data():
     """What a fork shares is what imports leave behind: if an import read a data file, a chapter
     would use it without the runner recording the read. The control shows the check can fail."""
-    script = f"""
+    script = """
 import sys
 opened = []
 sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" and isinstance(args[0], str) else None)

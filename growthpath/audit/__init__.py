@@ -40,7 +40,7 @@ def run(claims_path: str | Path | None = None, only: list[str] | None = None, th
     """The findings. In a chapter run by `growthpath run` they are computed once per content of the
     inputs, the rules' code and the arguments (ten chapters ask for the same ones) and cached under
     _build/.cache/audit/; the inputs are still read, so the runner records them as dependencies."""
-    from growthpath import datapackage, provenance
+    from growthpath import datapackage, osutil, provenance
 
     inputs = _inputs(claims_path)
     if not os.environ.get(datapackage.DEPS_ENV):
@@ -57,11 +57,8 @@ def run(claims_path: str | Path | None = None, only: list[str] | None = None, th
     with provenance.capture() as noted:
         findings = run_rules(Context(*inputs), only, thresholds)
     try:
-        text = json.dumps({"findings": [dataclasses.asdict(f) for f in findings], "noted": noted}, ensure_ascii=False)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, cache)
+        osutil.write_atomic(cache, json.dumps({"findings": [dataclasses.asdict(f) for f in findings], "noted": noted},
+                                              ensure_ascii=False))
     except (OSError, TypeError):  # not writable, or a value JSON cannot hold: just not cached
         pass
     return findings

@@ -4,15 +4,12 @@ All text that comes from data is escaped, so a quote can never become markup."""
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pandas as pd
 
-from growthpath import paths
 from growthpath.audit.engine import Finding, fmt
 from growthpath.book import _escape_markdown as esc
-from growthpath.labels import LABEL, available_section_labels, labels_path, scan_section_labels, write_section_labels  # noqa: F401
+from growthpath.labels import available_section_labels  # noqa: F401  (chapters call render.available_section_labels)
 
 STYLE = {"contradiction": ("danger", "Contradiction"), "implausible": ("warning", "Implausible"),
          "unclear": ("note", "Unclear")}

@@ -14,7 +14,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from growthpath import paths
+from growthpath import osutil, paths
 from growthpath.charts.render import PNG_SCALE, SPEC_MIME
 
 
@@ -37,10 +37,7 @@ def render_png(spec: dict) -> bytes:
 
 def _render_to_cache(job: tuple[str, str, str]) -> str:
     key, spec_text, folder = job
-    target = Path(folder) / f"{key}.png"
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(render_png(json.loads(spec_text)))
-    os.replace(tmp, target)
+    osutil.write_atomic(Path(folder) / f"{key}.png", render_png(json.loads(spec_text)))
     return key
 
 
@@ -66,9 +63,7 @@ def fill(folder: Path, jobs: int | None = None) -> dict:
         output["data"]["image/png"] = base64.b64encode((cache / f"{key}.png").read_bytes()).decode("ascii")
     changed = [path for path, found in pending.items() if found]
     for path in changed:
-        tmp = path.with_suffix(".ipynb.tmp")
-        tmp.write_text(json.dumps(books[path], indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        osutil.write_atomic(path, json.dumps(books[path], indent=1, ensure_ascii=False) + "\n")
     return {"charts": len(outputs), "rendered": len(missing), "cached": len(outputs) - len(missing), "notebooks": len(changed)}
 
 
