@@ -33,29 +33,37 @@ def _plain(value):
     return value
 
 
-def _record(name: str, value, unit: str, source: str, traced: bool = True) -> None:
+def _record(name: str, value, unit: str, source: str, traced: bool = True, year: int | None = None,
+            kind: str | None = None) -> None:
     """Keep the value with its provenance: the `source` the chapter names, plus the package functions
-    and data ids `growthpath.provenance` finds in the notebook's own code."""
+    and data ids `growthpath.provenance` finds in the notebook's own code; `year` and `kind` say what the
+    value is (results/headlines.yml labels are checked against them)."""
     from growthpath import provenance
 
     trace = provenance.trace(name) if traced else provenance.Trace()
     RESULTS[name] = {"value": value, "unit": unit, "source": source, "computed_by": trace.functions,
                      "data_ids": trace.ids_text()}
+    if year is not None:
+        RESULTS[name]["year"] = int(year)
+    if kind is not None:
+        RESULTS[name]["kind"] = kind
     target = os.environ.get(RESULTS_ENV)
     if target:
         with open(target, "w", encoding="utf-8") as fh:
             json.dump(RESULTS, fh, ensure_ascii=False, indent=1, sort_keys=True)
 
 
-def glue_number(name: str, value, *, unit: str = "", source: str = "", _traced: bool = True) -> None:
-    """Glue a number for `{glue:text}` in the prose (format it there, e.g. `` {glue:text}`x:,.0f` ``)."""
+def glue_number(name: str, value, *, unit: str = "", source: str = "", year: int | None = None, kind: str | None = None,
+                _traced: bool = True) -> None:
+    """Glue a number for `{glue:text}` in the prose (format it there, e.g. `` {glue:text}`x:,.0f` ``).
+    `year` and `kind` (projection, ceiling, probability, growth, share, …) declare what the number is."""
     from myst_nb import glue
 
     value = _plain(value)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise TypeError(f"glue_number({name!r}) needs a number, got {type(value).__name__}")
     glue(name, value, display=False)
-    _record(name, value, unit, source, _traced)
+    _record(name, value, unit, source, _traced, year, kind)
 
 
 def glue_text(name: str, text: str, *, source: str = "") -> None:
@@ -136,12 +144,17 @@ def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False, pri
     return Table(frame.reset_index(drop=True), caption, interactive, tuple(print_columns))
 
 
-def run_parameters(scenario: str, params: dict) -> "Markdown":
-    """The reader-facing 'Run parameters' box listing the values this chapter ran with."""
+def run_parameters(scenario: str, params: dict, register=None) -> "Markdown":
+    """The reader-facing 'Run parameters' box listing the values this chapter ran with; a parameter
+    left at None shows the value it takes from the assumption `register`."""
     from IPython.display import Markdown
 
-    rows = "\n".join(f"| {_escape_markdown(k)} | {_escape_markdown(json.dumps(v, ensure_ascii=False))} |"
-                     for k, v in params.items())
+    def shown(k, v):
+        if v is None and register is not None and k in register:
+            return f"{register[k]:g} (assumption register)"
+        return json.dumps(v, ensure_ascii=False)
+
+    rows = "\n".join(f"| {_escape_markdown(k)} | {_escape_markdown(shown(k, v))} |" for k, v in params.items())
     if not params:
         return Markdown(":::{admonition} Run parameters\n:class: note gp-run-parameters\n"
                         f"Scenario **{_escape_markdown(scenario)}**. This page has no parameters of its own: it "
@@ -164,12 +177,28 @@ def glue_claims(claims: pd.DataFrame) -> None:
         glue_number(key, float(row.value), unit=row.unit, source=f"claims:{row.claim_id}", _traced=False)
 
 
+class Prose:
+    """A computed sentence: Markdown for `{glue:md}` in its own chapter, and the same words as plain text (emphasis
+    marks dropped) for `{glue:text}`, which is how another page (the executive summary) can quote it."""
+
+    def __init__(self, text: str):
+        self.text = str(text)
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        import re
+
+        return re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]+)`", lambda m: next(g for g in m.groups() if g is not None), self.text)
+
+
 def glue_markdown(name: str, text: str, *, source: str = "") -> None:
-    """Glue a computed sentence or label, shown with {glue:md}`name`."""
-    from IPython.display import Markdown
+    """Glue a computed sentence or label, shown with {glue:md}`name` in its chapter (and with
+    {glue:text}`chapter.ipynb::name` as plain text on another page)."""
     from myst_nb import glue
 
-    glue(name, Markdown(text), display=False)
+    glue(name, Prose(text), display=False)
     _record(name, text, "", source)
 
 
@@ -191,3 +220,25 @@ def findings(found, claims: pd.DataFrame, **kwargs) -> "Markdown":
     from growthpath.audit import render
 
     return Markdown(render.findings_markdown(list(found), claims, **kwargs))
+
+
+class HeadlineError(ValueError):
+    pass
+
+
+def glue_headlines(chapter: str) -> None:
+    """Check and glue the chapter's headlines (results/headlines.yml): each `holds` statement must be true
+    of the values glued so far (else the chapter stops: its sentence would be false), and each sentence is
+    glued as `headline_<key>` for the executive summary to quote. A headline this run's parameters do not
+    compute (a repurchase window an analyst left out) is skipped; the base edition's tests require them all."""
+    from growthpath import comparison
+
+    values = {k: v["value"] for k, v in RESULTS.items()}
+    for key, h in comparison.headlines().get(chapter, {}).items():
+        if key not in values:   # not computed under this run's parameters (another order log, other windows)
+            continue
+        if h.holds and not comparison.evaluate(h.holds, values):
+            raise HeadlineError(f"results/headlines.yml: {chapter}.{key}: {h.holds!r} does not hold, so the sentence "
+                                f"would be false: {h.sentence or h.label!r}")
+        if h.sentence:
+            glue_markdown(f"headline_{key}", comparison.render(h, values), source=f"results/headlines.yml {chapter}.{key}")

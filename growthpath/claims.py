@@ -1,6 +1,8 @@
 """The claims ledger: every number the two seed documents state, with its verbatim quote."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from growthpath import datapackage, provenance
@@ -18,8 +20,83 @@ def sections() -> pd.DataFrame:
     return datapackage.read_table("sections")
 
 
-def pick(claims: pd.DataFrame, **where: str) -> pd.Series:
-    """The one claim matching every column=value given; a clear error if none or several match."""
+# ----------------------------------------------------------------------------- whose figure (entity scope)
+ENTITY_TYPES = ("market", "segment", "platform", "case", "plan", "source", "benchmark", "ambiguous")
+SCOPES = [*ENTITY_TYPES, "any"]
+"""What `pick(..., scope=...)` accepts: one entity type of data/reference/entities.csv, a tuple of them, or
+"any". market: the social e-commerce market or a named segment of it; segment: a population (Gen Z, SMEs);
+platform: a named company or programme; case: an unnamed firm (an anecdote); plan: the plan's own budgets and
+targets; source: a cited third party or survey; benchmark: another market or comparator; ambiguous: unclear."""
+
+_WHOSE = {"market": "the market's", "segment": "a segment's", "platform": "a named platform's",
+          "case": "an unnamed case's", "plan": "the plan's", "source": "a cited source's",
+          "benchmark": "a benchmark's", "ambiguous": "an ambiguous entity's", "any": "anyone's"}
+
+
+class ScopeError(LookupError):
+    """A picked claim is about someone other than the scope asked for (a platform's figure where the
+    market's was asked), or its entity is not classified in data/reference/entities.csv."""
+
+
+@lru_cache(maxsize=8)
+def _entity_types_at(path: str, mtime_ns: int, size: int) -> dict[str, str]:
+    table = datapackage.read_table("entities")
+    return dict(zip(table["entity"], table["entity_type"]))
+
+
+def entity_types() -> dict[str, str]:
+    """Entity (exactly as spelt in the ledger) → its type, from data/reference/entities.csv."""
+    path = datapackage.check("entities")
+    stat = path.stat()
+    return dict(_entity_types_at(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+def entity_type(claim_or_frame: pd.Series | pd.DataFrame) -> str | pd.Series:
+    """The entity type of one claim (a row of the ledger), or a Series of types for a ledger frame.
+    An entity missing from data/reference/entities.csv raises ScopeError naming it."""
+    types = entity_types()
+    if isinstance(claim_or_frame, pd.DataFrame):
+        missing = sorted(set(claim_or_frame["entity"]) - set(types))
+        if missing:
+            raise ScopeError(f"entities not classified in data/reference/entities.csv: {missing}")
+        return claim_or_frame["entity"].map(types).rename("entity_type")
+    entity = claim_or_frame["entity"]
+    if entity not in types:
+        raise ScopeError(f"claim {claim_or_frame.get('claim_id', '?')}: entity {entity!r} is not classified in "
+                         "data/reference/entities.csv; add a row with its entity_type")
+    return types[entity]
+
+
+def _scope_tuple(scope) -> tuple[str, ...]:
+    wanted = (scope,) if isinstance(scope, str) else tuple(scope)
+    unknown = [s for s in wanted if s not in SCOPES]
+    if not wanted or unknown:
+        raise ValueError(f"unknown scope {scope!r}; use one of {SCOPES} or a tuple of them")
+    return wanted
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def require_scope(row: pd.Series, scope) -> pd.Series:
+    """`row` when its entity type is within `scope` (a type, a tuple of types, or "any"); else ScopeError
+    naming the claim, its entity, its type and what was asked."""
+    wanted = _scope_tuple(scope)
+    if "any" in wanted:
+        return row
+    kind = entity_type(row)
+    if kind not in wanted:
+        asked = " or ".join(_WHOSE[w] for w in wanted)
+        raise ScopeError(f"claim {row['claim_id']} is {_possessive(row['entity'])} figure ({kind}), not {asked}; "
+                         f"pick another claim, or pass scope={kind!r} if {_possessive(row['entity'])} figure is meant")
+    return row
+
+
+def pick(claims: pd.DataFrame, *, scope, **where: str) -> pd.Series:
+    """The one claim matching every column=value given; a clear error if none or several match.
+    `scope` (an entity type, a tuple of them, or "any"; see SCOPES) says whose figure is wanted: a claim
+    whose entity type is outside it raises ScopeError (a platform's figure where the market's is asked)."""
     mask = pd.Series(True, index=claims.index)
     for column, value in where.items():
         mask &= claims[column].astype(str) == str(value)
@@ -27,6 +104,7 @@ def pick(claims: pd.DataFrame, **where: str) -> pd.Series:
     if len(found) != 1:
         ids = ", ".join(found["claim_id"]) or "none"
         raise LookupError(f"expected exactly one claim with {where}, found {len(found)} ({ids})")
+    require_scope(found.iloc[0], scope)
     provenance.note(found["claim_id"])
     return found.iloc[0]
 
@@ -50,13 +128,15 @@ def load_file(path) -> pd.DataFrame:
     return datapackage.read_external_table("claims", path)
 
 
-def chart_frame(claims: pd.DataFrame, doc: str, labels: dict[str, str], section: str | None = None) -> pd.DataFrame:
+def chart_frame(claims: pd.DataFrame, doc: str, labels: dict[str, str], section: str | None = None, *,
+                scope) -> pd.DataFrame:
     """The plan's figures for a chart: one row per metric (label, value, unit, claim_id), in the
-    order given. Each metric must identify exactly one claim of the document (and section)."""
+    order given. Each metric must identify exactly one claim of the document (and section).
+    `scope` is passed to `pick` for every metric (a dict metric → scope sets it per metric)."""
     rows = []
     for metric, label in labels.items():
         where = {"doc": doc, "metric": metric} | ({"section": section} if section else {})
-        c = pick(claims, **where)
+        c = pick(claims, scope=scope.get(metric) if isinstance(scope, dict) else scope, **where)
         rows.append({"label": label, "value": float(c["value"]), "unit": c["unit"], "claim_id": c["claim_id"]})
     return pd.DataFrame(rows)
 
@@ -73,7 +153,8 @@ def as_probability(claim: pd.Series, reading: str = "value") -> float:
 def check_sourced(frame: pd.DataFrame, claims: pd.DataFrame, label: str, columns=("baseline", "target"),
                   reading_column: str | None = None) -> list:
     """Problems (file, row, column) where a parameter table's value disagrees with the ledger claim its
-    `<column>_source` names; 'assumption' sources are skipped. `reading_column` optionally names a
+    `<column>_source` names; `assumption:<id>` and `data` sources are skipped (see `assumptions.apply`).
+    `reading_column` optionally names a
     column holding 'value' or 'complement' per row (see `as_probability`)."""
     from growthpath.datapackage import Problem
 
@@ -82,7 +163,7 @@ def check_sourced(frame: pd.DataFrame, claims: pd.DataFrame, label: str, columns
     for i, row in frame.reset_index(drop=True).iterrows():
         for col in columns:
             source = row[f"{col}_source"]
-            if source == "assumption":
+            if str(source).startswith("assumption:") or source in ("data", "definition"):
                 continue
             if source not in indexed.index:
                 problems.append(Problem(label, f"unknown claim id {source!r}", row=int(i) + 2, column=f"{col}_source"))
@@ -117,3 +198,9 @@ def period_months(claims: pd.DataFrame, claim_id: str) -> float:
     if not m:
         raise ValueError(f"claim {claim_id}: period {period!r} is not a duration like '18 months'")
     return float(m.group(1)) * (12 if m.group(2).startswith("year") else 1)
+
+
+def garbled(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims whose quote holds a `?` run: characters lost in the scraped seed text, so the value may be a
+    reconstruction (the book says so wherever such a claim is used)."""
+    return claims[claims["quote"].str.contains("?", regex=False)]

@@ -2,21 +2,38 @@
 the chapters' headline figures under every scenario, and where every glued number comes from."""
 from __future__ import annotations
 
+import ast
+import operator
 import re
 
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from growthpath import datapackage, paths, results, scenarios
+from growthpath import datapackage, paths, results, scenarios, words
+
+
+# words a headline's label must use for the kind of quantity its key computes (checked against the kind
+# the chapter declares when it glues the value)
+QUANTITY_WORDS = {"projection": ("projected", "projection", "outlook", "forecast"), "ceiling": ("ceiling",),
+                  "probability": ("p(", "probability"), "growth": ("growth",), "share": ("share", "conversion"),
+                  "ratio": ("÷", "ratio", " vs ", "times"), "count": ("number", "risks", "findings", "contradictions", "buyers"),
+                  "level": (), "estimate": ("estimate", "shape", "value", "gini", "error"), "threshold": ("needed", "break even")}
 
 
 class Headline(BaseModel):
+    """One headline figure: its label, unit and format for the comparison table; the year and kind of
+    quantity its key computes (the label must name them); the sentence the book prints about it; and a
+    statement over the chapter's glued values that must hold for that sentence to be true."""
     model_config = ConfigDict(extra="forbid")
     label: str
     unit: str = ""
     format: str = ".2f"
     scale: float = 1.0
+    year: int | None = None
+    quantity: str | None = None
+    sentence: str | None = None
+    holds: str | None = None
 
 
 class HeadlineError(ValueError):
@@ -135,3 +152,111 @@ def _short(value) -> str:
 
 def _short_name(qualified: str) -> str:
     return qualified.removeprefix("growthpath.")
+
+
+# ----------------------------------------------------------------------------- headlines that check themselves
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_CMPOPS = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Eq: operator.eq,
+           ast.NotEq: operator.ne}
+_CALLS = {"abs": abs, "min": min, "max": max, "round": round, "likelihood": words.likelihood}
+
+
+class StatementError(ValueError):
+    pass
+
+
+def evaluate(expression: str, values: dict):
+    """The value of a `holds` statement over `values` (glued keys → values). Only names, numbers, strings,
+    arithmetic, comparisons, and/or/not and abs/min/max/round are allowed: nothing else is evaluated."""
+    def ev(node):
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id not in values:
+                raise StatementError(f"unknown value {node.id!r} in {expression!r}")
+            return values[node.id]
+        if isinstance(node, ast.BoolOp):
+            items = [ev(v) for v in node.values]
+            return all(items) if isinstance(node.op, ast.And) else any(items)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
+            return (not ev(node.operand)) if isinstance(node.op, ast.Not) else -ev(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
+        if isinstance(node, ast.Compare):
+            left, ok = ev(node.left), True
+            for op, comp in zip(node.ops, node.comparators):
+                if type(op) not in _CMPOPS:
+                    raise StatementError(f"comparison {type(op).__name__} not allowed in {expression!r}")
+                right = ev(comp)
+                ok = ok and _CMPOPS[type(op)](left, right)
+                left = right
+            return ok
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CALLS and not node.keywords:
+            return _CALLS[node.func.id](*[ev(a) for a in node.args])
+        raise StatementError(f"{type(node).__name__} not allowed in {expression!r}")
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError as exc:
+        raise StatementError(f"not a statement: {expression!r} ({exc.msg})") from None
+    return ev(tree)
+
+
+def render(headline: Headline, values: dict) -> str:
+    """The headline's sentence with the chapter's glued values filled in (`{key:format}` fields)."""
+    if headline.sentence is None:
+        raise StatementError(f"headline {headline.label!r} has no sentence")
+    try:
+        return headline.sentence.format(**values)
+    except (KeyError, ValueError) as exc:
+        raise StatementError(f"sentence of {headline.label!r}: {exc}") from None
+
+
+def chapter_values(records: list[dict], chapter: str) -> dict:
+    return {r["key"]: r["value"] for r in records if r["chapter"] == chapter}
+
+
+def label_problems(spec: dict, records: list[dict]) -> list[str]:
+    """Headlines whose label does not name what their key computes: the year and the kind of quantity the
+    chapter declared when it glued the value (e.g. a 'ceiling' label on a projection, a 2020 label on a
+    2023 figure)."""
+    index = {(r["chapter"], r["key"]): r for r in records}
+    problems = []
+    for chapter, keys in spec.items():
+        for key, h in keys.items():
+            record = index.get((chapter, key))
+            if record is None:
+                problems.append(f"{chapter}.{key}: not in the results")
+                continue
+            if h.year is not None:
+                if record.get("year") != h.year:
+                    problems.append(f"{chapter}.{key}: the label says {h.year}, the chapter glued year {record.get('year')}")
+                if str(h.year) not in h.label:
+                    problems.append(f"{chapter}.{key}: the label does not name the year {h.year}")
+            if h.quantity is not None:
+                if record.get("kind") != h.quantity:
+                    problems.append(f"{chapter}.{key}: the label says {h.quantity}, the chapter glued a {record.get('kind')}")
+                words_ = QUANTITY_WORDS.get(h.quantity)
+                if words_ is None:
+                    problems.append(f"{chapter}.{key}: unknown quantity {h.quantity!r}")
+                elif words_ and not any(w in h.label.lower() for w in words_):
+                    problems.append(f"{chapter}.{key}: the label {h.label!r} does not say it is a {h.quantity}")
+                for other, other_words in QUANTITY_WORDS.items():
+                    if other != h.quantity and other in ("ceiling", "projection") and any(w in h.label.lower() for w in other_words) \
+                            and not (h.quantity == "projection" and other == "projection"):
+                        problems.append(f"{chapter}.{key}: the label calls a {h.quantity} a {other}")
+    return problems
+
+
+def statement_problems(spec: dict, records: list[dict]) -> list[str]:
+    """Headlines whose `holds` statement is false, or whose printed sentence differs from its template."""
+    problems = []
+    for chapter, keys in spec.items():
+        values = chapter_values(records, chapter)
+        for key, h in keys.items():
+            if h.holds and not evaluate(h.holds, values):
+                problems.append(f"{chapter}.{key}: {h.holds!r} does not hold")
+            if h.sentence and values.get(f"headline_{key}") != render(h, values):
+                problems.append(f"{chapter}.{key}: the printed sentence is not the one in results/headlines.yml")
+    return problems

@@ -5,22 +5,34 @@ import pandas as pd
 
 from growthpath import claims as claims_mod
 from growthpath.audit.engine import period_range
+from growthpath.audit import rules as audit_rules
 from growthpath.models.trend import implied_rates_pct
+
+# whom a claim is about, and how a sentence names it (the audit's rules, for chapters' wording)
+entity_scope = audit_rules.entity_scope
+entity_phrase = audit_rules.entity_phrase
 
 
 def endpoints_vs_rate(claims: pd.DataFrame, doc: str, section: str, stem: str) -> dict:
     """A stated start/end pair (`<stem>_start`, `<stem>_end`) and stated annual growth
     (`<stem>_annual_growth`): the compound rate the endpoints imply under both readings of the
-    span, and where the stated rate would have taken the start value."""
-    start = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_start")
-    end = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_end")
-    rate = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_annual_growth")
+    span, and where the stated rate would have taken the start value. `same_scope` says whether the
+    rate and the endpoints are about one entity (the ledger's `entity`; every 'industry…' entity is the
+    industry): when they are not, the comparison is between two scopes, not a check of one series,
+    and the span is the period the ledger gives the endpoints, which may be an assumption."""
+    start = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_start", scope="case")
+    end = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_end", scope="case")
+    rate = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_annual_growth", scope="market")
     first, last = period_range(start["period"])
     implied = implied_rates_pct(start["value"], end["value"], first, last)
     return {"start": float(start["value"]), "end": float(end["value"]), "stated_pct": float(rate["value"]),
             "first_year": first, "last_year": last,
             "implied_pct": implied,
             "end_at_stated": {n: float(start["value"] * (1 + rate["value"] / 100) ** n) for n in implied},
+            "multiple": float(end["value"] / start["value"]),
+            "stated_multiple": {n: float((1 + rate["value"] / 100) ** n) for n in implied},
+            "endpoints_entity": str(start["entity"]), "rate_entity": str(rate["entity"]),
+            "same_scope": entity_scope(start["entity"]) == entity_scope(rate["entity"]),
             "claim_ids": [start["claim_id"], end["claim_id"], rate["claim_id"]]}
 
 
@@ -28,6 +40,34 @@ def path(start: float, rate_pct: float, first_year: int, last_year: int) -> pd.D
     """Yearly values growing at a constant rate from `start` in `first_year`."""
     years = list(range(first_year, last_year + 1))
     return pd.DataFrame({"year": years, "value": [start * (1 + rate_pct / 100) ** (y - first_year) for y in years]})
+
+
+def index_paths(r: dict, base: float = 100.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An `endpoints_vs_rate` result as an index (first year = `base`): the stated rate's path year by
+    year (year, value) and the endpoints placed at the first and last year of their period (year, value),
+    which is where they belong only if they span that period."""
+    stated = path(base, r["stated_pct"], r["first_year"], r["last_year"])
+    ends = pd.DataFrame({"year": [r["first_year"], r["last_year"]], "value": [base, base * r["multiple"]]})
+    return stated, ends
+
+
+def pace_phrase(implied_pct: dict, stated_pct: float) -> str:
+    """How a growth rate implied under several readings of a span compares with a (positive) stated
+    rate, in words for a sentence: 'far faster than' (every reading at least 1.5 times the stated rate),
+    'faster than', 'about as fast as' (the readings straddle it), 'slower than', 'far slower than'."""
+    lo, hi = min(implied_pct.values()), max(implied_pct.values())
+    if lo > stated_pct:
+        return "far faster than" if lo >= 1.5 * stated_pct else "faster than"
+    if hi < stated_pct:
+        return "far slower than" if hi * 1.5 <= stated_pct else "slower than"
+    return "about as fast as"
+
+
+def monthly_equivalent_pct(yearly_pct: float) -> float:
+    """The monthly rate (%) that compounds to `yearly_pct` in twelve months: 100 · ((1 + r)^(1/12) − 1)."""
+    if yearly_pct <= -100:
+        raise ValueError("a yearly rate must exceed -100 %")
+    return 100 * ((1 + yearly_pct / 100) ** (1 / 12) - 1)
 
 
 def annual_change_pp(first: float, last: float, years: int) -> float:

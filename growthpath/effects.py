@@ -72,6 +72,33 @@ def summary(effects: pd.DataFrame) -> dict:
             }
 
 
+# how each verdict reads in a sentence ("12 are also flagged by the audit")
+VERDICT_PHRASES = {
+    "flagged by the audit": "are flagged by the audit",
+    "anonymous case": "come from unnamed companies",
+    "cited study, no reference": "are attributed to a study without a reference",
+    "generic claim, no source": "are generic claims naming no company or source (an industry, a campaign type or a model)",
+    "named case, no source": "are named company cases without a source",
+    "the plan's own commitment": "are the plan's own commitments",
+}
+
+
+def breakdown(counts: dict) -> str:
+    """Every verdict with claims, as one clause each ("12 are flagged by the audit, 2 come from …, and
+    11 are named company cases without a source"); raises if the verdicts do not add up to `counts["n"]`."""
+    def clause(v):
+        verb, rest = VERDICT_PHRASES[v].split(" ", 1)
+        return f"{counts[v]:,} {({'are': 'is', 'come': 'comes'}[verb] if counts[v] == 1 else verb)} {rest}"
+
+    parts = [clause(v) for v in VERDICTS if counts[v]]
+    total = sum(counts[v] for v in VERDICTS)
+    if total != counts["n"]:
+        raise ValueError(f"the verdicts add up to {total}, not to the {counts['n']} effect claims")
+    if not parts:
+        return "none"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def claim_verdicts(claims: pd.DataFrame, findings=(), places: list[tuple[str, str]] | None = None) -> pd.DataFrame:
     """Every claim in `places` (not only effect claims) with the audit rules that flag it and the
     same source-based verdict as `effect_claims`."""

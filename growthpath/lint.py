@@ -10,7 +10,8 @@ Allowed by rule, and only these:
 4. numbers that are part of a name: fused with letters (`5G`, `3S`, `14th`, `88VIP`, `SHA-256`) or one of NAMES;
 5. quotations in double quotes or 「」, which reproduce the source's own words (their numbers are in
    the ledger with the verbatim quote);
-6. the constants 0 and 1 (not as percentages), 100 % (a whole) and an index base (= 100).
+6. the constants 0 and 1 (not as percentages), 100 % (a whole) and an index base (= 100);
+7. a power of ten written with a superscript exponent (10⁸, 10¹²), as in the definition of a Chinese unit.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ _ALLOWED = re.compile(r"""
   | (?<![\w.])\d+[A-Za-z]+\w* | [A-Za-z]+-?\d+\w*                         # 4. fused with letters
   | (?<![\d.,])100\s?%|=\s?100(?![\d.,])                                # 6. a whole, an index base
   | (?<![\d.,])[01](?![\d.,]|\s?%)                                        # 6. zero and one
+  | (?<![\d.,])10[⁰¹²³⁴⁵⁶⁷⁸⁹]+                                          # 7. powers of ten
 """, re.X | re.M)
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
 
@@ -78,3 +80,77 @@ def unglued_numbers(path: Path) -> list[Unglued]:
             context = " ".join(text[max(0, m.start() - 35):m.end() + 25].split())
             found.append(Unglued(Path(path).name, i, m.group(), context))
     return found
+
+
+# ----------------------------------------------------------------------------- assumptions typed in code
+@dataclass(frozen=True)
+class TypedAssumption:
+    where: str
+    line: int
+    name: str
+    value: str
+
+    def __str__(self) -> str:
+        return (f"{self.where}, line {self.line}: '{self.name}' is set to {self.value} in code; it is an assumption "
+                "(data/reference/assumptions.csv): read it from the register, or declare the parameter as None")
+
+
+def _number(node) -> str | None:
+    """The literal number a node holds (also a negative literal), or None."""
+    import ast
+
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _number(node.operand)
+        return None if inner is None else "-" + inner
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return repr(node.value)
+    return None
+
+
+def typed_assumptions(source: str, where: str, ids) -> list[TypedAssumption]:
+    """Places in Python `source` where a register id gets a literal number: an assignment (`icc = 0.02`, also
+    `ICC = 0.02`), a parameter default (`def f(icc=0.02)`) or a keyword argument (`f(icc=0.02)`)."""
+    import ast
+
+    ids = {i.lower() for i in ids}
+    tree = ast.parse(source)
+    found = []
+
+    def hit(name, value, node):
+        if name.lower() in ids and value is not None:
+            found.append(TypedAssumption(where, node.lineno, name, value))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    hit(target.id, _number(node.value), node)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            hit(node.target.id, _number(node.value), node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            positional = args.posonlyargs + args.args
+            for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+                hit(arg.arg, _number(default), node)
+            for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+                if default is not None:
+                    hit(arg.arg, _number(default), node)
+        elif isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg:
+                    hit(kw.arg, _number(kw.value), node)
+    return found
+
+
+def code_sources(paths) -> list[tuple[str, str]]:
+    """(where, source) for every .py file and every code cell of every notebook given."""
+    out = []
+    for p in paths:
+        p = Path(p)
+        if p.suffix == ".py":
+            out.append((str(p), p.read_text(encoding="utf-8")))
+        elif p.suffix == ".ipynb":
+            for i, c in enumerate(json.loads(p.read_text(encoding="utf-8"))["cells"]):
+                if c["cell_type"] == "code":
+                    out.append((f"{p.name}, code cell {i}", "".join(c["source"])))
+    return out

@@ -11,7 +11,7 @@ import pandas as pd
 
 from growthpath import claims as claims_mod
 from growthpath import official, provenance
-from growthpath.models import trend
+from growthpath.models import nowcast
 
 MARKET_METRICS = {"market_size": "social e-commerce market", "live_commerce_market_size": "live-commerce market"}
 OFFICIAL_LEVELS = {"nbs_online_retail": "NBS online retail (goods + services)",
@@ -73,51 +73,115 @@ def share_based_market(share_claim: pd.Series, stats: pd.DataFrame) -> float:
     return share_claim["value"] / 100 * official.value_at(stats, "nbs_online_retail", str(year))
 
 
+LEVEL_SERIES = "nbs_online_retail"
+GROWTH_SERIES = "nbs_online_retail_growth"
+# year-to-date growth readings, old series first; from 2026 NBS publishes only the new, wider series
+YTD_SERIES = ("nbs_online_retail_growth_ytd", "nbs_online_goods_services_growth_2026")
+HISTORY_START = 2014
+
 _OUTLOOKS: dict[tuple, tuple[dict, list[str]]] = {}
 
 
-def outlook(stats: pd.DataFrame, *, fit_start_year: int, forecast_year: int, ci_level: float,
-            growth_shift_pp: float) -> dict:
-    """Trend fits of NBS online retail from `fit_start_year` to the last year before `forecast_year`,
-    forecast to `forecast_year`: log-linear OLS, Holt on logs, and the scenario path (OLS growth + shift).
+def outlook(stats: pd.DataFrame, *, forecast_year: int, ci_level: float, nowcast_adjustment: str,
+            revision_sd_pp: float) -> dict:
+    """Online retail in `forecast_year`, anchored on the last published year: that year's level grown by
+    the latest year-to-date growth reading of `forecast_year` (the nowcast), with an interval from how far
+    such readings have moved by December (`revision_sd_pp`). A scenario moves the reading by a revision on
+    record (`nowcast_adjustment`, see `models.nowcast.ADJUSTMENTS`). A local-level model of the growth
+    history is a history-only check.
 
-    A chapter's scenarios and stress runs ask for the same fits many times: they are made once per
-    content of `stats` and arguments in a process. Each call gets its own copy, and a reused result
-    notes the official rows it read again, so provenance is the same either way."""
+    Chapters and the stress runs ask for the same outlook many times: it is made once per content of
+    `stats` and arguments in a process. Each call gets its own copy, and a reused result notes the
+    official rows it read again, so provenance is the same either way."""
+    args = (forecast_year, float(ci_level), str(nowcast_adjustment), float(revision_sd_pp))
     try:
         key = (hashlib.sha256(pd.util.hash_pandas_object(stats, index=True).to_numpy().tobytes()).hexdigest(),
-               tuple(stats.columns), fit_start_year, forecast_year, float(ci_level), float(growth_shift_pp))
+               tuple(stats.columns), *args)
     except TypeError:  # a column pandas cannot hash: no reuse
-        return _outlook(stats, fit_start_year, forecast_year, ci_level, growth_shift_pp)
+        return _outlook(stats, *args)
     if key in _OUTLOOKS:
         result, noted = _OUTLOOKS[key]
         provenance.note(noted)
         return copy.deepcopy(result)
     with provenance.capture() as noted:
-        result = _outlook(stats, fit_start_year, forecast_year, ci_level, growth_shift_pp)
+        result = _outlook(stats, *args)
     if len(_OUTLOOKS) >= 64:
         _OUTLOOKS.clear()
     _OUTLOOKS[key] = (copy.deepcopy(result), noted)
     return result
 
 
-def _outlook(stats: pd.DataFrame, fit_start_year: int, forecast_year: int, ci_level: float, growth_shift_pp: float) -> dict:
-    # fitted on the years before the forecast year, so the forecast stays a forecast once that year is published
-    history = official.annual(stats, "nbs_online_retail", first_year=fit_start_year, last_year=forecast_year - 1)
-    ols = trend.fit_loglinear(history["year"], history["value"], forecast_year, ci_level)
-    holt = trend.fit_holt(history["year"], history["value"], forecast_year, ci_level)
-    scenario = trend.shift_growth(ols, growth_shift_pp)
-    table = pd.concat([ols.forecast.assign(model=ols.model), holt.forecast.assign(model=holt.model),
-                       scenario.assign(model=f"scenario: OLS growth {growth_shift_pp:+g} pp")], ignore_index=True)
-    return {"history": history, "ols": ols, "holt": holt, "scenario": scenario, "forecasts": table}
+def _outlook(stats: pd.DataFrame, forecast_year: int, ci_level: float, rule: str, sd_pp: float) -> dict:
+    levels = official.annual(stats, LEVEL_SERIES, first_year=HISTORY_START)
+    anchor = levels.iloc[-1]
+    if forecast_year != int(anchor["year"]) + 1:
+        raise ValueError(f"the outlook nowcasts the year after the last published level ({int(anchor['year'])}), "
+                         f"so forecast_year must be {int(anchor['year']) + 1}, not {forecast_year}")
+    growth = official.annual(stats, GROWTH_SERIES, first_year=HISTORY_START)
+    ytd = official.year_to_date(stats, YTD_SERIES)
+    current = ytd[ytd["year"] == forecast_year]
+    if current.empty:
+        raise LookupError(f"no year-to-date growth reading for {forecast_year} in {', '.join(YTD_SERIES)}")
+    now = current.iloc[-1]
+    revs = nowcast.revisions(growth, ytd[ytd["year"] < forecast_year], int(now["months"]))
+    shift = nowcast.adjustment(revs["revision"], rule)
+    g = float(now["value"]) + shift
+    check = nowcast.local_level(growth["year"], growth["value"], steps=1, ci_level=ci_level)
+    return {"anchor": anchor.to_dict(), "growth_history": growth, "levels": levels, "ytd": current.reset_index(drop=True),
+            "nowcast": now.to_dict(), "revisions": revs, "revision_sd_pp": sd_pp, "adjustment": rule, "shift_pp": shift,
+            "scenario_growth_pct": g, "base": nowcast.level(float(anchor["value"]), float(now["value"]), sd_pp, ci_level),
+            "scenario": nowcast.level(float(anchor["value"]), g, sd_pp, ci_level),
+            "history_check": check, "band": growth_band(growth, current)}
+
+
+def growth_band(growth: pd.DataFrame, current_ytd: pd.DataFrame) -> dict:
+    """The range every scenario's growth must stay in: from no growth (or the lowest rate on record, if
+    online retail ever fell) to the fastest rate shown by the last full year or any current reading."""
+    low = min(0.0, float(growth["value"].min()), float(current_ytd["value"].min()))
+    last = growth.iloc[-1]
+    high = max(float(last["value"]), float(current_ytd["value"].max()))
+    return {"low": low, "high": high, "last_year": int(last["year"]), "last_growth": float(last["value"]),
+            "fastest_reading": float(current_ytd["value"].max())}
 
 
 def plan_targets_vs_outlook(claims: pd.DataFrame, outlook_result: dict, forecast_year: int) -> dict:
-    """The plan's forecast-year market size as a share of the forecast online-retail total."""
-    target = claims_mod.pick(claims, doc="000", section="1.1", metric="market_size", period=str(forecast_year))
-    row = outlook_result["ols"].at(forecast_year)
+    """The plan's forecast-year market size as a share of the scenario's online-retail outlook."""
+    target = claims_mod.pick(claims, doc="000", section="1.1", metric="market_size", period=str(forecast_year), scope="market")
+    row = outlook_result["scenario"]
     return {"claim_id": target["claim_id"], "plan_value": float(target["value_canonical"]),
             "online_mean": float(row["mean"]), "online_lower": float(row["lower"]), "online_upper": float(row["upper"]),
             "share_mean": float(target["value_canonical"] / row["mean"] * 100),
             "share_at_upper": float(target["value_canonical"] / row["upper"] * 100),
             "share_at_lower": float(target["value_canonical"] / row["lower"] * 100)}
+
+
+def band_reasons(band: dict) -> dict[str, str]:
+    """Why the band's two ends are where they are, in words generated from the data behind them."""
+    low = ("online retail has not fallen in any year on record and no reading of the forecast year is negative"
+           if band["low"] == 0 else f"the lowest rate on record or in the forecast year's readings ({band['low']:.1f} %)")
+    high = (f"the {band['last_year']} actual growth, the fastest of the last full year and the forecast year's readings"
+            if band["high"] == band["last_growth"] else
+            "the fastest year-to-date reading of the forecast year, above the last full year's growth")
+    return {"low": low, "high": high}
+
+
+def scenario_outlooks(stats: pd.DataFrame, adjustments: dict[str, str], *, forecast_year: int, ci_level: float,
+                      revision_sd_pp: float) -> pd.DataFrame:
+    """One row per named scenario: its adjustment rule and shift, growth (%) and level with interval (亿元)."""
+    rows = []
+    for name, rule in adjustments.items():
+        out = outlook(stats, forecast_year=forecast_year, ci_level=ci_level, nowcast_adjustment=rule, revision_sd_pp=revision_sd_pp)
+        rows.append({"scenario": name, "adjustment": rule, "shift_pp": out["shift_pp"], "growth_pct": out["scenario_growth_pct"],
+                     **out["scenario"]})
+    return pd.DataFrame(rows)
+
+
+def revision_sentence(revisions: pd.DataFrame) -> str:
+    """How far past year-to-date readings moved by December, in words (or that no past year has one)."""
+    if revisions.empty:
+        return ("No earlier year in data/ has a reading after the same number of months, so how far this one may move "
+                "rests on the assumption below alone.")
+    below = int((revisions["revision"] < 0).sum())
+    return (f"In the {len(revisions)} earlier years with a reading after the same number of months, the full year ended "
+            f"between {revisions['revision'].min():+.1f} and {revisions['revision'].max():+.1f} percentage points from it, "
+            f"below it in {below} of them (average {revisions['revision'].mean():+.1f} points; table below).")

@@ -56,3 +56,46 @@ def value_at(stats: pd.DataFrame, series_id: str, period: str, grades=USED_GRADE
     if rows.empty:
         raise LookupError(f"{series_id!r} has no accepted observation for {period!r}")
     return float(rows.sort_values("grade", key=lambda g: g.map(GRADE_RANK)).iloc[0]["value_canonical"])
+
+
+def year_to_date(stats: pd.DataFrame, series_ids, grades=USED_GRADES) -> pd.DataFrame:
+    """Year-to-date rows (period `YYYY-MM/MM YTD`) of the given series, oldest first: columns year,
+    months (how many months the reading covers), value, series_id, obs_id, period, period_end."""
+    frames = []
+    for sid in series_ids:
+        try:
+            frames.append(observations(stats, sid, grades))
+        except LookupError:
+            continue
+    if not frames:
+        raise LookupError(f"no year-to-date observations of {list(series_ids)}")
+    rows = pd.concat(frames, ignore_index=True)
+    parts = rows["period"].str.extract(r"^(\d{4})-(\d{2})/(\d{2}) YTD$")
+    rows = rows[parts[0].notna()].copy()
+    parts = parts.dropna()
+    rows["year"] = parts[0].astype(int)
+    rows["months"] = parts[2].astype(int) - parts[1].astype(int) + 1
+    out = rows[["year", "months", "value_canonical", "series_id", "obs_id", "period", "period_end"]]
+    return out.rename(columns={"value_canonical": "value"}).sort_values(["period_end", "series_id"]).reset_index(drop=True)
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def period_words(period: str, short: bool = False) -> str:
+    """A published period in words: '2026-01/08 YTD' → 'January–August 2026' (short: 'Jan–Aug'),
+    '2024-12' → 'December 2024', '2025' → '2025'."""
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{2})/(\d{2}) YTD", period)
+    if m:
+        first, last = MONTHS[int(m.group(2)) - 1], MONTHS[int(m.group(3)) - 1]
+        return f"{first[:3]}–{last[:3]}" if short else f"{first}–{last} {m.group(1)}"
+    m = re.fullmatch(r"(\d{4})-(\d{2})", period)
+    if m:
+        return f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+    m = re.fullmatch(r"(\d{4})-H([12])", period)
+    if m:
+        return f"{'first' if m.group(2) == '1' else 'second'} half of {m.group(1)}"
+    return period

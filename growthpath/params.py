@@ -14,9 +14,11 @@ import yaml
 # name -> (check, what a valid value looks like). Names not listed only get the type check.
 RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "ci_level": (lambda v: 0.5 <= v < 1, "a number in [0.5, 1)"),
-    "forecast_year": (lambda v: 2026 <= v <= 2035, "a year from 2026 to 2035"),
-    "fit_start_year": (lambda v: 2014 <= v <= 2021, "a year from 2014 to 2021 (at least five years of history)"),
-    "growth_shift_pp": (lambda v: -20 <= v <= 20, "percentage points between -20 and 20"),
+    "forecast_year": (lambda v: v == 2026, "2026 (the plan's targets are for 2026, and the outlook nowcasts the year after the last published level)"),
+    "nowcast_adjustment": (lambda v: v in ("none", "best_revision", "mean_revision"),
+                           "'none' (the latest year-to-date reading), 'best_revision' or 'mean_revision' (it plus the most favourable or the average revision on record)"),
+    "ytd_revision_sd_pp": (lambda v: 0 <= v <= 10, "percentage points from 0 to 10"),
+    "user_share_gain_pp": (lambda v: -10 <= v <= 20, "percentage points a year from -10 to 20"),
     "seed": (lambda v: 0 <= v < 2**32, "an integer in [0, 2**32)"),
     "scenario": (lambda v: bool(v), "a scenario name"),
     "n_sims": (lambda v: 1000 <= v <= 200_000, "an integer from 1,000 to 200,000"),
@@ -52,6 +54,10 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
+# parameters that default (None) to a value derived from a register assumption, not to the assumption itself
+DERIVED = {"monthly_discount_pct": "discount_rate_pct"}
+
+
 def _is_date(value: str) -> bool:
     import datetime as dt
     try:
@@ -81,8 +87,13 @@ def declared(notebook: Path) -> dict[str, Any]:
 
 
 def coerce(name: str, raw: Any, default: Any) -> Any:
-    """`raw` (a YAML-parsed CLI string or a scenario value) as the type of `default`, or an error."""
+    """`raw` (a YAML-parsed CLI string or a scenario value) as the type of `default`, or an error.
+    A default of None marks a parameter backed by the assumption register: it takes a number."""
     value = yaml.safe_load(raw) if isinstance(raw, str) and not isinstance(default, str) else raw
+    if default is None:
+        if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            return None if value is None else float(value)
+        raise ParameterError(f"parameter '{name}' expects a number (default: the value in data/reference/assumptions.csv), got {raw!r}")
     expected = type(default)
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
@@ -94,7 +105,7 @@ def coerce(name: str, raw: Any, default: Any) -> Any:
 def check(values: dict[str, Any]) -> dict[str, Any]:
     """Apply `RULES`; returns the values unchanged or raises one error naming every bad parameter."""
     bad = [f"'{k}' = {v!r}: expected {RULES[k][1]}" for k, v in values.items()
-           if k in RULES and not RULES[k][0](v)]
+           if k in RULES and v is not None and not RULES[k][0](v)]
     if bad:
         raise ParameterError("invalid parameter value(s): " + "; ".join(bad))
     return values

@@ -17,7 +17,7 @@ def plan_gmvs(claims: pd.DataFrame, doc: str = "000", section: str = "1.5") -> p
     return rows[rows["metric"] == "gmv"].reset_index(drop=True)
 
 
-def compare(claims: pd.DataFrame, stats: pd.DataFrame, year: str = "2023", tolerance: float = 0.05) -> pd.DataFrame:
+def compare(claims: pd.DataFrame, stats: pd.DataFrame, *, tolerance: float, year: str = "2023") -> pd.DataFrame:
     """Plan GMV vs the best available figure for the same platform and year, with a verdict:
     holds (within `tolerance` of an official figure), does not hold, or unverifiable."""
     out = []
@@ -38,7 +38,7 @@ def compare(claims: pd.DataFrame, stats: pd.DataFrame, year: str = "2023", toler
             official_grade = grade in official.USED_GRADES
             close = abs(g.value_canonical - ref) / ref <= tolerance
             verdict = ("holds" if close else "does not hold") if official_grade else "unverifiable"
-            ref_label = f"{ref:,.0f}亿 ({found['publisher']}; grade {grade})"
+            ref_label = f"{ref / 1e4:g} 万亿元 stated in {found['title']} ({found['publisher']}; grade {grade})"
         out.append({"platform": platform, "claim_id": g.claim_id, "plan_value": g.value_canonical,
                     "reference_value": ref, "reference": ref_label, "reference_grade": grade, "verdict": verdict})
     return pd.DataFrame(out)
@@ -47,7 +47,7 @@ def compare(claims: pd.DataFrame, stats: pd.DataFrame, year: str = "2023", toler
 def implied_market(claims: pd.DataFrame) -> dict:
     """Sum of the plan's platform GMVs ÷ their stated combined share = the market size implied."""
     gmvs = plan_gmvs(claims)
-    share = claims_mod.pick(claims, doc="000", section="1.5", metric="combined_market_share")
+    share = claims_mod.pick(claims, doc="000", section="1.5", metric="combined_market_share", scope="platform")
     total = float(gmvs["value_canonical"].sum())
     return {"sum_gmv": total, "share_pct": float(share["value"]), "implied_market": total / (share["value"] / 100),
             "claim_ids": list(gmvs["claim_id"]) + [share["claim_id"]]}

@@ -31,8 +31,8 @@ def phases_000(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def phases_004(claims: pd.DataFrame, start: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Bars and end-of-stage milestones of 004's three stages under both readings."""
     s = claims_mod.in_sections(claims, "004", "5.1b")
-    durations = [float(claims_mod.pick(s, metric=f"phase{k}_duration")["value"]) for k in (1, 2, 3)]
-    goals = [claims_mod.pick(s, metric=m) for m in ("phase1_dau_target", "phase2_conversion_target", "phase3_repurchase_target")]
+    durations = [float(claims_mod.pick(s, metric=f"phase{k}_duration", scope="plan")["value"]) for k in (1, 2, 3)]
+    goals = [claims_mod.pick(s, metric=m, scope="plan") for m in ("phase1_dau_target", "phase2_conversion_target", "phase3_repurchase_target")]
     origin = pd.Timestamp(start)
     bars, marks = [], []
     for reading in ("sequential", "cumulative"):

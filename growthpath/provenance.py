@@ -3,7 +3,7 @@
 Inside a chapter kernel, `trace(key)` reads the notebook's own input history (IPython's `In`), finds
 the statement that glues `key` (or draws the chart), and walks back through the statements that
 assigned the names it uses. Along the way it collects
-- the package functions called (`growthpath.models.trend.fit_loglinear`, …), resolved in the
+- the package functions called (`growthpath.market.outlook`, …), resolved in the
   kernel's namespace, and
 - the data ids it drew on: the ledger `claim_id`s and official `obs_id`s that the package's pickers
   (`claims.pick`, `official.observations`) selected in those cells, or else the ids held by the
@@ -210,4 +210,5 @@ def trace(key: str | None = None) -> Trace:
             picked = _noted(cell, stmt) + picked
     picked = list(dict.fromkeys(picked))
     ids = picked or _ids(used | _loaded(anchor), ns)
+    ids = sorted(ids, key=lambda i: i.startswith("assumption:"))   # data first; register reads are listed in Appendix F
     return Trace(list(dict.fromkeys(reversed(functions))), ids[:MAX_IDS], len(ids))

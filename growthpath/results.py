@@ -43,7 +43,8 @@ def records_from_manifest(manifest: dict, scenario: str) -> list[dict]:
         for key, item in sorted(entry.get("results", {}).items()):
             records.append({"chapter": chapter, "key": key, "value": item["value"], "unit": item.get("unit", ""),
                             "source": item.get("source", ""), "computed_by": item.get("computed_by", []),
-                            "data_ids": item.get("data_ids", "")})
+                            "data_ids": item.get("data_ids", ""),
+                            **{k: item[k] for k in ("year", "kind") if k in item}})
     return records
 
 

@@ -9,7 +9,6 @@ from growthpath.datapackage import DataError, Problem
 
 RESOURCE = "risks"
 LABEL = "data/reference/risks.csv"
-HIGH_SCORE = 15   # likelihood × impact on 1–5 scales: 15 or more is "high" (e.g. 3 × 5, 4 × 4)
 
 
 def _ids(text: str) -> list[str]:

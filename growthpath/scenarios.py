@@ -14,6 +14,7 @@ Scalar = bool | int | float | str | list
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
     description: str
+    justification: str
     params: dict[str, Scalar] = {}
 
 
@@ -74,5 +75,6 @@ def describe() -> "pd.DataFrame":
 
     spec = load()
     return pd.DataFrame([{"scenario": name, "assumes": " ".join(sc.description.split()),
+                          "why": " ".join(sc.justification.split()),
                           "parameters": ", ".join(f"{k} = {v}" for k, v in sc.params.items()) or "–"}
                          for name, sc in spec.scenarios.items()])

@@ -16,6 +16,7 @@ def stats(rows):
     df = pd.DataFrame(rows, columns=["series_id", "period", "value_canonical", "grade", "publisher"])
     df["value"], df["qualifier"], df["canonical_unit"] = df["value_canonical"], "", "亿元"
     df["obs_id"] = df["series_id"] + ":" + df["period"]
+    df["title"] = "a source"
     df["period_end"] = pd.to_datetime(df["period"].str[:4] + "-12-31")
     return df
 
@@ -35,14 +36,15 @@ def test_platform_verdicts():
     c = ledger([("000-1.5-01", "000", "1.5", "gmv", "WeChat mini-program e-commerce", "2023", "observed", 4.5, "万亿元", 45000, "亿元"),
                 ("000-1.5-02", "000", "1.5", "gmv", "Douyin e-commerce", "2023", "observed", 3.2, "万亿元", 32000, "亿元"),
                 ("000-1.5-03", "000", "1.5", "gmv", "Kuaishou e-commerce", "2023", "observed", 1.2, "万亿元", 12000, "亿元"),
-                ("000-1.5-04", "000", "1.5", "combined_market_share", "", "2023", "observed", 50, "%", 50, "%")])
+                ("000-1.5-04", "000", "1.5", "combined_market_share", "WeChat+Douyin+Kuaishou", "2023", "observed", 50, "%", 50, "%")])
     s = stats([("wechat_miniprogram_gmv", "2019", 8000, "yes-secondary", "Tencent"),
                ("douyin_gmv_estimate", "2023", 22000, "estimate-unofficial", "media"),
                ("kuaishou_gmv", "2023", 10000, "yes", "Kuaishou")])
-    out = platforms.compare(c, s).set_index("platform")["verdict"]
+    out = platforms.compare(c, s, tolerance=0.05).set_index("platform")["verdict"]
     assert out.to_dict() == {"WeChat": "unverifiable", "Douyin": "unverifiable", "Kuaishou": "does not hold"}
     s.loc[s["series_id"] == "kuaishou_gmv", "value_canonical"] = 11800
-    assert platforms.compare(c, s).set_index("platform").at["Kuaishou", "verdict"] == "holds"
+    assert platforms.compare(c, s, tolerance=0.05).set_index("platform").at["Kuaishou", "verdict"] == "holds"
+    assert platforms.compare(c, s, tolerance=0.01).set_index("platform").at["Kuaishou", "verdict"] == "does not hold"
     implied = platforms.implied_market(c)
     assert implied["sum_gmv"] == 89000 and implied["implied_market"] == pytest.approx(178000)
 

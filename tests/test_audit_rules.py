@@ -59,6 +59,27 @@ def test_growth_vs_endpoints():
     consistent = base[:1] + [claim("000-2.1-02", "cac_start", 35, "元/人", "2021-2023"),
                              claim("000-2.1-03", "cac_end", 52.1, "元/人", "2021-2023")]  # 35 × 1.22² ≈ 52.1
     assert run("growth_vs_endpoints", consistent) == []
+    industry_wording = [claim("000-2.1-01", "cac_annual_growth", 22, "%", "2021-2023", entity="industry (social e-commerce)")] + base[1:]
+    assert run("growth_vs_endpoints", industry_wording)[0].severity == "contradiction"  # every 'industry…' entity is the industry
+
+
+def test_growth_vs_endpoints_needs_one_entity():
+    """An industry rate beside one platform's endpoints (000 §2.1's CAC) is two scopes: never a
+    contradiction, only an unclear note of how the platform compares if over the same years."""
+    rate = claim("000-2.1-01", "cac_annual_growth", 22, "%", "2021-2023", entity="industry")
+    platform = [claim("000-2.1-02", "cac_start", 35, "元/人", "2021-2023", entity="unnamed head platform"),
+                claim("000-2.1-03", "cac_end", 89, "元/人", "2021-2023", entity="unnamed head platform")]
+    found = run("growth_vs_endpoints", [rate] + platform)
+    assert len(found) == 1 and found[0].severity == "unclear"
+    assert "two scopes" in found[0].message and "faster than the stated rate for the industry" in found[0].message
+    assert found[0].inputs["rate_entity"] == "industry" and found[0].inputs["endpoints_entity"] == "unnamed head platform"
+    named = [claim("000-2.1-02", "cac_start", 35, "元/人", "2021-2023", entity="Pinduoduo"),
+             claim("000-2.1-03", "cac_end", 89, "元/人", "2021-2023", entity="Pinduoduo")]
+    assert run("growth_vs_endpoints", [claim("000-2.1-01", "cac_annual_growth", 22, "%", "2021-2023", entity="Douyin")] + named)[0].severity == "unclear"
+    # endpoints of two different entities are not a start and an end of one series
+    mixed = [platform[0], claim("000-2.1-03", "cac_end", 89, "元/人", "2021-2023", entity="industry")]
+    assert run("growth_vs_endpoints", [rate] + mixed) == []
+    assert rules.entity_scope("Industry average") == rules.entity_scope("industry") != rules.entity_scope("unnamed head platform")
 
 
 def test_target_implied_base():
@@ -69,6 +90,9 @@ def test_target_implied_base():
     bad = target + [claim("004-1.2-01", "market_size", 5.7, "万亿元", "2024")]         # path gives 4.70 in 2024
     found = run("target_implied_base", bad)
     assert len(found) == 1 and found[0].inputs["year"] == 2024
+    assert found[0].severity == "unclear"          # the other document's figure: maybe another market
+    same_doc = target + [claim("000-1.2-01", "market_size", 5.7, "万亿元", "2024")]
+    assert [f.severity for f in run("target_implied_base", same_doc)] == ["contradiction"]
 
 
 def test_parts_vs_whole_and_part_exceeds_whole():
@@ -159,8 +183,10 @@ def test_bounds_official():
     official = [("netizens", "2023-12", 10.92), ("netizens", "2025-12", 11.25)]
     past = run("bounds_official", [claim("000-1.1-01", "users", 11.5, "亿人", "2023")], official)
     assert past[0].severity == "contradiction"
-    future = run("bounds_official", [claim("000-3.1-01", "users", 10.4, "亿人", "2026", "target")], official)
-    assert future[0].severity == "implausible" and "2025-12" in future[0].message
+    future = run("bounds_official", [claim("000-3.1-01", "users", 11.7, "亿人", "2026", "target")], official)
+    # a later year's target above the latest count is not impossible: it says how fast the bound must grow
+    assert future[0].severity == "unclear" and "2025-12" in future[0].message
+    assert "grows at least 4.0% a year" in future[0].message   # 11.7 / 11.25 over one year
     assert run("bounds_official", [claim("000-3.1-01", "users", 5, "亿人", "2026", "target")], official) == []
 
 
@@ -171,7 +197,8 @@ def test_rate_outside_range():
 
 def test_cross_doc_growth():
     rows = [claim("000-3.1-01", "market_cagr", 22, "%", "2024-2026", "target"), claim("004-1.2-01", "market_cagr", 6.3, "%", "(unstated base)-2024")]
-    assert run("cross_doc_growth", rows)[0].result == "3.5×"
+    found = run("cross_doc_growth", rows)
+    assert found[0].result == "3.5×" and found[0].severity == "unclear"   # two documents: a difference to explain
     rows[1] = claim("004-1.2-01", "market_cagr", 15, "%", "(unstated base)-2024")
     assert run("cross_doc_growth", rows) == []
 

@@ -125,7 +125,6 @@ def served(html):
 def test_pages_make_no_third_party_request(html, served, tmp_path):
     """Every resource a page requests while it renders (Resource Timing, plus failed loads) comes from
     the book's own server: a probe script is added to a copy of each page, in the same folder."""
-    import json
 
     pages = ["book/intro.html", "book/chapters/01_background.html", "book/chapters/93_scenarios.html", "book/rerun.html"]
     found = {name: requests_of(html, served, name, tmp_path / str(i)) for i, name in enumerate(pages)}

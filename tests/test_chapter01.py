@@ -3,7 +3,6 @@ from the CSV files in data/ (plain csv/numpy here, not the package's loaders or 
 from __future__ import annotations
 
 import csv
-import math
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,7 @@ import pytest
 from conftest import REPO, glued
 
 DATA = REPO / "data"
-SCENARIOS = {"base": (2019, 0.0), "optimistic": (2014, 2.0), "pessimistic": (2021, -2.0)}
+SCENARIOS = ["base", "optimistic", "pessimistic"]
 
 
 def rows(rel):
@@ -33,22 +32,43 @@ def official(series, period):
     return float(found[0]["value_canonical"])
 
 
-def online_retail_history(first_year):
-    years = [y for y in range(first_year, 2026)]
-    return np.array(years, float), np.array([official("nbs_online_retail", str(y)) for y in years])
+def assumption(key):
+    return float(next(r["value"] for r in rows("reference/assumptions.csv") if r["id"] == key))
+
+
+def shift(scenario, revisions):
+    """The scenario's revision on record: none, the most favourable, or the average (data/scenarios.yml)."""
+    import yaml
+    spec = yaml.safe_load((DATA / "scenarios.yml").read_text(encoding="utf-8"))
+    rule = spec["scenarios"][scenario]["params"]["nowcast_adjustment"]
+    return {"none": 0.0, "best_revision": max(revisions), "mean_revision": sum(revisions) / len(revisions)}[rule]
+
+
+def ytd_rows(series_ids):
+    """(year, months, value, period_end) of year-to-date growth rows with an accepted grade."""
+    out = []
+    for r in rows("official/statistics.csv"):
+        if r["series_id"] in series_ids and r["grade"] in ("yes", "yes-secondary") and r["value"]:
+            y, m1, m2 = int(r["period"][:4]), int(r["period"][5:7]), int(r["period"][8:10])
+            out.append((y, m2 - m1 + 1, float(r["value"]), r["period_end"]))
+    return sorted(out, key=lambda t: t[3])
 
 
 def expected(scenario):
-    first, shift = SCENARIOS[scenario]
+    from scipy.stats import norm
+
     v = lambda r: float(r["value_canonical"])
     size2020, size2026 = v(claim(doc="000", metric="market_size", period="2020")), v(claim(doc="000", metric="market_size", period="2026"))
     share2020 = float(claim(doc="000", metric="share_of_online_retail", period="2020")["value"])
     s2024 = v(claim(doc="004", metric="market_size", period="2024"))
     cagr004 = float(claim(doc="004", metric="market_cagr")["value"])
-    years, values = online_retail_history(first)
-    slope, intercept = np.polyfit(years, np.log(values), 1)
-    g = math.exp(slope) - 1
-    ols_mean = math.exp(intercept + slope * 2026)
+    anchor = official("nbs_online_retail", "2025")
+    ytd = ytd_rows({"nbs_online_retail_growth_ytd", "nbs_online_goods_services_growth_2026"})
+    now = [t for t in ytd if t[0] == 2026][-1]
+    full = {y: official("nbs_online_retail_growth", str(y)) for y in range(2014, 2026)}
+    revisions = [full[y] - g for y, m, g, _ in ytd if y < 2026 and m == now[1]]
+    sd, z = assumption("ytd_revision_sd_pp"), norm.ppf(0.975)
+    growth = now[2] + shift(scenario, revisions)
     gmv = sum(v(claim(doc="000", section="1.5", metric="gmv", entity=e)) for e in
               ("WeChat mini-program e-commerce", "Douyin e-commerce", "Kuaishou e-commerce"))
     share68 = float(claim(doc="000", metric="combined_market_share")["value"])
@@ -56,17 +76,22 @@ def expected(scenario):
     policies = rows("reference/policies.csv")
     holds = sum(1 for p in policies if p["plan_year"] and p["plan_year"] in {p["date_adopted"][:4], p["date_effective"][:4]})
     ch1 = [r for r in rows("claims/claims.csv") if r["chapter"] == "1"]
-    return {
+    out = {
         "implied_online_2020": size2020 / (share2020 / 100),
         "implied_ratio_2020": size2020 / (share2020 / 100) / official("nbs_online_retail", "2020"),
         "cagr_2020_2026": 100 * ((size2026 / size2020) ** (1 / 6) - 1),
         "m2026_at_004_rate": s2024 * (1 + cagr004 / 100) ** 2 / 1e4,
         "cagr_2024_2026_needed": 100 * ((size2026 / s2024) ** 0.5 - 1),
-        "fit_start_g": first, "ols_n": len(years),
-        "ols_growth": 100 * g, "ols_mean": ols_mean,
-        "scenario_mean": ols_mean * (1 + g + shift / 100) / (1 + g),
+        "share_004_2024": 100 * s2024 / official("nbs_online_retail", "2024"),
+        "anchor_value": anchor, "anchor_year": 2025, "anchor_growth": full[2025], "nowcast_pct": now[2], "nowcast_months": now[1],
+        "base_mean": anchor * (1 + now[2] / 100), "base_lower": anchor * (1 + (now[2] - z * sd) / 100),
+        "base_upper": anchor * (1 + (now[2] + z * sd) / 100),
+        "n_revisions": len(revisions), "sd_pp": sd,
+        "scenario_growth": growth, "scenario_mean": anchor * (1 + growth / 100),
+        "band_low": 0.0, "band_high": max(full[2025], max(g for y, m, g, _ in ytd if y == 2026)),
+        "hist_start": 2014, "g_first": full[2014],
         "plan_implied_online_2026": size2026 / (float(claim(doc="000", metric="share_of_online_retail_forecast")["value"]) / 100),
-        "plan_share_of_forecast": 100 * size2026 / ols_mean,
+        "plan_share_of_forecast": 100 * size2026 / (anchor * (1 + now[2] / 100)),
         "gmv_sum": gmv, "gmv_implied_market": gmv / (share68 / 100),
         "implied_vs_nbs_pct": 100 * gmv / (share68 / 100) / official("nbs_online_retail", "2023"),
         "share_reading_2023": pen / 100 * official("nbs_online_retail", "2023"),
@@ -74,12 +99,49 @@ def expected(scenario):
         "census_pop": official("census_population", "2020-11-01"),
         "policy_holds": holds, "policy_n": len(policies),
         "ch1_n_claims": len(ch1), "ch1_n_case": sum(r["kind"] == "case" for r in ch1),
-        "n_gmv_holds": 1,  # Kuaishou: 1.2万亿 vs the filed 1.18万亿 (within 5 %)
+        "n_gmv_holds": 1,  # Kuaishou: 1.2万亿 vs the company's stated 1.18万亿 (within the register's 5 %)
     }
+    for name in SCENARIOS:
+        g = now[2] + shift(name, revisions)
+        out[f"outlook_{name}_growth"], out[f"outlook_{name}_mean"] = g, anchor * (1 + g / 100)
+    return out
+
+
+def test_the_revision_sentence_reports_the_range_or_its_absence():
+    import pandas as pd
+    from growthpath import market
+
+    revs = pd.DataFrame({"year": [2023, 2024], "ytd": [12.1, 8.9], "full": [11.0, 7.2], "revision": [-1.1, -1.7]})
+    assert "between -1.7 and -1.1 percentage points" in market.revision_sentence(revs)
+    assert "rests on the assumption below alone" in market.revision_sentence(revs.iloc[:0])
+
+
+def test_local_level_check_recomputed_with_statsmodels():
+    """The history-only check is statsmodels' local-level model on the published growth rates."""
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+    from growthpath import market, official as off
+
+    growth = [official("nbs_online_retail_growth", str(y)) for y in range(2014, 2026)]
+    res = UnobservedComponents(np.array(growth), level="llevel").fit(disp=False)
+    want = res.get_forecast(1).summary_frame(alpha=0.05).iloc[0]
+    out = market.outlook(off.load(), forecast_year=2026, ci_level=0.95, nowcast_adjustment="none", revision_sd_pp=1.2)
+    got = out["history_check"].forecast.iloc[0]
+    assert got["mean"] == pytest.approx(want["mean"], rel=1e-6) and got["upper"] == pytest.approx(want["mean_ci_upper"], rel=1e-6)
+
+
+def test_the_scenarios_stay_in_the_band_the_book_states():
+    """Every scenario's 2026 growth over the 2025 actual lies between no growth (online retail has never
+    fallen on record) and the fastest rate of 2025 or any 2026 reading; the band excludes a one-year jump
+    such as the +55 % a level trend from 2014 once implied."""
+    for name in SCENARIOS:
+        e = expected(name)
+        implied = 100 * (e["scenario_mean"] / e["anchor_value"] - 1)
+        assert e["band_low"] <= implied <= e["band_high"], (name, implied)
+    assert not (0.0 <= 55.0 <= expected("base")["band_high"])
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scenario", list(SCENARIOS))
+@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_glued_numbers_match_independent_recomputation(executed, scenario):
     values = glued(Path(executed[scenario]) / "01_background.ipynb")
     for key, want in expected(scenario).items():
@@ -106,7 +168,8 @@ def test_run_parameters_box_and_hidden_injected_cell(executed):
     assert injected and "remove-cell" in injected[0]["metadata"]["tags"]
     assert nb["metadata"]["growthpath"]["scenario"] == "pessimistic"
     text = json.dumps(nb, ensure_ascii=False)
-    assert "Run parameters" in text and "fit\\\\_start\\\\_year | 2021" in text
+    assert "Run parameters" in text and 'nowcast\\\\_adjustment | \\"mean\\\\_revision\\"' in text
+    assert "ytd\\\\_revision\\\\_sd\\\\_pp | 1.2 (assumption register)" in text
 
 
 def snapshot_findings():

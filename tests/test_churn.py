@@ -66,6 +66,21 @@ def test_a_model_that_cannot_be_identified_says_so():
     assert any("separation" in note.lower() for note in model.notes)
 
 
+def test_the_threshold_comes_from_the_register():
+    from growthpath import assumptions
+
+    A = assumptions.load()
+    assert churn.default_threshold() == A["churn_threshold"]
+    assert churn.default_threshold(A.with_overrides(churn_threshold=0.7)) == 0.7
+    y, prob = np.array([1, 1, 0, 0]), np.array([0.9, 0.6, 0.55, 0.1])
+    assert churn.accuracy(y, prob, 0.5) == 0.75 and churn.accuracy(y, prob, 0.58) == 1.0
+    assert churn.accuracy(y, prob) == churn.accuracy(y, prob, A["churn_threshold"])
+    with pytest.raises(ValueError, match="threshold"):
+        churn.accuracy(y, prob, 1.5)
+    ev = churn.evaluate(churn.fit(synthetic_orders(), window_days=90), 0.7)
+    assert ev["threshold"] == 0.7
+
+
 def test_window_must_be_sensible():
     with pytest.raises(ValueError):
         churn.fit(synthetic_orders(), window_days=3)

@@ -92,3 +92,11 @@ def test_prediction_errors_rank_and_total():
     assert out.loc["perfect", "total error (%)"] == 0 and out.loc["perfect", "mean absolute error"] == 0
     assert out.loc["perfect", "spend held by predicted top 20 % (%)"] == 100
     assert out.loc["flat", "total error (%)"] == 0 and out.loc["flat", "mean absolute error"] == 32
+
+
+def test_customer_value_grows_with_the_horizon_and_needs_one(summary, bg):
+    gg = clv.fit_gamma_gamma(summary)
+    half, year = clv.customer_value(summary, bg, gg, 26), clv.customer_value(summary, bg, gg, 52)
+    assert (year >= half - 1e-12).all() and year.sum() > half.sum()
+    with pytest.raises(ValueError, match="horizon"):
+        clv.customer_value(summary, bg, gg, 0)

@@ -11,6 +11,25 @@ def test_cac_endpoints_vs_stated_rate():
     assert (r["start"], r["end"], r["stated_pct"]) == (35, 89, 22)
     assert r["implied_pct"][2] == pytest.approx(100 * ((89 / 35) ** 0.5 - 1))
     assert r["end_at_stated"][2] == pytest.approx(35 * 1.22 ** 2)
+    # an industry rate and one platform's endpoints: two scopes, compared only as such
+    assert (r["rate_entity"], r["endpoints_entity"], r["same_scope"]) == ("industry", "unnamed head platform", False)
+    assert r["multiple"] == pytest.approx(89 / 35) and r["stated_multiple"][3] == pytest.approx(1.22 ** 3)
+    stated, ends = economics.index_paths(r)
+    assert stated["value"].tolist() == pytest.approx([100, 122, 148.84]) and stated["year"].tolist() == [2021, 2022, 2023]
+    assert ends["value"].tolist() == pytest.approx([100, 100 * 89 / 35]) and ends["year"].tolist() == [2021, 2023]
+    assert economics.pace_phrase(r["implied_pct"], r["stated_pct"]) == "far faster than"
+
+
+def test_pace_phrase_and_monthly_rates():
+    assert economics.pace_phrase({2: 30.0, 3: 25.0}, 22) == "faster than"
+    assert economics.pace_phrase({2: 30.0, 3: 15.0}, 22) == "about as fast as"
+    assert economics.pace_phrase({2: 20.0, 3: 16.0}, 22) == "slower than"
+    assert economics.pace_phrase({2: 10.0, 3: 8.0}, 22) == "far slower than"
+    m = economics.monthly_equivalent_pct(8.0)
+    assert (1 + m / 100) ** 12 == pytest.approx(1.08) and m == pytest.approx(0.6434, abs=1e-4)
+    assert economics.monthly_equivalent_pct(0.0) == 0.0
+    with pytest.raises(ValueError):
+        economics.monthly_equivalent_pct(-100)
 
 
 def test_path_and_changes():

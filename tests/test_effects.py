@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import math
+import re
 
-import pandas as pd
 import pytest
 
 from growthpath import audit, claims, effects
@@ -45,3 +45,20 @@ def test_no_claims_no_effects():
 def test_every_verdict_has_a_colour():
     from growthpath.charts import theme
     assert set(theme.EVIDENCE_COLOURS) == set(effects.VERDICTS)
+
+
+def test_breakdown_names_every_verdict_and_adds_up():
+    C, F = claims.load(), audit.run()
+    places = [("000", s) for s in ("4.1", "4.2", "4.3", "4.4")] + [("004", s) for s in ("3.1", "3.2", "3.3", "3.4")]
+    counts = effects.summary(effects.effect_claims(C, F, places))
+    text = effects.breakdown(counts)
+    shown = [v for v in effects.VERDICTS if counts[v]]
+    assert "generic claim, no source" in shown  # the category Chapter 4 used to leave out
+    printed = {}
+    for v in shown:  # "<count> <verb> <phrase>" for each verdict with claims
+        rest = re.escape(effects.VERDICT_PHRASES[v].split(" ", 1)[1])
+        printed[v] = int(re.search(rf"(\d+) \w+ {rest}", text).group(1))
+    assert printed == {v: counts[v] for v in shown} and sum(printed.values()) == counts["n"]
+    assert effects.breakdown({"n": 1, **{v: int(v == "anonymous case") for v in effects.VERDICTS}}) == "1 comes from unnamed companies"
+    with pytest.raises(ValueError, match="add up"):
+        effects.breakdown({**counts, "n": counts["n"] + 1})

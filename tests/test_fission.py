@@ -49,3 +49,32 @@ def test_grid_cap_and_labels():
     assert grid["shown"].max() == 1.125e9 and grid["over"].sum() == 1
     assert grid.loc[grid["over"], "label"].item() == "> 11.2亿"
     assert [fission.chinese_count(v) for v in (999, 12_345, 4.0e7, 3.4e8)] == ["999", "1.2万", "4,000万", "3.4亿"]
+
+
+def test_fit_growth_in_both_regimes():
+    # Luckin read as invitations: 3 invitations × 23 % conversion; ten times in 18 months
+    fit = fission.fit_growth(3 * 0.23, 10, 18)
+    assert fit["ceiling"] == pytest.approx(1 / (1 - 0.69)) and fit["ceiling"] < 10
+    assert np.isnan(fit["one_shot_days"])  # one round of invitations per user never gets there
+    n = 18 * fission.DAYS_PER_MONTH / fit["persistent_days"]
+    assert fission.persistent_users(1, 0.69, n) == pytest.approx(10)
+    assert (fit["k_min"], fit["k_max"]) == pytest.approx((0.9, 9.0))
+    # the bounds are the one-shot K for very short cycles and for a single cycle
+    assert fission.implied_k(10, fission.cycles(18, 0.01)) == pytest.approx(fit["k_min"], abs=1e-6)
+    assert fission.implied_k(10, 1.0) == pytest.approx(fit["k_max"])
+    every = fission.fit_growth(3.0, 10, 18)  # every invitation converting
+    assert every["ceiling"] == float("inf") and every["one_shot_days"] == pytest.approx(fission.implied_cycle_days(3.0, 10, 18))
+    with pytest.raises(ValueError):
+        fission.fit_growth(0.0, 10, 18)
+    with pytest.raises(ValueError):
+        fission.one_shot_ceiling(-0.1)
+
+
+def test_referral_case_sentences_follow_the_numbers():
+    luckin = fission.referral_case(3, 0.23, 10, 18, "a borrowed 23 %")
+    assert luckin["K"] == pytest.approx(0.69) and luckin["cycles"] == pytest.approx(np.log(10) / np.log(1.69))
+    assert "keeps inviting" in luckin["verdict"] and f"{luckin['ceiling']:.1f} times" in luckin["verdict"]
+    assert "unverifiable rather than contradictory" in luckin["box"] and "a borrowed 23 %" in luckin["box"]
+    assert luckin["every_days"] == pytest.approx(fission.implied_cycle_days(3.0, 10, 18))
+    high = fission.referral_case(3, 0.5, 10, 18, "a half")  # K = 1.5: one round per user can get there
+    assert high["box"].startswith("**Fits, given a cycle:**") and f"{high['one_shot_days']:.0f} days" in high["verdict"]

@@ -65,9 +65,9 @@ def test_corrections_are_applied():
 
 def test_pick_requires_exactly_one():
     ledger = claims.load()
-    assert claims.pick(ledger, doc="000", metric="market_size", period="2020")["value"] == 3.2
+    assert claims.pick(ledger, scope="market", doc="000", metric="market_size", period="2020")["value"] == 3.2
     try:
-        claims.pick(ledger, metric="market_size")
+        claims.pick(ledger, scope="any", metric="market_size")
     except LookupError as exc:
         assert "found" in str(exc) and re.search(r"\d{3}-", str(exc))
     else:

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from growthpath import claims
+from growthpath import assumptions, claims
 from growthpath.datapackage import DataError
 from growthpath.models import lifecycle
 
@@ -59,12 +59,36 @@ def test_probabilities_over_one_are_refused():
         lifecycle.rates(SIMPLE, "baseline", {"nonsense": 0.1})
 
 
-def test_book_parameters_match_the_ledger():
+def test_book_parameters_match_the_ledger_and_the_register():
     C = claims.load()
+    A = assumptions.load()
     table = lifecycle.load_parameters(C)
     assert set(table["from_state"]) <= set(lifecycle.STAGES)
-    sourced = table[table["baseline_source"] != "assumption"]
-    assert len(sourced) >= 5
+    assumed = lifecycle.is_assumed(table)
+    assert (~assumed).sum() >= 5 and assumed.sum() == 7
+    for row in table[assumed].itertuples():  # every assumption is a register row, with the register's value
+        key = assumptions.source_id(row.baseline_source)
+        assert key == row.parameter and row.baseline == row.target == A[key]
+    assert table.set_index("parameter").at["orders_mature", "baseline"] == A["orders_mature"] == 1.0
+
+
+def test_a_register_override_reaches_the_chain():
+    table = lifecycle.load_parameters(claims.load(), assumptions.load().with_overrides(mature_decay=0.05))
+    assert lifecycle.rates(table, "baseline")["mature_decay"] == 0.05
+    assert lifecycle.rates(lifecycle.load_parameters(), "target")["mature_decay"] == assumptions.load()["mature_decay"]
+
+
+def test_a_typed_value_that_disagrees_with_the_register_is_located(project):
+    path = project / "data" / "reference" / "lifecycle.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "orders_mature,orders_per_month,mature,,1.0," in text
+    path.write_text(text.replace("orders_mature,orders_per_month,mature,,1.0,", "orders_mature,orders_per_month,mature,,2.0,"), encoding="utf-8")
+    from growthpath import datapackage
+    datapackage.refresh_hashes()
+    with pytest.raises(DataError) as err:
+        lifecycle.load_parameters()
+    assert "lifecycle.csv" in str(err.value) and "orders_mature" in str(err.value) and "assumptions.csv" in str(err.value)
+    assert "line 12, column 'baseline'" in str(err.value)  # header is line 1
 
 
 def test_a_parameter_that_disagrees_with_its_claim_is_located(project):
@@ -86,3 +110,33 @@ def test_levers_add_up_to_the_target_only_roughly():
     assert out.loc["all target", "ltv"] > out.loc["all baseline", "ltv"]
     assert out.loc["conversion", "change"] == pytest.approx(0)  # conversion acts before a customer exists
     assert (out.drop(["all baseline", "all target"])["change"] >= -1e-9).all()
+
+
+def test_a_platform_case_is_not_read_as_a_plan_target():
+    # the plan sets no conversion target: lifecycle.csv's target column holds Pinduoduo's 砍一刀 case
+    C = claims.load()
+    table = lifecycle.load_parameters(C)
+    assert lifecycle.case_targets(table, C) == ["conversion"]
+    row = table.set_index("parameter").loc["conversion"]
+    case = C.set_index("claim_id").loc[row["target_source"]]
+    assert case["kind"] == "case" and case["entity"].startswith("Pinduoduo")
+    base, goal = lifecycle.rates(table, "baseline"), lifecycle.plan_targets(table, C)
+    assert goal["conversion"] == base["conversion"] == row["baseline"]
+    assert goal["activation"] == lifecycle.rates(table, "target")["activation"] != base["activation"]  # plan targets stay
+    assert lifecycle.plan_targets(table, C, {"conversion": 0.5})["conversion"] == 0.5  # an analyst's override applies to both readings
+    levers = lifecycle.lever_effects(table, base, goal, (180.0, 250.0), 0.01)
+    assert "conversion" not in set(levers["lever"])
+
+
+def test_the_case_is_read_apart_from_the_targets():
+    C = claims.load()
+    table = lifecycle.load_parameters(C)
+    base = lifecycle.rates(table, "baseline")
+    out = lifecycle.case_reading(table, C, base, 180.0, 0.01)
+    pdd = C.set_index("claim_id").loc["000-4.1-01", "value"] / 100
+    assert out["rates"]["conversion"] == pytest.approx(pdd)
+    loss = base["potential_loss"]  # a potential user converts, is lost or waits: reach = c / (c + loss)
+    assert out["reach_case"] == pytest.approx(pdd / (pdd + loss)) and out["reach_base"] == pytest.approx(base["conversion"] / (base["conversion"] + loss))
+    assert out["ltv_change"] == pytest.approx(0, abs=1e-9)  # conversion acts before a customer exists
+    assert "Pinduoduo" in out["text"] and "not a plan target" in out["text"] and "raise" in out["text"] and "unchanged" in out["text"]
+    assert "no conversion target" in out["note"] and out["item"].startswith("**A platform's case, not a plan target:**")

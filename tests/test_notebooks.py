@@ -75,3 +75,13 @@ def test_the_lint_flags_hand_typed_numbers_only(tmp_path, text, flagged):
     page = tmp_path / "page.md"
     page.write_text(text, encoding="utf-8")
     assert [u.number for u in lint.unglued_numbers(page)] == flagged
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["base", "optimistic", "pessimistic"])
+def test_executed_chapters_print_no_warnings(executed, scenario):
+    """A warning (a deprecation, a failed fit, a local path) printed by a chapter would reach the page."""
+    for path in sorted(Path(executed[scenario]).glob("[0-9]*.ipynb")):
+        for cell in cells(path):
+            for out in cell.get("outputs", []):
+                assert not (out.get("output_type") == "stream" and out.get("name") == "stderr"), (path.name, "".join(out["text"])[:300])

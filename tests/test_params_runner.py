@@ -15,7 +15,7 @@ def chapter():
 
 def test_declared_parameters_are_literals():
     declared = params.declared(chapter().source)
-    assert declared == {"scenario": "base", "fit_start_year": 2019, "growth_shift_pp": 0.0, "forecast_year": 2026, "ci_level": 0.95}
+    assert declared == {"scenario": "base", "nowcast_adjustment": "none", "ytd_revision_sd_pp": None, "forecast_year": 2026, "ci_level": 0.95}
 
 
 def test_select_by_name_short_name_and_number():
@@ -27,22 +27,24 @@ def test_select_by_name_short_name_and_number():
 def test_scenarios_load_and_merge_defaults():
     assert {"base", "optimistic", "pessimistic"} <= set(scenarios.names())
     p = scenarios.params("pessimistic")
-    assert p["seed"] == 20261122 and p["fit_start_year"] == 2021
+    assert p["seed"] == 20261122 and p["nowcast_adjustment"] == "mean_revision"
     with pytest.raises(scenarios.ScenarioError, match="valid scenarios: base"):
         scenarios.params("utopia")
 
 
 def test_resolve_merges_scenario_then_overrides():
-    r = runner.resolve(chapter(), "optimistic", {"ci_level": "0.9"})
-    assert r == {"forecast_year": 2026, "ci_level": 0.9, "fit_start_year": 2014, "growth_shift_pp": 2.0, "scenario": "optimistic"}
+    r = runner.resolve(chapter(), "optimistic", {"ci_level": "0.9", "ytd_revision_sd_pp": "2"})
+    assert r == {"forecast_year": 2026, "ci_level": 0.9, "nowcast_adjustment": "best_revision", "ytd_revision_sd_pp": 2.0, "scenario": "optimistic"}
     assert "seed" not in r  # only declared parameters reach a chapter
 
 
 @pytest.mark.parametrize("overrides,message", [
     ({"ci_level": "high"}, "expects float"),
-    ({"fit_start_year": "2019.5"}, "expects int"),
+    ({"forecast_year": "2026.5"}, "expects int"),
     ({"ci_level": "1.5"}, "expected a number in"),
-    ({"fit_start_year": "2024"}, "at least five years"),
+    ({"forecast_year": "2027"}, "the plan's targets are for 2026"),
+    ({"nowcast_adjustment": "best"}, "'none' \\(the latest year-to-date reading\\)"),
+    ({"ytd_revision_sd_pp": "wide"}, "expects a number \\(default: the value in data/reference/assumptions.csv\\)"),
 ])
 def test_bad_parameters_fail_clearly(overrides, message):
     with pytest.raises(ParameterError, match=message):
@@ -53,13 +55,15 @@ def test_plan_collects_errors_before_running():
     with pytest.raises(runner.RunError, match="no chapter of this run has a parameter 'nonsense'"):
         runner.plan(None, "base", {"nonsense": "1"})
     planned = dict(runner.plan(None, "base", {"ci_level": "0.9"}))  # applies where declared, nowhere else
-    assert {ch.name for ch, r in planned.items() if r.get("ci_level") == 0.9} == {"01_background", "03_targets", "06_risk", "08_outcomes"}
+    assert {ch.name for ch, r in planned.items() if r.get("ci_level") == 0.9} == {"01_background", "03_targets", "06_risk", "08_outcomes",
+                                                                                  "95_assumptions"}
     with pytest.raises(runner.RunError, match="key=value"):
         runner.parse_overrides(["novalue"])
 
 
 def test_bad_scenario_file_is_reported(project):
-    (project / "data" / "scenarios.yml").write_text("defaults: {}\nscenarios:\n  optimistic:\n    description: x\n", encoding="utf-8")
+    (project / "data" / "scenarios.yml").write_text("defaults: {}\nscenarios:\n  optimistic:\n    description: x\n    justification: y\n",
+                                                    encoding="utf-8")
     from growthpath import datapackage
     datapackage.refresh_hashes()
     with pytest.raises(scenarios.ScenarioError, match="'base' is required"):
@@ -108,3 +112,15 @@ def test_chapter2_parameters_are_validated(overrides, message):
 def test_chapter2_accepts_a_column_mapping():
     r = runner.resolve(runner.select(["2"])[0], "base", {"orders_columns": "{customer_id: buyer, date: paid_at, amount: gmv}"})
     assert r["orders_columns"] == {"customer_id": "buyer", "date": "paid_at", "amount": "gmv"}
+
+
+def test_parameters_left_at_none_are_assumptions_in_the_register():
+    """A chapter parameter declared as None takes its value from data/reference/assumptions.csv: its name
+    must be a register id, or the run could neither resolve nor show it."""
+    from growthpath import assumptions
+
+    ids = set(assumptions.table()["id"])
+    for ch in runner.discover():
+        for name, default in params.declared(ch.source).items():
+            if default is None:
+                assert name in ids or params.DERIVED.get(name) in ids, f"{ch.name}: parameter {name!r} is None but is not an assumption id"

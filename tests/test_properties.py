@@ -3,8 +3,6 @@ order log is accepted and never crashes the analysis; any malformed one fails wi
 whose problems name the file, row and column."""
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 import pandas as pd

@@ -22,8 +22,8 @@ def test_a_glued_value_names_the_functions_and_the_claims_it_came_from(shell):
     from growthpath import book
 
     shell("from growthpath import book, claims\nC = claims.load()")
-    shell("start = claims.pick(C, doc='000', metric='users_start')['value']\nunrelated = claims.pick(C, doc='000', metric='gmv_target', section='3.1')")
-    shell("end = claims.pick(C, doc='000', metric='users_end')['value']")
+    shell("start = claims.pick(C, scope='any', doc='000', metric='users_start')['value']\nunrelated = claims.pick(C, scope='any', doc='000', metric='gmv_target', section='3.1')")
+    shell("end = claims.pick(C, scope='any', doc='000', metric='users_end')['value']")
     shell("ratio = end / start")
     shell("book.glue_number('growth', ratio)")
     record = book.RESULTS["growth"]
@@ -35,8 +35,8 @@ def test_values_computed_by_package_functions_name_them(shell):
     from growthpath import book
 
     shell("from growthpath import book, official, market\nS = official.load()")
-    shell("out = market.outlook(S, fit_start_year=2019, forecast_year=2026, ci_level=0.95, growth_shift_pp=0)")
-    shell("book.glue_number('m', out['ols'].at(2026)['mean'])")
+    shell("out = market.outlook(S, forecast_year=2026, ci_level=0.95, nowcast_adjustment='none', revision_sd_pp=1.2)")
+    shell("book.glue_number('m', out['base']['mean'])")
     record = book.RESULTS["m"]
     assert "growthpath.market.outlook" in record["computed_by"] and "growthpath.official.load" in record["computed_by"]
     assert record["data_ids"].startswith("nbs_online_retail:")
@@ -49,17 +49,18 @@ def test_a_reused_result_has_the_same_provenance_and_is_a_copy(shell):
 
     market._OUTLOOKS.clear()  # the first call below computes, the second reuses
     shell("from growthpath import book, official, market\nS = official.load()")
-    kw = "fit_start_year=2019, forecast_year=2026, ci_level=0.95, growth_shift_pp=0"
+    kw = "forecast_year=2026, ci_level=0.95, nowcast_adjustment='none', revision_sd_pp=1.2"
     shell(f"first = market.outlook(S, {kw})")
-    shell("book.glue_number('first', first['ols'].at(2026)['mean'])")
+    shell("book.glue_number('first', first['base']['mean'])")
     shell(f"again = market.outlook(S, {kw})")
-    shell("book.glue_number('again', again['ols'].at(2026)['mean'])")
+    shell("book.glue_number('again', again['base']['mean'])")
     assert book.RESULTS["again"]["data_ids"] == book.RESULTS["first"]["data_ids"] != ""
     assert book.RESULTS["again"]["value"] == book.RESULTS["first"]["value"]
-    shell("again['forecasts'].loc[:, 'mean'] = -1.0")
-    shell(f"third = market.outlook(S, {kw})\nassert (third['forecasts']['mean'] > 0).all()")
-    shell(f"other = market.outlook(S, {kw.replace('growth_shift_pp=0', 'growth_shift_pp=2')})")
-    shell("assert not other['scenario'].equals(first['scenario'])")
+    shell("again['revisions'].loc[:, 'revision'] = -99.0")
+    shell(f"third = market.outlook(S, {kw})\nassert (third['revisions']['revision'] > -99).all()")
+    other = kw.replace("'none'", "'best_revision'")
+    shell(f"other = market.outlook(S, {other})")
+    shell("assert other['scenario']['mean'] > first['scenario']['mean']")
 
 
 def test_a_chart_carries_a_collapsible_source(shell):

@@ -77,15 +77,17 @@ def test_affected_numbers_changed_and_the_others_did_not(rerun):
     for chapter, values in rerun["before"].items():
         if chapter not in readers:
             assert rerun["after"][chapter] == values, chapter
-    # the 2026 figure replaces the simulated 2026 market in the probabilities …
-    assert rerun["after"]["03_targets"]["p_gmv"] != rerun["before"]["03_targets"]["p_gmv"]
+    # the newest reading becomes the nowcast, and the outlook and the probabilities follow it …
+    assert rerun["after"]["01_background"]["nowcast_pct"] == 5.0 != rerun["before"]["01_background"]["nowcast_pct"]
+    assert rerun["after"]["01_background"]["base_mean"] == pytest.approx(rerun["after"]["01_background"]["anchor_value"] * 1.05)
+    assert rerun["after"]["03_targets"]["share_needed"] < rerun["before"]["03_targets"]["share_needed"]
     assert rerun["after"]["08_outcomes"]["sc_p_gmv"] == rerun["after"]["03_targets"]["p_gmv"]
-    # … while the trend is still fitted on the years before the forecast year
-    assert rerun["after"]["01_background"]["last_year_g"] == rerun["before"]["01_background"]["last_year_g"] == 2025
-    assert rerun["after"]["01_background"]["ols_mean"] == rerun["before"]["01_background"]["ols_mean"]
+    # … while the anchor, the last published year, does not move
+    assert rerun["after"]["01_background"]["anchor_year"] == rerun["before"]["01_background"]["anchor_year"] == 2025
+    assert rerun["after"]["01_background"]["anchor_value"] == rerun["before"]["01_background"]["anchor_value"]
 
 
 @pytest.mark.slow
 def test_results_command_lists_what_moved(rerun):
     report = next(p for b, p in rerun["logs"] if "growthpath results" in b)
-    assert "changed  03_targets :: p_gmv: 0.01005 -> " in report.stderr
+    assert "changed  01_background :: nowcast_pct: 4.6 -> 5.0" in report.stderr

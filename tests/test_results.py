@@ -117,7 +117,7 @@ def test_every_glued_value_records_its_provenance(executed):
     assert all(r["source"] or r["computed_by"] for r in computed), [r["key"] for r in computed if not (r["source"] or r["computed_by"])]
     by_key = {(r["chapter"], r["key"]): r for r in records}
     assert "growthpath.models.clv.fit_bgnbd" in by_key["04_theory", "clv_mean"]["computed_by"]
-    assert "growthpath.market.outlook" in by_key["01_background", "ols_mean"]["computed_by"]
+    assert "growthpath.market.outlook" in by_key["01_background", "base_mean"]["computed_by"]
     assert "000-4.2-05" in by_key["04_theory", "luckin_multiple"]["data_ids"]
 
 
@@ -164,3 +164,49 @@ def test_headlines_file_is_validated(project):
     (project / "results" / "headlines.yml").write_text("01_background:\n  x: {label: X, colour: red}\n", encoding="utf-8")
     with pytest.raises(comparison.HeadlineError, match=r"results/headlines.yml: 01_background.x"):
         comparison.headlines()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_headlines_name_what_they_compute_and_their_sentences_hold(executed, scenario):
+    """Each headline's label names the year and kind of quantity its key computes (as the chapter declares
+    when it glues it), each `holds` statement is true, and each printed sentence is the template filled in."""
+    from growthpath import comparison, results
+
+    with rooted(executed["root"]):
+        records = results.load(results.results_path(scenario))
+    spec = comparison.headlines()
+    assert not comparison.label_problems(spec, records)
+    assert not comparison.statement_problems(spec, records)
+
+
+def test_the_label_check_catches_a_mislabelled_headline():
+    """The labels of an earlier edition: a 2023 figure labelled 2020, a projection labelled a ceiling."""
+    from growthpath import comparison
+
+    spec = {"01": {"a": comparison.Headline(label="Plan's implied 2020 online retail vs NBS", year=2020, quantity="share"),
+                   "b": comparison.Headline(label="Online shoppers, fitted ceiling", year=2026, quantity="projection")}}
+    records = [{"chapter": "01", "key": "a", "value": 84.8, "year": 2023, "kind": "share"},
+               {"chapter": "01", "key": "b", "value": 9.7, "year": 2026, "kind": "projection"}]
+    problems = comparison.label_problems(spec, records)
+    assert any("the label says 2020, the chapter glued year 2023" in p for p in problems)
+    assert any("does not say it is a projection" in p for p in problems) and any("calls a projection a ceiling" in p for p in problems)
+    fixed = {"01": {"a": comparison.Headline(label="Plan's implied 2023 market as a share of NBS", year=2023, quantity="share"),
+                    "b": comparison.Headline(label="Online shoppers, 2026 projection", year=2026, quantity="projection")}}
+    assert comparison.label_problems(fixed, records) == []
+
+
+def test_a_false_statement_or_a_changed_sentence_is_reported():
+    from growthpath import comparison
+
+    h = comparison.Headline(label="x", sentence="P is {p:.0%} ({words}).", holds="words == likelihood(p)")
+    good = [{"chapter": "c", "key": "p", "value": 0.95}, {"chapter": "c", "key": "words", "value": "almost certain"},
+            {"chapter": "c", "key": "headline_p", "value": "P is 95% (almost certain)."}]
+    assert comparison.statement_problems({"c": {"p": h}}, good) == []
+    bad = [dict(r) for r in good]
+    bad[0]["value"] = 0.5
+    bad[2]["value"] = "P is 50% (almost certain)."
+    assert comparison.statement_problems({"c": {"p": h}}, bad) == ["c.p: 'words == likelihood(p)' does not hold"]
+    typed = [dict(r) for r in good]
+    typed[2]["value"] = "P is nearly certain."
+    assert comparison.statement_problems({"c": {"p": h}}, typed) == ["c.p: the printed sentence is not the one in results/headlines.yml"]

@@ -100,3 +100,19 @@ def for_places(findings: list[Finding], places: list[tuple[str, str]]) -> list[F
     """Findings citing any of the (doc, section) places, each once, in id order."""
     wanted = set(places)
     return [f for f in findings if any((r.doc, r.section) in wanted for r in f.refs)]
+
+
+# rules that relate parts to a whole (platforms to the market, shares to 100 %): their claims are of different
+# entities by design; every other rule compares one quantity, so its claims must be of one entity type
+PART_WHOLE_RULES = frozenset({"parts_vs_whole", "part_exceeds_whole", "shares_sum", "target_implied_base"})
+
+
+def mixed_scope(findings: list[Finding], claims: pd.DataFrame) -> list[Finding]:
+    """Contradictions that set one quantity of different entity types (the market's against one platform's,
+    say) against each other: figures of different scope cannot contradict each other."""
+    from growthpath import claims as claims_mod
+
+    types = claims_mod.entity_types()
+    entity = claims.set_index("claim_id")["entity"]
+    return [f for f in findings if f.severity == "contradiction" and f.rule not in PART_WHOLE_RULES
+            and len({types.get(entity.get(r.claim_id)) for r in f.refs}) > 1]

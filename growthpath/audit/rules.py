@@ -30,34 +30,68 @@ def human(metric: str) -> str:
     return " ".join(w.upper() if w in ACRONYMS else w for w in metric.split("_"))
 
 
+def entity_scope(entity) -> str:
+    """Whom a claim is about, for deciding whether two claims describe one series: every entity whose
+    text starts with 'industry' ('industry', 'industry (social e-commerce)', …) is the industry; any
+    other entity (a named or an unnamed platform, a segment) is itself. A blank entity is ''."""
+    text = " ".join(str(entity if entity is not None and entity == entity else "").split()).lower()
+    return "industry" if text.startswith("industry") else text
+
+
+def same_scope(a, b) -> bool:
+    return entity_scope(a) == entity_scope(b)
+
+
+def entity_phrase(entity) -> str:
+    """An entity as a sentence names it: 'the industry', 'the unnamed head platform', 'Pinduoduo'."""
+    text = str(entity).strip()
+    return f"the {text}" if text[:1].islower() else text
+
+
 # ----------------------------------------------------------------------------- growth arithmetic
 @rule("growth_vs_endpoints", "Stated growth rate vs the start and end values it describes", tol_pp=2.0)
 def growth_vs_endpoints(ctx: Context, tol_pp: float):
-    """A `<x>_start`/`<x>_end` pair over a period 'A-B' and a stated annual growth `<x>_annual_growth`
-    (or `_cagr`, `_growth`) of the same section: the implied compound rate is computed over both
-    readings of the span (B−A and B−A+1 years); fires when the stated rate is off under both."""
+    """A `<x>_start`/`<x>_end` pair of one entity over a period 'A-B' and a stated annual growth
+    `<x>_annual_growth` (or `_cagr`, `_growth`) of the same section: the implied compound rate is
+    computed over both readings of the span (B−A and B−A+1 years); it differs from the stated rate
+    when it is off under both. Only when the rate and the endpoints are about the same entity (see
+    `entity_scope`) is that a contradiction; an industry rate beside one platform's endpoints is two
+    scopes, reported as unclear (how the platform compares with the industry, if over the same years)."""
     out = []
     c = ctx.claims
     for _, start in c[c["metric"].str.endswith("_start")].iterrows():
         stem = start["metric"].removesuffix("_start")
         same = c[(c["doc"] == start["doc"]) & (c["section"] == start["section"])]
-        end = same[(same["metric"] == f"{stem}_end") & (same["period"] == start["period"])]
+        end = same[(same["metric"] == f"{stem}_end") & (same["period"] == start["period"])
+                   & same["entity"].map(lambda e: same_scope(e, start["entity"]))]
         span = period_range(start["period"])
         if end.empty or span is None:
             continue
         end = end.iloc[0]
         for _, g in same[same["metric"].isin([stem + s for s in GROWTH_SUFFIXES]) & (same["unit"] == "%")].iterrows():
             implied = implied_rates_pct(start["value_canonical"], end["value_canonical"], *span)
-            if all(abs(v - g["value"]) > tol_pp for v in implied.values()):
-                readings = " or ".join(f"{_pct(v)} a year over {n} years" for n, v in implied.items())
+            if not all(abs(v - g["value"]) > tol_pp for v in implied.values()):
+                continue
+            readings = " or ".join(f"{_pct(v)} a year over {n} years" for n, v in implied.items())
+            inputs = {"start": start["value"], "end": end["value"], "unit": start["unit"], "period": start["period"],
+                      "stated_rate_pct": g["value"], "endpoints_entity": start["entity"], "rate_entity": g["entity"]}
+            refs = [ctx.ref(start), ctx.ref(end), ctx.ref(g)]
+            if same_scope(start["entity"], g["entity"]):
                 out.append(Finding(
-                    "growth_vs_endpoints", "contradiction", [ctx.ref(start), ctx.ref(end), ctx.ref(g)],
-                    {"start": start["value"], "end": end["value"], "unit": start["unit"], "period": start["period"],
-                     "stated_rate_pct": g["value"]},
-                    "(end ÷ start)^(1/years) − 1", readings,
+                    "growth_vs_endpoints", "contradiction", refs, inputs, "(end ÷ start)^(1/years) − 1", readings,
                     f"{start['doc']} §{start['section']} says {human(stem)} rose from {fmt(start['value'], start['unit'])} "
                     f"to {fmt(end['value'], end['unit'])} over {start['period']}: that is {readings}, not the "
                     f"stated {_pct(g['value'])} a year."))
+                continue
+            pace = ("faster than" if min(implied.values()) > g["value"] else
+                    "slower than" if max(implied.values()) < g["value"] else "about as fast as")
+            out.append(Finding(
+                "growth_vs_endpoints", "unclear", refs, inputs, "(end ÷ start)^(1/years) − 1", readings,
+                f"{start['doc']} §{start['section']} gives {human(stem)} growth of {_pct(g['value'])} a year for "
+                f"{entity_phrase(g['entity'])} and a rise from {fmt(start['value'], start['unit'])} to {fmt(end['value'], end['unit'])} "
+                f"for {entity_phrase(start['entity'])}: two scopes, not one series, so they do not contradict each other. If the "
+                f"rise spans {start['period']}, {entity_phrase(start['entity'])} grew {readings}: {pace} the stated rate for "
+                f"{entity_phrase(g['entity'])}."))
     return out
 
 
@@ -108,13 +142,16 @@ def _compare_path(ctx, g, t, span, level_family, unit, rel_tol):
             if any(abs(r.value / p - 1) <= rel_tol for p in paths.values()):
                 continue  # consistent under at least one reading of the span
             implied = " or ".join(f"{fmt(p, unit)} ({n} years of growth)" for n, p in sorted(paths.items()))
+            # a reading from the other document is a different source's figure, not a second statement of this plan
+            other_doc = any(x.doc != g["doc"] for x in r.refs)
             out.append(Finding(
-                "target_implied_base", "contradiction", [ctx.ref(g), ctx.ref(t)] + r.refs,
+                "target_implied_base", "unclear" if other_doc else "contradiction", [ctx.ref(g), ctx.ref(t)] + r.refs,
                 {"target": t["value"], "target_unit": t["unit"], "target_year": int(t["year"]), "annual_rate_pct": g["value"],
                  "year": year, "other_reading": round(r.value, 4), "other_reading_unit": unit},
                 f"target ÷ (1 + rate)^years; other reading: {r.formula}", f"path {implied}; other reading {fmt(r.value, unit)}",
                 f"Growing {_pct(g['value'])} a year to reach {fmt(t['value'], t['unit'])} in {int(t['year'])} means "
-                f"{implied} in {year}, but {r.label} gives {fmt(r.value, unit)}.", r.official))
+                f"{implied} in {year}, but {r.label} gives {fmt(r.value, unit)}"
+                + (" (the other document's figure: the two may not describe the same market)." if other_doc else "."), r.official))
     return out
 
 
@@ -237,7 +274,7 @@ def one_number_two_meanings(ctx: Context):
             "one_number_two_meanings", "unclear", [ctx.ref(r) for _, r in families.iterrows()],
             {"value": value, "year": int(year), "quantities": list(families["family"])}, "identical values",
             f"{fmt(value)} for {len(families)} quantities",
-            f"The figure {fmt(families.iloc[0]['value'], families.iloc[0]['unit'])} ({int(year)}) is used for "
+            f"The figure {fmt(families.iloc[0]['value'], families.iloc[0]['unit'])} is used for "
             + " and for ".join(names) + "; these are different quantities."))
     return out
 
@@ -343,11 +380,12 @@ def times_ambiguity(ctx: Context):
 
 
 # ----------------------------------------------------------------------------- bounds
-@rule("bounds_official", "A figure above, or close to, the official total that contains it", future_grade="implausible")
-def bounds_official(ctx: Context, future_grade: str):
+@rule("bounds_official", "A figure above, or close to, the official total that contains it")
+def bounds_official(ctx: Context):
     """Each reading of a bounded quantity (data/reference/bounds.csv) against the official series
-    that contains it. Above the bound: a contradiction for years with official data, implausible for
-    later years (compared with the latest figure). Above `near_ratio` of it: implausible."""
+    that contains it. For a year with official data: above the bound is a contradiction, above
+    `near_ratio` of it implausible. For a later year (a target or forecast) the latest figure is not a
+    bound yet: the finding is unclear and says how fast the bound would have to grow to make room."""
     out = []
     for b in ctx.bounds.itertuples():
         unit = rd.unit_of(ctx, b.family)
@@ -360,17 +398,24 @@ def bounds_official(ctx: Context, future_grade: str):
                 ratio = r.value / bound[0]
                 if ratio <= b.near_ratio:
                     continue
-                severity = "contradiction" if ratio > 1 and not future else ("implausible" if ratio > 1 else "implausible")
-                if future and ratio > 1:
-                    severity = future_grade
-                when = f"latest official figure, {bound[1]}" if future else f"official figure for {bound[1]}"
                 name = ctx.series_names.get(b.series_id, b.series_id)
+                if future:
+                    span = max(1, int(year) - int(str(bound[1])[:4]))
+                    needed = ratio ** (1 / span) - 1
+                    severity = "unclear"
+                    verdict = (f"{ratio:.0%} of the latest figure; room for it only if {name} grows at least "
+                               f"{needed:.1%} a year to {year}" if ratio > 1 else f"{ratio:.0%} of the latest figure")
+                    text = (f"{fmt(r.value, unit)} in {year} ({r.label}) is {ratio:.0%} of {name} (latest official figure, "
+                            f"{bound[1]}): " + (f"it fits only if {name} grows at least {needed:.1%} a year by {year}, "
+                            if ratio > 1 else "close to it, ") + f"since {b.note}.")
+                else:
+                    severity = "contradiction" if ratio > 1 else "implausible"
+                    verdict = f"{ratio:.0%} of the bound"
+                    text = f"{fmt(r.value, unit)} in {year} ({r.label}) is {ratio:.0%} of {name} (official figure for {bound[1]}), yet {b.note}."
                 out.append(Finding(
                     "bounds_official", severity, r.refs,
                     {"reading": round(r.value, 4), "unit": unit, "bound_series": b.series_id, "bound": bound[0], "bound_period": bound[1]},
-                    f"{r.formula}; ÷ {b.series_id} {fmt(bound[0])}", f"{ratio:.0%} of the bound",
-                    f"{fmt(r.value, unit)} in {year} ({r.label}) is {ratio:.0%} of {name} ({when}), "
-                    f"yet {b.note}.", [bound[2], *r.official]))
+                    f"{r.formula}; ÷ {b.series_id} {fmt(bound[0])}", verdict, text, [bound[2], *r.official]))
     return out
 
 
@@ -399,8 +444,8 @@ def cross_doc_growth(ctx: Context, ratio: float, max_gap_years: int):
                 continue
             hi, lo = max(a["value"], b["value"]), min(a["value"], b["value"])
             if lo > 0 and hi / lo > ratio:
-                out.append(Finding(
-                    "cross_doc_growth", "implausible", [ctx.ref(a), ctx.ref(b)],
+                out.append(Finding(   # two documents, often a target beside a past rate: a difference to explain, not an error
+                    "cross_doc_growth", "unclear", [ctx.ref(a), ctx.ref(b)],
                     {"rate_000_pct": a["value"], "period_000": a["period"], "rate_004_pct": b["value"], "period_004": b["period"]},
                     "ratio of rates", f"{hi / lo:.1f}×",
                     f"000 §{a['section']} counts on {_pct(a['value'])} a year ({a['period']}, {a['kind']}) while 004 §{b['section']} "

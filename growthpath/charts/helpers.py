@@ -65,6 +65,54 @@ def forecast_fan(history: pd.DataFrame, forecasts: pd.DataFrame, references: pd.
     return _titled(alt.layer(*layers), title, subtitle)
 
 
+def growth_outlook(history: pd.DataFrame, readings: pd.DataFrame, forecasts: pd.DataFrame, *, y_title: str = "",
+                   title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """Annual growth (year, value) as a line; the forecast year's year-to-date readings (year, value, label)
+    as hollow circles on that year, the latest one labelled; forecasts (model, year, mean, lower, upper) as
+    interval bars just right of it."""
+    models = list(dict.fromkeys(forecasts["model"]))
+    fc = forecasts.assign(x=forecasts["year"] + 0.3 + 0.22 * forecasts["model"].map({m: i for i, m in enumerate(models)}))
+    lo, hi = float(history["year"].min()), float(forecasts["year"].max())
+    scale = alt.Scale(domain=[lo - 0.3, hi + 0.3 + 0.22 * len(models)], zero=False, nice=False)
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1), scale=scale)
+    hist = alt.Chart(history).mark_line(point=True, color=theme.OFFICIAL).encode(
+        x=x, y=alt.Y("value:Q", title=y_title), tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".1f")])
+    colour = alt.Color("model:N", title=None, sort=models, scale=alt.Scale(range=[theme.MODEL, theme.SCENARIO, "#4b6a9b"]))
+    fx = alt.X("x:Q", scale=scale, title=None)
+    band = alt.Chart(fc).mark_rule(strokeWidth=5, opacity=0.55).encode(
+        x=fx, y="lower:Q", y2="upper:Q", color=colour,
+        tooltip=["model:N", alt.Tooltip("mean:Q", format=".1f"), alt.Tooltip("lower:Q", format=".1f"), alt.Tooltip("upper:Q", format=".1f")])
+    mean = alt.Chart(fc).mark_point(filled=True, size=70).encode(x=fx, y=alt.Y("mean:Q"), color=colour)
+    points = alt.Chart(readings).mark_point(shape="circle", size=70, filled=False, color=theme.OFFICIAL, strokeWidth=2).encode(
+        x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=".1f")])
+    latest = alt.Chart(readings.tail(1)).mark_text(align="right", dx=-9, color=theme.OFFICIAL, fontSize=11).encode(
+        x=x, y="value:Q", text="label:N")
+    return _titled(alt.layer(hist, band, mean, points, latest), title, subtitle)
+
+
+def tornado(df: pd.DataFrame, *, facet: str, label: str, base: str, low: str, high: str, low_text: str, high_text: str,
+            title: str | None = None, subtitle: str | None = None) -> alt.FacetChart:
+    """One panel per `facet` (independent x scales, no axis: units differ): for each `label`, a bar from the
+    value at the low end of its range to the value at the high end, with the base value as a tick and the
+    two ends written beside the bar (`low_text`, `high_text`, formatted by the caller in the headline's unit)."""
+    frame = df.assign(lo=df[[low, high]].min(axis=1), hi=df[[low, high]].max(axis=1),
+                      lo_text=[lt if a <= b else ht for a, b, lt, ht in zip(df[low], df[high], df[low_text], df[high_text])],
+                      hi_text=[ht if a <= b else lt for a, b, lt, ht in zip(df[low], df[high], df[low_text], df[high_text])])
+    chart = alt.Chart()
+    x = alt.X("lo:Q", title=None, axis=None, scale=alt.Scale(zero=False, nice=False, padding=70))
+    y = alt.Y(f"{label}:N", title=None, sort=None, axis=alt.Axis(labelLimit=240))
+    bars = chart.mark_bar(height=12, color=theme.MODEL).encode(
+        y=y, x=x, x2="hi:Q", tooltip=[f"{label}:N", alt.Tooltip("lo_text:N", title="low"), alt.Tooltip("hi_text:N", title="high")])
+    rule = chart.mark_tick(color=theme.INK, thickness=2, size=18).encode(y=y, x=f"{base}:Q")
+    left = chart.mark_text(align="right", dx=-4, fontSize=11, color=theme.INK).encode(y=y, x="lo:Q", text="lo_text:N")
+    right = chart.mark_text(align="left", dx=4, fontSize=11, color=theme.INK).encode(y=y, x="hi:Q", text="hi_text:N")
+    layered = alt.layer(bars, rule, left, right, data=frame).properties(width=220)
+    out = layered.facet(row=alt.Row(f"{facet}:N", title=None, sort=None,
+                                    header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=420, labelOrient="top"))
+                        ).resolve_scale(x="independent", y="independent")
+    return _titled(out, title, subtitle)
+
+
 def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, value_title: str = "",
                  colors: Sequence[str] | None = None, title: str | None = None, subtitle: str | None = None,
                  label_format: str = ",.0f") -> alt.LayerChart:
@@ -345,5 +393,14 @@ def verdict_grid(df: pd.DataFrame, *, x: str, y: str, verdict: str, label: str, 
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(f"{verdict}:N", title=None, scale=alt.Scale(domain=list(colors), range=list(colors.values()))),
         tooltip=[f"{y}:N", f"{x}:N", f"{verdict}:N", f"{label}:N"])
-    text = base.mark_text(fontSize=10, color=theme.INK).encode(text=f"{label}:N")
+    dark = [v for v, c in colors.items() if _luminance(c) < 0.35]   # white text on dark cells
+    text = base.mark_text(fontSize=10).encode(
+        text=f"{label}:N", color=alt.condition(alt.FieldOneOfPredicate(field=verdict, oneOf=dark), alt.value("white"), alt.value(theme.INK)))
     return _titled(alt.layer(rect, text).properties(width=alt.Step(110), height=alt.Step(22)), title, subtitle)
+
+
+def _luminance(hex_colour: str) -> float:
+    """Relative luminance (0 black … 1 white) of a #rrggbb colour, to pick readable text on it."""
+    r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]

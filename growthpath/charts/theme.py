@@ -18,8 +18,8 @@ SEVERITY_COLOURS = {"contradiction": "#c0392b", "implausible": "#e69f00", "uncle
 # what a reader can check about a claim (growthpath.effects.VERDICTS)
 EVIDENCE_COLOURS = {"flagged by the audit": "#c0392b", "anonymous case": "#e69f00", "cited study, no reference": "#6c8ebf",
                     "generic claim, no source": "#7b8794", "named case, no source": "#1f4e79", "the plan's own commitment": "#2a9d8f"}
-SCORECARD_COLOURS = {"on track": "#2a9d8f", "at risk": "#e69f00", "infeasible": "#c0392b",
-                     "contradictory as stated": "#7b5ea7", "untestable": "#c4c9cf"}
+SCORECARD_COLOURS = {"on track": "#2a9d8f", "at risk": "#e69f00", "off track": "#c0392b",
+                     "behind on actuals": "#7b2d26", "on pace on actuals": "#8fc9b9", "untestable": "#c4c9cf"}
 SCENARIO_COLOURS = {"base": MODEL, "optimistic": "#2a9d8f", "pessimistic": "#c0392b"}
 VERDICT_COLOURS = {"holds": "#2a9d8f", "partly holds": "#e69f00", "does not hold": "#c0392b", "unverifiable": "#9e9e9e"}
 

@@ -15,9 +15,9 @@ from statsmodels.discrete.discrete_model import Logit
 from statsmodels.tools.tools import add_constant
 from scipy import stats
 
-from growthpath import orders as orders_mod
+from growthpath import assumptions, orders as orders_mod
 
-THRESHOLD = 0.5   # a customer is predicted to churn when the probability reaches this
+THRESHOLD_ID = "churn_threshold"   # the register's cut-off: a customer is predicted to churn from this probability
 FEATURES = ("log_recency", "log_frequency", "log_monetary", "log_tenure")
 
 
@@ -130,13 +130,30 @@ def calibration(y, prob, bins: int = 10) -> pd.DataFrame:
     return frame.groupby("bin").agg(predicted=("p", "mean"), observed=("y", "mean"), customers=("y", "size")).reset_index()
 
 
-def accuracy(y, prob, threshold: float = THRESHOLD) -> float:
-    return float(np.mean((np.asarray(prob) >= threshold).astype(int) == np.asarray(y)))
+def default_threshold(register: assumptions.Register | None = None) -> float:
+    """The probability from which a customer is predicted to churn: `churn_threshold` of the assumption
+    register (the project's register when None)."""
+    value = (assumptions.load() if register is None else register)[THRESHOLD_ID]
+    if not 0 < value < 1:
+        raise ValueError(f"{THRESHOLD_ID} must be a probability in (0, 1), got {value:g}")
+    return value
 
 
-def evaluate(model: ChurnModel) -> dict:
-    """Out-of-time AUC, accuracy at 0.5 and the accuracy of always predicting the majority class."""
+def accuracy(y, prob, threshold: float | None = None) -> float:
+    """Share of customers classified correctly when those with probability ≥ the threshold (the
+    register's by default) are predicted to churn."""
+    cut = default_threshold() if threshold is None else threshold
+    if not 0 < cut < 1:
+        raise ValueError(f"the churn threshold must be in (0, 1), got {cut:g}")
+    return float(np.mean((np.asarray(prob) >= cut).astype(int) == np.asarray(y)))
+
+
+def evaluate(model: ChurnModel, threshold: float | None = None) -> dict:
+    """Out-of-time AUC, accuracy at the churn threshold (the register's by default) and the accuracy of
+    always predicting the majority class."""
+    cut = default_threshold() if threshold is None else threshold
     y, prob = model.test["churned"].to_numpy(), model.predict(model.test)
     base = float(max(y.mean(), 1 - y.mean()))
-    return {"auc": auc(y, prob), "accuracy": accuracy(y, prob), "majority_accuracy": base, "churn_rate": float(y.mean()),
+    return {"auc": auc(y, prob), "accuracy": accuracy(y, prob, cut), "threshold": cut, "majority_accuracy": base,
+            "churn_rate": float(y.mean()),
             "n_train": len(model.train), "n_test": len(model.test), "pseudo_r2": float(model.result.prsquared)}

@@ -238,5 +238,7 @@ def prediction_errors(predicted: pd.DataFrame, actual: pd.Series, top_pct: float
 
 def customer_value(summary: pd.DataFrame, bgnbd: Fit, gamma_gamma: Fit, weeks: float) -> pd.Series:
     """Each customer's expected spend over the next `weeks` (undiscounted): purchases × spend."""
+    if not weeks > 0:
+        raise ValueError(f"the horizon must be a positive number of weeks, got {weeks!r}")
     purchases = conditional_expected_purchases(bgnbd, weeks, summary["x"], summary["t_x"], summary["T"])
     return pd.Series(purchases * expected_spend(gamma_gamma, summary["x"], summary["m_x"]), index=summary.index, name="value")

@@ -108,6 +108,61 @@ def implied_cycle_days(K: float, multiple: float, months: float, regime: str = "
     return float(months * DAYS_PER_MONTH / n)
 
 
+def one_shot_ceiling(K: float) -> float:
+    """Users per seed user the one-shot model approaches: 1 / (1 − K) when K < 1, inf otherwise."""
+    if K < 0:
+        raise ValueError("K must be ≥ 0")
+    return 1 / (1 - K) if K < 1 else float("inf")
+
+
+def fit_growth(K: float, multiple: float, months: float) -> dict[str, float]:
+    """How a viral coefficient K could multiply users by `multiple` in `months`, in both regimes (no churn):
+
+    - `ceiling`: the one-shot limit in users per seed user (`one_shot_ceiling`);
+    - `one_shot_days`: the cycle length if each user invites once (nan when the ceiling is below `multiple`);
+    - `persistent_days`: the cycle length if every user keeps inviting;
+    - `k_min`, `k_max`: the one-shot K that fits at all, from 1 − 1/multiple (approached as cycles get
+      short) to multiple − 1 (a single cycle of `months`)."""
+    if multiple <= 1 or K <= 0 or months <= 0:
+        raise ValueError("multiple must exceed 1, K and months be positive")
+    return {"K": float(K), "ceiling": one_shot_ceiling(K), "one_shot_days": implied_cycle_days(K, multiple, months),
+            "persistent_days": implied_cycle_days(K, multiple, months, "persistent"),
+            "k_min": 1 - 1 / multiple, "k_max": multiple - 1.0}
+
+
+def referral_case(invites: float, conversion: float, multiple: float, months: float, rate: str) -> dict:
+    """A referral case stated as invitations per user (a "fission index") and a growth `multiple` over
+    `months`, read as K = invites × conversion (`rate` says whose conversion, for the sentences).
+
+    Returns `fit_growth`'s numbers for that K, `every_days` (the one-shot cycle if every invitation
+    converted), `cycles` (persistent cycles in `months`), and two sentences generated from the numbers:
+    `verdict` (which reading fits) and `box` (the finding in one line)."""
+    K = k_factor(invites, conversion)
+    fit = fit_growth(K, multiple, months)
+    out = {**fit, "every_days": fit_growth(k_factor(invites, 1.0), multiple, months)["one_shot_days"],
+           "cycles": months * DAYS_PER_MONTH / fit["persistent_days"]}
+    stated = f'at {rate}, "one invites {invites:g}" is K = {K:.2f}'
+    if fit["ceiling"] < multiple:  # one round of invitations per user cannot get there
+        out["verdict"] = (
+            f"Below 1, such a K stops referral growth by itself if each user invites once: users approach 1/(1 − K) = "
+            f"{fit['ceiling']:.1f} times the starting number whatever the cycle length, not {multiple:g} times. The figures fit only "
+            f"if every user keeps inviting: at K = {K:.2f} per cycle, users grow {multiple:g}-fold in {months:g} months with "
+            f"cycles of {fit['persistent_days']:.0f} days, each user bringing {K:.2f} new users about every "
+            f"{fit['persistent_days'] / DAYS_PER_MONTH:.0f} months for the whole period.")
+        out["box"] = (f"**Fits one reading only:** {stated}. One round of invitations per user stops at {fit['ceiling']:.1f} times "
+                      f"the users; {multiple:g}-fold growth in {months:g} months needs every user to keep inviting, with cycles of "
+                      f"{fit['persistent_days']:.0f} days. The plan states no conversion and no cycle for the case, so it is "
+                      "unverifiable rather than contradictory.")
+    else:
+        out["verdict"] = (f"If each user invites once, K = {K:.2f} gives {multiple:g}-fold growth in {months:g} months with cycles "
+                          f"of {fit['one_shot_days']:.0f} days; if every user keeps inviting, with cycles of "
+                          f"{fit['persistent_days']:.0f} days.")
+        out["box"] = (f"**Fits, given a cycle:** {stated}, which gives {multiple:g}-fold growth in {months:g} months with cycles of "
+                      f"{fit['one_shot_days']:.0f} days (each user inviting once). The plan states no cycle, so the case cannot be "
+                      "checked.")
+    return out
+
+
 def cap_at(grid: pd.DataFrame, ceiling: float) -> pd.DataFrame:
     """Grid with `shown` (users capped at `ceiling`), a Chinese-unit `label` ("> 11亿" above the
     ceiling) and `over` (whether the model exceeds the ceiling)."""
