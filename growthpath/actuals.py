@@ -65,15 +65,16 @@ def user_growth(claims, stats, years) -> list[dict]:
 
 
 def new_users_2024(claims, stats) -> dict:
-    """2024's 2.5亿 new users (gross) against the net change in all online shoppers that year."""
+    """2024's 2.5亿 new users against the net change in all online shoppers that year (the plan does not
+    say whether its new users are gross or net of those who leave)."""
     new = claims_mod.pick(claims, doc="000", metric="new_users_target", scope="market")
     year = int(new["period"])
     obs = official.observations(stats, feasibility.SHOPPERS)
     a = obs[obs["period_end"].dt.year == year - 1].iloc[-1]
     b = obs[obs["period_end"].dt.year == year].iloc[-1]
     return _row("New users", year, float(new["value_canonical"]), float(b["value_canonical"] - a["value_canonical"]), "亿人",
-                f"{new['claim_id']}: {new['value']:g} 亿 new users (gross)", f"{a['obs_id']} → {b['obs_id']}",
-                "actual: net change in all online shoppers; the plan's figure is gross of churn", "gross vs net")
+                f"{new['claim_id']}: {new['value']:g} 亿 new users (gross or net: not stated)", f"{a['obs_id']} → {b['obs_id']}",
+                "actual: net change in all online shoppers; read as net, the plan's figure must fit inside it, read as gross it need not", "gross vs net")
 
 
 def live_commerce_growth(claims, stats) -> dict:
@@ -96,7 +97,8 @@ def rural_users(claims, stats) -> dict:
     latest = official.latest(stats, "cnnic_rural_netizens")
     return _row("Rural users", int(rural["period"]), float(rural["value_canonical"]), float(latest["value_canonical"]), "亿人",
                 f"{rural['claim_id']}: more than {rural['value']:g} 亿 rural social-commerce users",
-                f"{latest['obs_id']} (all rural netizens, latest)", "actual: all rural internet users, a ceiling for rural social-commerce users",
+                f"{latest['obs_id']} (all rural netizens, latest; grade {latest['grade']}"
+                + (f", {latest['grade_note']}" if isinstance(latest.get('grade_note'), str) and latest['grade_note'] else "") + ")", "actual: all rural internet users, a ceiling for rural social-commerce users",
                 "ceiling")
 
 
@@ -119,7 +121,7 @@ def verdict(row, past: bool = False) -> str:
     if row.reading == "ceiling":
         return f"the plan needs {row.plan / row.actual:.0%} of the ceiling"
     if row.reading == "gross vs net":
-        return f"the whole market's net gain was {row.actual / row.plan:.0%} of the plan's gross additions"
+        return f"the whole market's net gain was {row.actual / row.plan:.0%} of the plan's new users"
     if row.reading == "growth of the whole":
         gap = row.plan - row.actual
         must = "had to grow" if past else "must grow"

@@ -185,3 +185,67 @@ def revision_sentence(revisions: pd.DataFrame) -> str:
     return (f"In the {len(revisions)} earlier years with a reading after the same number of months, the full year ended "
             f"between {revisions['revision'].min():+.1f} and {revisions['revision'].max():+.1f} percentage points from it, "
             f"below it in {below} of them (average {revisions['revision'].mean():+.1f} points; table below).")
+
+
+def levels_vs_rates(stats: pd.DataFrame, first_year: int, last_year: int) -> dict:
+    """NBS's published online-retail levels and its published (matched-scope) growth rates do not agree:
+    the growth from `first_year` to `last_year` by the levels, and by compounding the rates of the years
+    after `first_year`. NBS restates the scope of each year's level; its rates compare like with like."""
+    rates = official.annual(stats, GROWTH_SERIES).set_index("year")["value"]
+    years = range(first_year + 1, last_year + 1)
+    missing = [y for y in years if y not in rates.index]
+    if missing:
+        raise LookupError(f"{GROWTH_SERIES!r} has no published rate for {missing}")
+    by_rates = 1.0
+    for y in years:
+        by_rates *= 1 + rates[y] / 100
+    first = official.value_at(stats, LEVEL_SERIES, str(first_year))
+    last = official.value_at(stats, LEVEL_SERIES, str(last_year))
+    return {"first_year": first_year, "last_year": last_year, "first_level": first, "last_level": last,
+            "level_growth_pct": float(100 * (last / first - 1)), "rate_growth_pct": float(100 * (by_rates - 1)),
+            "chained_last": float(first * by_rates)}
+
+
+def target_gap(stats: pd.DataFrame, plan_online: float, outlook_level: float, anchor_year: int, base_year: int = 2023) -> dict:
+    """Why the online retail the plan's targets imply (`plan_online`) and the outlook differ: the gap split
+    into slower growth (the plan's path against `base_year`'s level chained at NBS's published rates and
+    the outlook's own growth after `anchor_year`) and NBS's level restatements (that chain against the
+    published `anchor_year` level carried forward the same way)."""
+    lv = levels_vs_rates(stats, base_year, anchor_year)
+    carry = outlook_level / lv["last_level"]
+    chained = lv["chained_last"] * carry
+    return {**lv, "plan_online": float(plan_online), "outlook": float(outlook_level), "chained": chained,
+            "gap": float(plan_online - outlook_level), "slower_growth": float(plan_online - chained),
+            "level_restatement": float(chained - outlook_level)}
+
+
+def target_gap_sentence(gap: dict) -> str:
+    """What `target_gap` found, in words generated from its signs and sizes."""
+    slow, restate = gap["slower_growth"], gap["level_restatement"]
+    slow_words = (f"{slow:,.0f} come from growth slower than that path" if slow >= 0
+                  else f"growth faster than that path makes up {-slow:,.0f}")
+    return (f"Of the {gap['gap']:,.0f} 亿元 between that {gap['plan_online']:,.0f} 亿元 and the outlook's {gap['outlook']:,.0f}, "
+            f"{slow_words}, and {restate:,.0f} from NBS's restated levels: "
+            f"its published {gap['last_year']} level is {gap['level_growth_pct']:.1f} % above {gap['first_year']}, while its "
+            f"published growth rates for those years compound to {gap['rate_growth_pct']:.1f} % (each rate compares like "
+            f"with like; each year's level is measured on that year's scope).")
+
+
+def target_gap_short(gap: dict) -> str:
+    """The larger cause of the gap first, as shares of it."""
+    parts = sorted([(gap["level_restatement"], "NBS's restated levels"), (gap["slower_growth"], "slower growth")], reverse=True)
+    shown = [(v / gap["gap"], name) for v, name in parts if v > 0]
+    head = f"{shown[0][0]:.0%} of the gap comes from {shown[0][1]}"
+    return head + "".join(f", {share:.0%} from {name}" for share, name in shown[1:])
+
+
+def base_leaning(revisions: pd.DataFrame) -> str:
+    """Where the base scenario (the reading as published, no revision) sits in the revision record."""
+    if revisions.empty:
+        return "With no revision on record, the base takes the reading as published."
+    below, n = int((revisions["revision"] < 0).sum()), len(revisions)
+    above = int((revisions["revision"] > 0).sum())
+    side = ("on the favourable side of the record" if below > n / 2 else
+            "on the cautious side of the record" if above > n / 2 else "in the middle of the record")
+    return (f"The base scenario takes the reading as published, without a revision: with the full year below the reading in "
+            f"{below} of {n} years, that is {side}.")

@@ -405,7 +405,7 @@ def bounds_official(ctx: Context):
                     severity = "unclear"
                     verdict = (f"{ratio:.0%} of the latest figure; room for it only if {name} grows at least "
                                f"{needed:.1%} a year to {year}" if ratio > 1 else f"{ratio:.0%} of the latest figure")
-                    text = (f"{fmt(r.value, unit)} in {year} ({r.label}) is {ratio:.0%} of {name} (latest official figure, "
+                    text = (f"{fmt(r.value, unit)} in {year} ({r.label}) is {ratio:.0%} of {name} (latest official figure in data/, "
                             f"{bound[1]}): " + (f"it fits only if {name} grows at least {needed:.1%} a year by {year}, "
                             if ratio > 1 else "close to it, ") + f"since {b.note}.")
                 else:
