@@ -97,8 +97,7 @@ def rural_users(claims, stats) -> dict:
     latest = official.latest(stats, "cnnic_rural_netizens")
     return _row("Rural users", int(rural["period"]), float(rural["value_canonical"]), float(latest["value_canonical"]), "亿人",
                 f"{rural['claim_id']}: more than {rural['value']:g} 亿 rural social-commerce users",
-                f"{latest['obs_id']} (all rural netizens, latest; grade {latest['grade']}"
-                + (f", {latest['grade_note']}" if isinstance(latest.get('grade_note'), str) and latest['grade_note'] else "") + ")", "actual: all rural internet users, a ceiling for rural social-commerce users",
+                f"{latest['obs_id']} (all rural netizens, latest; {official.grade_words(latest)})", "actual: all rural internet users, a ceiling for rural social-commerce users",
                 "ceiling")
 
 

@@ -156,6 +156,7 @@ def check_sourced(frame: pd.DataFrame, claims: pd.DataFrame, label: str, columns
     `<column>_source` names; `assumption:<id>` and `data` sources are skipped (see `assumptions.apply`).
     `reading_column` optionally names a
     column holding 'value' or 'complement' per row (see `as_probability`)."""
+    from growthpath.assumptions import source_id
     from growthpath.datapackage import Problem
 
     indexed = claims.set_index("claim_id")
@@ -163,7 +164,7 @@ def check_sourced(frame: pd.DataFrame, claims: pd.DataFrame, label: str, columns
     for i, row in frame.reset_index(drop=True).iterrows():
         for col in columns:
             source = row[f"{col}_source"]
-            if str(source).startswith("assumption:") or source in ("data", "definition"):
+            if source_id(source) is not None or source in ("data", "definition"):
                 continue
             if source not in indexed.index:
                 problems.append(Problem(label, f"unknown claim id {source!r}", row=int(i) + 2, column=f"{col}_source"))

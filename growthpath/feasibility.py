@@ -137,7 +137,8 @@ def users_simulation(claims: pd.DataFrame, stats: pd.DataFrame, *, target_year: 
     look = users_outlook(claims, stats, target_year, trend_years)
     first_year = target_year - look["years"] + 1
     spec = sim.GrowthSpec(look["shoppers"], first_year - 1, target_year, look["shopper_growth"]["growth"], growth_sd_pp / 100)
-    shoppers = np.minimum(sim.paths(spec, n_sims, seed, shocks=shocks)[:, 1:], look["netizens_path"])
+    ceiling = np.r_[look["shoppers"], look["netizens_path"]]     # the latest count, then projected netizens
+    shoppers = sim.paths(spec, n_sims, seed, ceiling=ceiling, shocks=shocks)[:, 1:]
     years = np.arange(first_year, target_year + 1)
     share = np.minimum(1.0, look["start"]["share"] + share_gain_pp / 100 * (years - PLAN_BASE_YEAR))
     users = shoppers * share

@@ -74,7 +74,7 @@ def year_to_date(stats: pd.DataFrame, series_ids, grades=USED_GRADES) -> pd.Data
     rows = rows[parts[0].notna()].copy()
     parts = parts.dropna()
     rows["year"] = parts[0].astype(int)
-    rows["months"] = parts[2].astype(int) - parts[1].astype(int) + 1
+    rows["months"] = rows["period"].map(months_covered)
     out = rows[["year", "months", "value_canonical", "series_id", "obs_id", "period", "period_end"]]
     return out.rename(columns={"value_canonical": "value"}).sort_values(["period_end", "series_id"]).reset_index(drop=True)
 
@@ -83,12 +83,28 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 
 
-def period_words(period: str, short: bool = False) -> str:
-    """A published period in words: '2026-01/08 YTD' → 'January–August 2026' (short: 'Jan–Aug'),
-    '2024-12' → 'December 2024', '2025' → '2025'."""
+def grade_words(row) -> str:
+    """An observation's verification grade as the book prints it: 'grade yes-secondary, low quality'."""
+    note = row.get("grade_note")
+    return f"grade {row['grade']}" + (f", {note}" if isinstance(note, str) and note.strip() else "")
+
+
+def months_covered(period: str) -> int:
+    """How many months a cumulative period covers: '2023-01/10' and '2026-01/08 YTD' → 10 and 8."""
     import re
 
-    m = re.fullmatch(r"(\d{4})-(\d{2})/(\d{2}) YTD", period)
+    m = re.match(r"^\d{4}-(\d{2})/(\d{2})", period)
+    if not m:
+        raise ValueError(f"{period!r} is not a cumulative period 'YYYY-MM/MM'")
+    return int(m.group(2)) - int(m.group(1)) + 1
+
+
+def period_words(period: str, short: bool = False) -> str:
+    """A published period in words: '2026-01/08 YTD' (or '2026-01/08') → 'January–August 2026' (short:
+    'Jan–Aug'), '2024-12' → 'December 2024', '2025' → '2025'."""
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{2})/(\d{2})(?: YTD)?", period)
     if m:
         first, last = MONTHS[int(m.group(2)) - 1], MONTHS[int(m.group(3)) - 1]
         return f"{first[:3]}–{last[:3]}" if short else f"{first}–{last} {m.group(1)}"

@@ -87,11 +87,6 @@ HEADLINES: list[Headline] = [
 ]
 
 
-def register_headline(headline: Headline) -> None:
-    """Add a headline computation (chapters' own modules register theirs)."""
-    HEADLINES.append(headline)
-
-
 def tornado(headline: Headline, ctx: Context, register: assumptions_mod.Register) -> pd.DataFrame:
     """The headline at each read assumption's low and high end, the others at their values: one row per
     assumption (id, label, low, high, at_low, at_high, swing), widest swing first. Empty when the headline

@@ -6,9 +6,7 @@
   citation, and a link to the PDF when one has been built."""
 from __future__ import annotations
 
-import os
 import shutil
-import threading
 from pathlib import Path
 
 BUNDLE = "vega-bundle.js"
@@ -104,21 +102,6 @@ def _keep_math(app, exc) -> None:
         shutil.copytree(target, cache, dirs_exist_ok=True)
 
 
-class _OwnTempdir:
-    """The builder as imgmath sees it, with a temporary folder of its own (imgmath writes every
-    formula to <tempdir>/math.tex, so concurrent renders need separate folders)."""
-
-    def __init__(self, builder):
-        import tempfile
-
-        self.builder = self
-        self._builder = builder
-        self._imgmath_tempdir = tempfile.mkdtemp()
-
-    def __getattr__(self, name):
-        return getattr(self._builder, name)
-
-
 def _formulas_of(app, doctree) -> None:
     """Remember a page's formulas as Sphinx reads it (so nothing has to unpickle every doctree later)."""
     from docutils import nodes
@@ -147,7 +130,7 @@ def _prerender_math(app, env) -> None:
     """Render every formula of the book before the write phase, where imgmath then finds them.
     imgmath runs latex and dvisvgm once per formula (about 0.15 s each); here one latex document
     holds every missing formula, a page each, and one dvisvgm run turns the pages into the files
-    imgmath would have written. If the batch fails, each formula is rendered on its own as before."""
+    imgmath would have written. If the batch fails, imgmath renders each formula itself while it writes."""
     if app.builder.format != "html" or "sphinx.ext.imgmath" not in app.extensions:
         return
     import time
@@ -157,12 +140,10 @@ def _prerender_math(app, env) -> None:
     started = time.perf_counter()
     formulas = sorted({f for found in getattr(env, "gp_formulas", {}).values() for f in found})
     missing = {path: latex for path, latex in (_math_file(app, f) for f in formulas) if not path.exists()}
-    how = "batch"
-    if missing and not _render_batch(app, missing):
-        how = "one at a time"
-        _render_each(app, [f for f in formulas if not _math_file(app, f)[0].exists()])
-    logging.getLogger(__name__).info(f"growthpath: {len(formulas)} formulas ready, {len(missing)} rendered "
-                                     f"({how}) in {time.perf_counter() - started:.1f}s")
+    done = bool(missing) and _render_batch(app, missing)
+    logging.getLogger(__name__).info(f"growthpath: {len(formulas)} formulas, {len(missing) if done else 0} rendered in one batch "
+                                     f"in {time.perf_counter() - started:.1f}s" + ("" if done or not missing else
+                                     "; the batch failed, so imgmath renders them one by one as it writes"))
 
 
 def _math_file(app, formula: str) -> tuple[Path, str]:
@@ -210,84 +191,7 @@ def _render_batch(app, missing: dict[Path, str]) -> bool:
     return True
 
 
-def _render_each(app, formulas: list[str]) -> None:
-    """imgmath's own rendering, two formulas at a time (latex and dvisvgm are separate processes)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from sphinx.ext import imgmath
-
-    local, made = threading.local(), []
-
-    def render(formula: str) -> None:
-        if not hasattr(local, "builder"):
-            local.builder = _OwnTempdir(app.builder)
-            made.append(local.builder)
-        imgmath.render_math(local.builder, formula)
-
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        list(pool.map(render, formulas))
-    for builder in made:
-        shutil.rmtree(builder._imgmath_tempdir, ignore_errors=True)
-
-
-def _select_mime_at_read(app) -> None:
-    """myst-nb keeps every representation of an output (HTML, print table, image, spec) in the doctree
-    and picks one per builder after reading. Each of our builds has an environment of its own, so the
-    same choice (myst-nb's own priority list for the builder) is made while reading: the HTML build
-    no longer parses the print tables, and every page it pickles and unpickles is about half the size."""
-    from myst_nb.core.render import get_mime_priority
-    from myst_nb.sphinx_ import SphinxNbRenderer
-
-    original = SphinxNbRenderer._render_nb_cell_code_outputs
-    if getattr(original, "growthpath", False):
-        return
-    builder_name = app.builder.name
-
-    def render_chosen_outputs(self, token, outputs):
-        priority = get_mime_priority(builder_name, self.sphinx_env.config["nb_mime_priority_overrides"])
-        return original(self, token, [_chosen(output, priority) for output in outputs])
-
-    render_chosen_outputs.growthpath = True
-    SphinxNbRenderer._render_nb_cell_code_outputs = render_chosen_outputs
-
-
-def _chosen(output, priority: list[str]):
-    """The output with only the representation `priority` picks (unchanged if none or one)."""
-    import nbformat
-
-    data = output.get("data") or {}
-    if output.get("output_type") not in ("display_data", "execute_result") or len(data) < 2 \
-            or "scrapbook" in output.get("metadata", {}):
-        return output
-    pick = next((mime for mime in priority if mime in data), None)
-    return output if pick is None else nbformat.from_dict({**output, "data": {pick: data[pick]}})
-
-
-def _cache_numref_targets(app) -> None:
-    """Sphinx resolves each {numref} by unpickling the whole target page (0.05-0.1 s for a chapter,
-    38 numrefs). The target is only read there, so within one build each page is unpickled once."""
-    from sphinx.domains.std import StandardDomain
-
-    original = StandardDomain._resolve_numref_xref
-    if getattr(original, "growthpath", False):
-        return
-    pages: dict[str, object] = {}
-
-    def resolve_numref(self, env, *args, **kwargs):
-        load = env.get_doctree
-        env.get_doctree = lambda docname: pages[docname] if docname in pages else pages.setdefault(docname, load(docname))
-        try:
-            return original(self, env, *args, **kwargs)
-        finally:
-            del env.get_doctree
-
-    resolve_numref.growthpath = True
-    StandardDomain._resolve_numref_xref = resolve_numref
-
-
 def setup(app):
-    app.connect("builder-inited", _select_mime_at_read)
-    app.connect("builder-inited", _cache_numref_targets)
     app.connect("builder-inited", _substitutions, priority=100)  # before myst-parser reads its config
     app.connect("builder-inited", _start_bundle)
     app.connect("build-finished", _write_bundle)

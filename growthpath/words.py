@@ -38,24 +38,3 @@ def compare(a: float, b: float, *, rel_tol: float = 1e-9) -> str:
     if math.isclose(a, b, rel_tol=rel_tol, abs_tol=rel_tol):
         return "equal to"
     return "above" if a > b else "below"
-
-
-def times(ratio: float) -> str:
-    """A ratio as words: '2.5 times' above 1, 'a third of' style below (as a percentage)."""
-    if ratio <= 0:
-        raise ValueError("a ratio must be positive")
-    return f"{ratio:.1f} times" if ratio >= 1 else f"{ratio:.0%} of"
-
-
-def ordinal_percentile(q: float) -> str:
-    """0.5 → 'median', 0.9 → '90th percentile', 0.01 → '1st percentile'."""
-    if not 0 < q < 1:
-        raise ValueError(f"a quantile must be in (0, 1), got {q!r}")
-    if abs(q - 0.5) < 1e-12:
-        return "median"
-    n = round(100 * q, 1)
-    n = int(n) if n == int(n) else n
-    if isinstance(n, float):
-        return f"{n:g}th percentile"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix} percentile"

@@ -41,3 +41,20 @@ def test_real_series_are_what_the_notes_say():
     assert official.value_at(s, "census_population", "2020-11-01") == pytest.approx(14.11778724)
     share = official.annual(s, "nbs_physical_share_of_retail").set_index("year")["value"]
     assert share.idxmax() == 2023 and 2018 not in share.index  # 2018 share is UNVERIFIED
+
+
+def test_grade_words_adds_the_note_only_when_there_is_one():
+    from growthpath import official
+
+    assert official.grade_words({"grade": "yes-secondary", "grade_note": "low quality"}) == "grade yes-secondary, low quality"
+    assert official.grade_words({"grade": "yes", "grade_note": float("nan")}) == "grade yes"
+    assert official.grade_words({"grade": "yes", "grade_note": " "}) == "grade yes"
+
+
+def test_months_covered_and_words_of_a_cumulative_period():
+    from growthpath import official
+
+    assert official.months_covered("2023-01/10") == 10 and official.months_covered("2026-01/08 YTD") == 8
+    assert official.period_words("2023-01/10") == "January–October 2023"
+    with pytest.raises(ValueError):
+        official.months_covered("2023-10")

@@ -25,8 +25,5 @@ def test_position(value, text):
     assert words.position(value, 1, 10) == text
 
 
-def test_compare_and_ordinals():
+def test_compare():
     assert (words.compare(2, 1), words.compare(1, 2), words.compare(1, 1 + 1e-12)) == ("above", "below", "equal to")
-    assert [words.ordinal_percentile(q) for q in (0.5, 0.9, 0.1, 0.01, 0.02, 0.03, 0.11, 0.21)] == [
-        "median", "90th percentile", "10th percentile", "1st percentile", "2nd percentile", "3rd percentile",
-        "11th percentile", "21st percentile"]
