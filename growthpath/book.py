@@ -150,8 +150,13 @@ def run_parameters(scenario: str, params: dict, register=None) -> "Markdown":
     from IPython.display import Markdown
 
     def shown(k, v):
-        if v is None and register is not None and k in register:
-            return f"{register[k]:g} (assumption register)"
+        if register is not None and k in register:
+            if v is None:
+                return f"{register[k]:g} (assumption register)"
+            row = register.row(k)
+            where = "inside" if row["low"] <= v <= row["high"] else "outside"
+            return (f"{v:g} (set for this run; the register has {row['value']:g}, range {row['low']:g}–{row['high']:g}: "
+                    f"{where} it)")
         return json.dumps(v, ensure_ascii=False)
 
     rows = "\n".join(f"| {_escape_markdown(k)} | {_escape_markdown(shown(k, v))} |" for k, v in params.items())

@@ -142,3 +142,15 @@ def test_sensitivity_base_values_equal_the_chapters(executed):
     for h in sensitivity.HEADLINES:
         values = glued(Path(executed["base"]) / f"{h.chapter}.ipynb")
         assert float(h.compute(ctx, A.with_overrides())) == pytest.approx(values[h.key], rel=1e-9, abs=1e-12), (h.chapter, h.key)
+
+
+def test_the_run_parameters_box_says_when_an_analyst_leaves_the_registers_range():
+    from growthpath import assumptions, book
+
+    A = assumptions.load()
+    low, high = A.range("user_share_gain_pp")
+    shown = book.run_parameters("base", {"user_share_gain_pp": high + 4, "share_sd_pp": None}, register=A).data
+    assert f"range {low:g}–{high:g}: outside it" in shown.replace("\\", "")
+    assert f"{A['share_sd_pp']:g} (assumption register)" in shown
+    inside = book.run_parameters("base", {"user_share_gain_pp": low}, register=A).data
+    assert "inside it" in inside.replace("\\", "")

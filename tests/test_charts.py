@@ -83,3 +83,10 @@ def test_stills_add_a_png_to_every_chart_once_and_reuse_the_cache(tmp_path, monk
     assert stills.fill(tmp_path) == {"charts": 0, "rendered": 0, "cached": 0, "notebooks": 0}  # nothing left to do
     _notebook_with_charts(tmp_path / "b.ipynb", specs[2:])
     assert stills.fill(tmp_path) == {"charts": 1, "rendered": 0, "cached": 1, "notebooks": 1}
+
+
+def test_annotated_heatmap_cells_are_wide_enough_for_their_longest_label():
+    short = pd.DataFrame({"impact": [1, 2], "likelihood": [1, 1], "score": [1.0, 2.0], "risks": ["R01", "R02"]})
+    long = short.assign(risks=["R01", "R02 R06 R08 R05 R12"])
+    width = lambda df: helpers.annotated_heatmap(df, x="impact", y="likelihood", value="score", label="risks").to_dict()["width"]["step"]
+    assert width(short) == 64 and width(long) >= 6 * len("R02 R06 R08 R05 R12")

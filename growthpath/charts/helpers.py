@@ -348,7 +348,9 @@ def annotated_heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, label: st
     if highlight:
         layers.append(base.mark_rect(fill=None, stroke=theme.PLAN, strokeWidth=1.5).encode(
             strokeOpacity=alt.condition(alt.datum[highlight], alt.value(1), alt.value(0))))
-    return _titled(alt.layer(*layers).properties(width=alt.Step(64), height=alt.Step(24)), title, subtitle)
+    widest = int(df[label].astype(str).str.len().max()) if len(df) else 0
+    step = max(64, 6 * widest + 14)        # about 6 px a character at 10 px: the longest label fits its cell
+    return _titled(alt.layer(*layers).properties(width=alt.Step(step), height=alt.Step(24)), title, subtitle)
 
 
 def gantt(bars: pd.DataFrame, milestones: pd.DataFrame | None = None, *, colors: Sequence[str] | None = None,
