@@ -58,9 +58,25 @@ def import_claims(reference: Path) -> pd.DataFrame:
     out["value"] = out["value"].astype(float)
     out["value_canonical"] = (out["value"] * out["factor"]).round(10)
     out["quote_zh"] = out["quote"].map(T2S.convert)
-    columns = ["claim_id", "doc", "section", "chapter", "metric", "entity", "period", "kind",
-               "value", "unit", "value_canonical", "canonical_unit", "quote", "quote_zh"]
-    return out[columns]
+    return with_structure(out)[COLUMNS]
+
+
+STRUCTURE = ["entity_id", "entity_type", "programme", "scope", "form", "subject", "of_whole", "baseline_ref", "notes"]
+COLUMNS = ["claim_id", "doc", "section", "chapter", "metric", "entity", "entity_id", "entity_type", "programme", "scope",
+           "period", "kind", "form", "value", "unit", "value_canonical", "canonical_unit", "subject", "of_whole",
+           "baseline_ref", "quote", "quote_zh", "notes"]
+
+
+def with_structure(out: pd.DataFrame) -> pd.DataFrame:
+    """The hand-reviewed structure columns (whose figure, scope, form, subject…) are not in the reference
+    ledger: they are carried over, by claim id, from the committed data/claims/claims.csv. A claim without
+    them is an error (review it against its seed sentence and add them)."""
+    current = pd.read_csv(DATA / "claims" / "claims.csv", dtype=str, keep_default_na=False)
+    out = out.merge(current[["claim_id", *STRUCTURE]], on="claim_id", how="left", validate="1:1")
+    missing = out.loc[out["entity_id"].isna(), "claim_id"].tolist()
+    if missing:
+        raise ValueError(f"claims without reviewed structure columns (add them to data/claims/claims.csv): {missing}")
+    return out
 
 
 # ----------------------------------------------------------------------------- official statistics
