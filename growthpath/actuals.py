@@ -93,7 +93,7 @@ def live_commerce_growth(claims, stats) -> dict:
 
 def rural_users(claims, stats) -> dict:
     """The plan's 2026 rural social-commerce users against all rural netizens at the latest count."""
-    rural = claims_mod.pick(claims, doc="000", metric="rural_social_ecommerce_users", scope="segment")
+    rural = claims_mod.pick(claims, doc="000", metric="rural_social_ecommerce_users", scope=("segment", "market"))
     latest = official.latest(stats, "cnnic_rural_netizens")
     return _row("Rural users", int(rural["period"]), float(rural["value_canonical"]), float(latest["value_canonical"]), "亿人",
                 f"{rural['claim_id']}: more than {rural['value']:g} 亿 rural social-commerce users",

@@ -247,3 +247,17 @@ def glue_headlines(chapter: str) -> None:
                                 f"would be false: {h.sentence or h.label!r}")
         if h.sentence:
             glue_markdown(f"headline_{key}", comparison.render(h, values), source=f"results/headlines.yml {chapter}.{key}")
+
+
+def section_verdicts(found, chapter: int | None = None) -> "Markdown":
+    """The verdict on every seed section this chapter covers (all sections when `chapter` is None):
+    holds, does not hold, or cannot be checked, and why (see growthpath.audit.verdicts)."""
+    from IPython.display import Markdown
+
+    from growthpath import claims, datapackage
+    from growthpath.audit import verdicts
+
+    frame = verdicts.table(list(found), claims.sections(), datapackage.read_table("section_verdicts"))
+    if chapter is not None:
+        frame = frame[frame["chapter"] == chapter]
+    return Markdown(verdicts.markdown(frame))

@@ -1,7 +1,7 @@
 """The claims ledger: every number the two seed documents state, with its verbatim quote."""
 from __future__ import annotations
 
-from functools import lru_cache
+import re
 
 import pandas as pd
 
@@ -33,38 +33,59 @@ _WHOSE = {"market": "the market's", "segment": "a segment's", "platform": "a nam
           "benchmark": "a benchmark's", "ambiguous": "an ambiguous entity's", "any": "anyone's"}
 
 
+# the plan's own organisation, budget and schedule; any other plan figure is a target for the market (or a
+# segment of it), which `pick(scope="market")` accepts: the market's target is the plan's number for the market
+PLAN_OWN = ("project",)
+
+
 class ScopeError(LookupError):
     """A picked claim is about someone other than the scope asked for (a platform's figure where the
     market's was asked), or its entity is not classified in data/reference/entities.csv."""
 
 
-@lru_cache(maxsize=8)
-def _entity_types_at(path: str, mtime_ns: int, size: int) -> dict[str, str]:
-    table = datapackage.read_table("entities")
-    return dict(zip(table["entity"], table["entity_type"]))
-
-
 def entity_types() -> dict[str, str]:
-    """Entity (exactly as spelt in the ledger) → its type, from data/reference/entities.csv."""
-    path = datapackage.check("entities")
-    stat = path.stat()
-    return dict(_entity_types_at(str(path), stat.st_mtime_ns, stat.st_size))
+    """Entity id → its type, from data/reference/entities.csv."""
+    table = datapackage.read_table("entities")
+    return dict(zip(table["entity_id"], table["entity_type"]))
 
 
 def entity_type(claim_or_frame: pd.Series | pd.DataFrame) -> str | pd.Series:
-    """The entity type of one claim (a row of the ledger), or a Series of types for a ledger frame.
-    An entity missing from data/reference/entities.csv raises ScopeError naming it."""
-    types = entity_types()
+    """The entity type of one claim (a row of the ledger), or a Series of types for a ledger frame."""
     if isinstance(claim_or_frame, pd.DataFrame):
-        missing = sorted(set(claim_or_frame["entity"]) - set(types))
-        if missing:
-            raise ScopeError(f"entities not classified in data/reference/entities.csv: {missing}")
-        return claim_or_frame["entity"].map(types).rename("entity_type")
-    entity = claim_or_frame["entity"]
-    if entity not in types:
-        raise ScopeError(f"claim {claim_or_frame.get('claim_id', '?')}: entity {entity!r} is not classified in "
-                         "data/reference/entities.csv; add a row with its entity_type")
-    return types[entity]
+        return claim_or_frame["entity_type"].rename("entity_type")
+    kind = claim_or_frame.get("entity_type", "")
+    if not kind:
+        raise ScopeError(f"claim {claim_or_frame.get('claim_id', '?')} has no entity_type; every ledger row needs one")
+    return kind
+
+
+# ----------------------------------------------------------------------------- structure checks beyond the schema
+SHARE_FORMS = {"share", "target_share", "forecast_share"}
+BASELINE = re.compile(r"^(?:stated: *-?[0-9.]+.*|named: *\S.*)$")
+
+
+def structure_problems(frame: pd.DataFrame, label: str) -> list[datapackage.Problem]:
+    """What the table schema cannot say: a claim's entity_type must be its entity's, a share names its whole,
+    a baseline_ref resolves (a claim id of the ledger, `stated: <value>` or `named: <what>`), and of_whole
+    is a known subject."""
+    types = entity_types()
+    subjects = set(datapackage.read_table("subjects")["subject"])
+    ids = set(frame["claim_id"])
+    problems = []
+    for i, r in enumerate(frame.itertuples(index=False), start=2):
+        def bad(column, message):
+            problems.append(datapackage.Problem(label, f"claim {r.claim_id}: {message}", i, column))
+        if types.get(r.entity_id) not in (None, r.entity_type):
+            bad("entity_type", f"{r.entity_type!r}, but reference/entities.csv types {r.entity_id!r} as {types[r.entity_id]!r}")
+        if (r.form in SHARE_FORMS) != bool(r.of_whole):
+            bad("of_whole", "a share needs the subject of its whole" if r.form in SHARE_FORMS else
+                f"only shares name a whole (form is {r.form!r})")
+        elif r.of_whole and r.of_whole not in subjects:
+            bad("of_whole", f"{r.of_whole!r} is not a subject of reference/subjects.csv")
+        ref = r.baseline_ref
+        if ref and ref not in ids and not BASELINE.match(ref):
+            bad("baseline_ref", f"{ref!r} is neither a claim id of the ledger nor 'stated: <value>' nor 'named: <what>'")
+    return problems
 
 
 def _scope_tuple(scope) -> tuple[str, ...]:
@@ -80,13 +101,14 @@ def _possessive(name: str) -> str:
 
 
 def require_scope(row: pd.Series, scope) -> pd.Series:
-    """`row` when its entity type is within `scope` (a type, a tuple of types, or "any"); else ScopeError
+    """`row` when its entity type is within `scope` (a type, a tuple of types, or "any") — a plan's target for
+    the market (type `plan`, scope other than its own `project`) counts as the market's — else ScopeError
     naming the claim, its entity, its type and what was asked."""
     wanted = _scope_tuple(scope)
     if "any" in wanted:
         return row
     kind = entity_type(row)
-    if kind not in wanted:
+    if kind not in wanted and not (kind == "plan" and "market" in wanted and row.get("scope") not in PLAN_OWN):
         asked = " or ".join(_WHOSE[w] for w in wanted)
         raise ScopeError(f"claim {row['claim_id']} is {_possessive(row['entity'])} figure ({kind}), not {asked}; "
                          f"pick another claim, or pass scope={kind!r} if {_possessive(row['entity'])} figure is meant")

@@ -90,6 +90,10 @@ def md5(path: Path) -> str:
 def refresh_hashes() -> list[str]:
     """Re-record md5 and size of every resource after a deliberate data change. Returns the changed names."""
     desc = load_descriptor()
+    missing = [Problem(paths.relative(paths.data_dir() / r["path"]), f"file not found (resource '{r['name']}' in {DESCRIPTOR})")
+               for r in desc["resources"] if not (paths.data_dir() / r["path"]).exists()]
+    if missing:
+        raise DataError(missing)
     changed = []
     for res in desc["resources"]:
         path = paths.data_dir() / res["path"]
@@ -236,8 +240,18 @@ def validate(names: list[str] | None = None) -> list[Problem]:
             found = orders.validate_frame(orders._read(paths.data_dir() / res["path"], label), label)[1]
         elif not found and res.get("profile") == "tabular-data-resource":
             found = _frictionless_problems(res, desc)
+            if not found and res.get("x-validator") == "claims":  # cross-column rules of the ledger's structure
+                from growthpath import claims
+                label = paths.relative(paths.data_dir() / res["path"])
+                frame = pd_read(paths.data_dir() / res["path"])
+                found = claims.structure_problems(frame, label)
         problems.extend(found)
     return problems
+
+
+def pd_read(path: Path) -> "pd.DataFrame":
+    import pandas as pd
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def _validation_key(name: str) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pandas as pd
 
 from growthpath import claims as claims_mod
-from growthpath.audit.engine import period_range
 from growthpath.audit import rules as audit_rules
 from growthpath.models.trend import implied_rates_pct
 
@@ -17,13 +16,13 @@ def endpoints_vs_rate(claims: pd.DataFrame, doc: str, section: str, stem: str) -
     """A stated start/end pair (`<stem>_start`, `<stem>_end`) and stated annual growth
     (`<stem>_annual_growth`): the compound rate the endpoints imply under both readings of the
     span, and where the stated rate would have taken the start value. `same_scope` says whether the
-    rate and the endpoints are about one entity (the ledger's `entity`; every 'industry…' entity is the
-    industry): when they are not, the comparison is between two scopes, not a check of one series,
-    and the span is the period the ledger gives the endpoints, which may be an assumption."""
+    rate and the endpoints are about one entity in one scope (the ledger's `entity_id` and `scope`): when
+    they are not, the comparison is between two scopes, not a check of one series. The span is the
+    years of the start and the end value."""
     start = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_start", scope="case")
     end = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_end", scope="case")
     rate = claims_mod.pick(claims, doc=doc, section=section, metric=f"{stem}_annual_growth", scope="market")
-    first, last = period_range(start["period"])
+    first, last = audit_rules.endpoint_span(start["period"], end["period"])
     implied = implied_rates_pct(start["value"], end["value"], first, last)
     return {"start": float(start["value"]), "end": float(end["value"]), "stated_pct": float(rate["value"]),
             "first_year": first, "last_year": last,
@@ -32,7 +31,7 @@ def endpoints_vs_rate(claims: pd.DataFrame, doc: str, section: str, stem: str) -
             "multiple": float(end["value"] / start["value"]),
             "stated_multiple": {n: float((1 + rate["value"] / 100) ** n) for n in implied},
             "endpoints_entity": str(start["entity"]), "rate_entity": str(rate["entity"]),
-            "same_scope": entity_scope(start["entity"]) == entity_scope(rate["entity"]),
+            "same_scope": (start["entity_id"], start["scope"]) == (rate["entity_id"], rate["scope"]),
             "claim_ids": [start["claim_id"], end["claim_id"], rate["claim_id"]]}
 
 

@@ -47,7 +47,7 @@ def compare(claims: pd.DataFrame, stats: pd.DataFrame, *, tolerance: float, year
 def implied_market(claims: pd.DataFrame) -> dict:
     """Sum of the plan's platform GMVs ÷ their stated combined share = the market size implied."""
     gmvs = plan_gmvs(claims)
-    share = claims_mod.pick(claims, doc="000", section="1.5", metric="combined_market_share", scope="platform")
+    share = claims_mod.pick(claims, doc="000", section="1.5", metric="combined_market_share", scope="market")  # a market-structure figure
     total = float(gmvs["value_canonical"].sum())
     return {"sum_gmv": total, "share_pct": float(share["value"]), "implied_market": total / (share["value"] / 100),
             "claim_ids": list(gmvs["claim_id"]) + [share["claim_id"]]}

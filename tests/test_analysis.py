@@ -7,9 +7,17 @@ import pytest
 from growthpath import market, official, platforms, policy, population
 
 
+PLATFORMS = ("WeChat", "Douyin", "Kuaishou", "Pinduoduo", "Xiaohongshu")
+
+
 def ledger(rows):
+    """A hand-made ledger; whose figure each row is follows its entity (one named platform, else the market)."""
     cols = ["claim_id", "doc", "section", "metric", "entity", "period", "kind", "value", "unit", "value_canonical", "canonical_unit"]
-    return pd.DataFrame(rows, columns=cols)
+    frame = pd.DataFrame(rows, columns=cols)
+    one_platform = frame["entity"].map(lambda e: "+" not in e and e.startswith(PLATFORMS))
+    frame["entity_type"] = one_platform.map({True: "platform", False: "market"})
+    frame["scope"] = one_platform.map({True: "company", False: "market"})
+    return frame
 
 
 def stats(rows):

@@ -153,3 +153,22 @@ def requests_of(html: Path, served: str, name: str, profile: Path, extra: str = 
     found = re.search(r'data-gp-requests="([^"]*)"', dom)
     assert found, f"{name}: the probe did not report"
     return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+
+
+@pytest.mark.slow
+def test_every_seed_section_ends_with_a_verdict(html):
+    """Each section of both documents has a verdict (holds / does not hold / cannot be checked) in the
+    chapter that covers it and in Appendix A, as a reader sees the built pages."""
+    from growthpath import claims
+
+    verdict = re.compile(r"<strong>(\d{3}) §([0-9.b]+)</strong>.{0,400}?<strong>(Holds|Does not hold|Cannot be checked)\.</strong>", re.S)
+    found: dict[str, set] = {}
+    for page in (html / "book" / "chapters").glob("*.html"):
+        for doc, section, _ in verdict.findall(page.read_text(encoding="utf-8")):
+            found.setdefault(page.stem, set()).add((doc, section))
+    sections = claims.sections()
+    every = set(zip(sections["doc"], sections["section"]))
+    assert found.get("91_audit", set()) == every
+    for row in sections.itertuples():
+        chapter = next(p for p in found if p.startswith(f"0{row.chapter}_"))
+        assert (row.doc, row.section) in found[chapter], f"{row.doc} §{row.section} has no verdict in {chapter}"

@@ -21,37 +21,69 @@ def ledger() -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- the entity table
-def test_every_ledger_entity_is_classified(ledger):
+def test_every_claim_names_a_typed_entity(ledger):
     types = claims.entity_types()
-    missing = sorted(set(ledger["entity"]) - set(types))
-    assert not missing, f"add these entities to data/reference/entities.csv with an entity_type: {missing}"
-    stale = sorted(set(types) - set(ledger["entity"]))
-    assert not stale, f"entities.csv rows no ledger claim uses (renamed in the ledger?): {stale}"
+    assert set(ledger["entity_id"]) <= set(types), "every entity_id is a row of data/reference/entities.csv"
+    stale = sorted(set(types) - set(ledger["entity_id"]))
+    assert not stale, f"entities.csv rows no ledger claim uses: {stale}"
     assert set(types.values()) <= set(claims.ENTITY_TYPES)
+    assert (ledger["entity_type"] == ledger["entity_id"].map(types)).all()
 
 
 def test_entity_types_match_the_schema_enum():
-    field = next(f for f in datapackage.resource("entities")["schema"]["fields"] if f["name"] == "entity_type")
-    assert sorted(field["constraints"]["enum"]) == sorted(claims.ENTITY_TYPES)
+    for name in ("entities", "claims"):
+        field = next(f for f in datapackage.resource(name)["schema"]["fields"] if f["name"] == "entity_type")
+        assert sorted(field["constraints"]["enum"]) == sorted(claims.ENTITY_TYPES)
     assert claims.SCOPES == [*claims.ENTITY_TYPES, "any"]
 
 
-def test_claims_declare_the_entity_foreign_key():
+def test_claims_declare_the_entity_and_subject_foreign_keys():
     fks = datapackage.resource("claims")["schema"].get("foreignKeys", [])
-    assert {"fields": ["entity"], "reference": {"resource": "entities", "fields": ["entity"]}} in fks
+    assert {"fields": ["entity_id"], "reference": {"resource": "entities", "fields": ["entity_id"]}} in fks
+    assert {"fields": ["subject"], "reference": {"resource": "subjects", "fields": ["subject"]}} in fks
 
 
-def test_a_new_unclassified_entity_is_a_located_validation_error(project):
+def test_a_new_unknown_entity_id_is_a_located_validation_error(project):
     path = project / "data" / "claims" / "claims.csv"
     text = path.read_text(encoding="utf-8")
-    old = "000-3.4-13,000,3.4,3,user_growth,Douyin e-commerce,"
+    old = "000-3.4-13,000,3.4,3,user_growth,Douyin e-commerce,bytedance,"
     assert old in text
-    path.write_text(text.replace(old, "000-3.4-13,000,3.4,3,user_growth,Douyin e-commerce (new spelling),", 1),
-                    encoding="utf-8")
+    path.write_text(text.replace(old, "000-3.4-13,000,3.4,3,user_growth,Douyin e-commerce,douyin_new,", 1), encoding="utf-8")
     datapackage.refresh_hashes()
     problems = datapackage.validate(["claims"])
     row = text[: text.index(old)].count("\n") + 1
     assert any(p.row == row and "referenced table" in p.message for p in problems), [str(p) for p in problems]
+
+
+def test_structure_rules_name_file_row_and_column(project):
+    """What the schema cannot say: an entity_type its entity does not have, a share without its whole,
+    a baseline_ref that does not resolve — each reported with file, line and column."""
+    import csv
+
+    path = project / "data" / "claims" / "claims.csv"
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    by_id = {r["claim_id"]: i for i, r in enumerate(rows)}
+    share = next(r for r in rows if r["form"] == "share")
+    rows[by_id["000-3.4-13"]]["entity_type"] = "market"
+    share["of_whole"] = ""
+    rows[by_id["000-1.1-01"]]["baseline_ref"] = "000-9.9-99"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    datapackage.refresh_hashes()
+    found = {(p.row, p.column) for p in datapackage.validate(["claims"])}
+    assert (by_id["000-3.4-13"] + 2, "entity_type") in found
+    assert (rows.index(share) + 2, "of_whole") in found
+    assert (by_id["000-1.1-01"] + 2, "baseline_ref") in found
+
+
+def test_every_row_carries_the_structure(ledger):
+    for column in ("entity_id", "entity_type", "scope", "form", "subject"):
+        assert (ledger[column].str.strip() != "").all(), column
+    shares = ledger["form"].isin(["share", "target_share", "forecast_share"])
+    assert (ledger.loc[shares, "of_whole"] != "").all() and (ledger.loc[~shares, "of_whole"] == "").all()
 
 
 def test_entity_type_of_a_claim_and_a_frame(ledger):

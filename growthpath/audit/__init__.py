@@ -16,62 +16,93 @@ from pathlib import Path
 
 import pandas as pd
 
-from growthpath.audit import rules  # noqa: F401  (registers the rules)
+from growthpath.audit import relate, rules  # noqa: F401  (registers the rules)
 from growthpath.audit.engine import RULES, SEVERITIES, Context, Finding, Ref
 from growthpath.audit.engine import run as run_rules
 
-__all__ = ["RULES", "SEVERITIES", "Context", "Finding", "Ref", "context", "run", "to_frame", "for_sections", "for_places"]
+__all__ = ["RULES", "SEVERITIES", "Context", "Finding", "Ref", "context", "run", "published", "reviewed", "reviews", "history",
+           "rejected_table",
+           "to_frame", "for_sections", "for_places"]
 
 
 def _inputs(claims_path: str | Path | None = None) -> tuple:
+    """Everything the rules read: five tables, the facts, then (not hashed as frames) series names and seeds."""
     from growthpath import claims, datapackage, official
 
     ledger = claims.load() if claims_path is None else claims.load_file(claims_path)
+    names = datapackage.read_table("entities")[["entity_id", "name"]].rename(columns={"name": "entity_name"})
+    ledger = ledger.merge(names, on="entity_id", how="left", validate="m:1")
     return (ledger, official.load(), datapackage.read_table("metric_families"),
-            datapackage.read_table("family_relations"), datapackage.read_table("bounds"),
-            dict(zip(*datapackage.read_table("official_series")[["series_id", "name_en"]].T.values)))
+            datapackage.read_table("family_relations"), datapackage.read_table("bounds"), datapackage.read_table("facts"),
+            dict(zip(*datapackage.read_table("official_series")[["series_id", "name_en"]].T.values)),
+            {doc: datapackage.read_text(f"seed_{doc}") for doc in ("000", "004")})
+
+
+def _context(inputs: tuple) -> Context:
+    ledger, stats, families, relations, bounds, facts, names, seeds = inputs
+    return Context(ledger, stats, families, relations, bounds, names, facts=facts, seeds=seeds)
 
 
 def context(claims_path: str | Path | None = None) -> Context:
-    return Context(*_inputs(claims_path))
+    return _context(_inputs(claims_path))
+
+
+def reviews() -> pd.DataFrame:
+    """The hand review of findings (data/reference/reviews.csv): finding_id, review, reason."""
+    from growthpath import datapackage
+    return datapackage.read_table("reviews")
+
+
+def reviewed(findings: list[Finding], table: pd.DataFrame | None = None) -> list[Finding]:
+    """The findings with their review attached (a reviewer's verdict on each contradiction and implausible one)."""
+    table = reviews() if table is None else table
+    by_id = {row.finding_id: (row.review, row.reason) for row in table.itertuples()}
+    for f in findings:
+        f.review, f.review_reason = by_id.get(f.id, ("", ""))
+    return findings
+
+
+def published(findings: list[Finding]) -> list[Finding]:
+    """The findings the chapters show: all but those rejected on review (Appendix A lists those, with why)."""
+    return [f for f in findings if f.review != "rejected"]
 
 
 def run(claims_path: str | Path | None = None, only: list[str] | None = None, thresholds: dict | None = None) -> list[Finding]:
-    """The findings. In a chapter run by `growthpath run` they are computed once per content of the
+    """The findings, each with its review (rejected ones included: see `published`). In a chapter run by `growthpath run` they are computed once per content of the
     inputs, the rules' code and the arguments (ten chapters ask for the same ones) and cached under
     _build/.cache/audit/; the inputs are still read, so the runner records them as dependencies."""
     from growthpath import datapackage, osutil, provenance
 
     inputs = _inputs(claims_path)
     if not os.environ.get(datapackage.DEPS_ENV):
-        return run_rules(Context(*inputs), only, thresholds)
+        return reviewed(run_rules(_context(inputs), only, thresholds))
     cache = _cache_path(inputs, only, thresholds)
     if cache.exists():
         try:
             stored = json.loads(cache.read_text(encoding="utf-8"))
             findings = [Finding(**{**f, "refs": [Ref(**r) for r in f["refs"]]}) for f in stored["findings"]]
             provenance.note(stored["noted"])  # the official rows the rules drew on, as if they had just run
-            return findings
+            return reviewed(findings)
         except (ValueError, KeyError, TypeError):  # a damaged entry only costs a recomputation
             pass
     with provenance.capture() as noted:
-        findings = run_rules(Context(*inputs), only, thresholds)
+        findings = run_rules(_context(inputs), only, thresholds)
     try:
         osutil.write_atomic(cache, json.dumps({"findings": [dataclasses.asdict(f) for f in findings], "noted": noted},
                                               ensure_ascii=False))
     except (OSError, TypeError):  # not writable, or a value JSON cannot hold: just not cached
         pass
-    return findings
+    return reviewed(findings)
 
 
 def _cache_path(inputs: tuple, only, thresholds) -> Path:
     from growthpath import paths
 
     h = hashlib.sha256()
-    for frame in inputs[:-1]:
+    for frame in inputs[:6]:
         h.update(json.dumps([list(map(str, frame.columns)), list(map(str, frame.dtypes))]).encode())
         h.update(pd.util.hash_pandas_object(frame, index=True).values.tobytes())
-    h.update(json.dumps([inputs[-1], only, thresholds], sort_keys=True, default=str).encode())
+    h.update(json.dumps([inputs[6], inputs[7], only, thresholds], sort_keys=True, default=str).encode())
     for name, r in RULES.items():  # the registry as loaded, in case a rule was replaced at run time
         h.update(json.dumps([name, r.defaults], sort_keys=True, default=str).encode() + r.func.__code__.co_code)
     package = Path(__file__).resolve().parents[1]
@@ -91,28 +122,64 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
 
 
 def for_sections(findings: list[Finding], doc: str, sections: list[str] | str) -> list[Finding]:
-    """Findings citing at least one claim of the given document sections."""
+    """Published findings citing at least one claim of the given document sections."""
     sections = [sections] if isinstance(sections, str) else list(sections)
-    return [f for f in findings if any(r.doc == doc and r.section in sections for r in f.refs)]
+    return [f for f in published(findings) if any(r.doc == doc and r.section in sections for r in f.refs)]
 
 
 def for_places(findings: list[Finding], places: list[tuple[str, str]]) -> list[Finding]:
-    """Findings citing any of the (doc, section) places, each once, in id order."""
+    """Published findings citing any of the (doc, section) places, each once, in id order."""
     wanted = set(places)
-    return [f for f in findings if any((r.doc, r.section) in wanted for r in f.refs)]
+    return [f for f in published(findings) if any((r.doc, r.section) in wanted for r in f.refs)]
 
 
-# rules that relate parts to a whole (platforms to the market, shares to 100 %): their claims are of different
-# entities by design; every other rule compares one quantity, so its claims must be of one entity type
-PART_WHOLE_RULES = frozenset({"parts_vs_whole", "part_exceeds_whole", "shares_sum", "target_implied_base"})
+# rules that relate parts to a whole (platforms to the market, shares to 100 %), a case to the average it is
+# measured against, or a claim to a public fact: their claims are of different entities by design; every other rule compares one quantity,
+# so a contradiction of theirs must cite one entity in one scope
+PART_WHOLE_RULES = frozenset({"parts_vs_whole", "part_exceeds_whole", "shares_sum", "target_implied_base",
+                              "target_arithmetic", "driver_tree", "known_facts", "words_vs_numbers",
+                              "multiplier_vs_baseline", "pp_difference"})
 
 
 def mixed_scope(findings: list[Finding], claims: pd.DataFrame) -> list[Finding]:
-    """Contradictions that set one quantity of different entity types (the market's against one platform's,
-    say) against each other: figures of different scope cannot contradict each other."""
-    from growthpath import claims as claims_mod
-
-    types = claims_mod.entity_types()
-    entity = claims.set_index("claim_id")["entity"]
+    """Contradictions that set one quantity of different entities or scopes (the market's against one
+    platform's, say) against each other: figures of different scope cannot contradict each other."""
+    whose = claims.set_index("claim_id")[["entity_id", "scope"]].apply(tuple, axis=1)
     return [f for f in findings if f.severity == "contradiction" and f.rule not in PART_WHOLE_RULES
-            and len({types.get(entity.get(r.claim_id)) for r in f.refs}) > 1]
+            and len({whose.get(r.claim_id) for r in f.refs}) > 1]
+
+
+def history() -> pd.DataFrame:
+    """Earlier versions of the audit on the same ledger (results/audit_history.csv): the commit, and the
+    findings by severity of its reviewed snapshot (a test recomputes them from git)."""
+    from growthpath import paths
+
+    return pd.read_csv(paths.root() / "results" / "audit_history.csv", dtype={"commit": str})
+
+
+def rejected_table(findings: list[Finding]) -> pd.DataFrame:
+    """The findings rejected on review: id, severity the rule gave, the claims, and the reviewer's reason."""
+    rows = [{"finding": f.id, "severity": f.severity, "claims": ", ".join(sorted(f.claim_set)), "reason": f.review_reason}
+            for f in findings if f.review == "rejected"]
+    return pd.DataFrame(rows, columns=["finding", "severity", "claims", "reason"])
+
+
+def targets_misfit(findings: list[Finding]) -> str:
+    """One sentence on how the plan's own targets fail to fit together, from the published driver-tree and
+    target-arithmetic findings (or a sentence saying the audit finds them consistent)."""
+    def first(rule, severity):
+        return next((f for f in published(findings) if f.rule == rule and f.severity == severity), None)
+
+    parts = []
+    freq, live = first("driver_tree", "implausible"), first("target_arithmetic", "implausible")
+    if freq is not None:
+        lo, hi = 100 * (1 - freq.inputs["frequency_factor_max"]), 100 * (1 - freq.inputs["frequency_factor_min"])
+        parts.append(f"its {freq.inputs['target_year']} GMV, user and order-value targets mean each user must buy "
+                     f"{lo:.0f}–{hi:.0f} % less often than in {freq.inputs['base_year']}, while it targets a higher repurchase rate")
+    if live is not None:
+        parts.append(f"its live-commerce share target leaves live commerce at {live.inputs['implied_part']:,.0f} 亿元 in "
+                     f"{live.inputs['target_year']}, below the {live.inputs['current_part']:,.0f} 亿元 it states for "
+                     f"{live.inputs['current_year']}")
+    if not parts:
+        return "The audit finds the plan's targets consistent with each other."
+    return "The plan's own targets do not fit together: " + "; and ".join(parts) + "."

@@ -7,12 +7,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 import pandas as pd
 
 SEVERITIES = ("contradiction", "implausible", "unclear")
 RULES: dict[str, "Rule"] = {}
+REVIEWS = ("correct", "wording fixed", "rejected")
+
+# what kind of problem each rule finds: the audit appendix groups findings by these, and findings of one
+# problem on one set of claims are merged into one
+PROBLEMS = {
+    "One figure, two values": ["same_subject_different_values", "cross_doc_conflict", "growth_vs_endpoints",
+                               "pp_difference", "multiplier_vs_baseline"],
+    "Targets that do not add up": ["target_arithmetic", "driver_tree", "target_implied_base"],
+    "Parts that do not fit their whole": ["parts_vs_whole", "part_exceeds_whole", "shares_sum", "bounds_official",
+                                          "rate_outside_range"],
+    "Evidence told twice or told differently": ["initiative_outcomes", "recycled_evidence", "duplicated_passage",
+                                                "one_number_two_meanings"],
+    "Words the numbers contradict": ["words_vs_numbers"],
+    "Against public facts": ["known_facts"],
+    "Wording with two readings": ["percent_or_points", "times_ambiguity"],
+}
+PROBLEM_OF = {rule: problem for problem, rules in PROBLEMS.items() for rule in rules}
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,8 @@ class Finding:
     result: str
     message: str
     official: list[str] = field(default_factory=list)   # obs_ids of official figures used
+    review: str = ""                                      # correct | wording fixed | rejected (data/reference/reviews.csv)
+    review_reason: str = ""
 
     def __post_init__(self):
         if self.severity not in SEVERITIES:
@@ -51,7 +71,16 @@ class Finding:
         return {"id": self.id, "rule": self.rule, "severity": self.severity,
                 "refs": [r.to_dict() for r in sorted(set(self.refs), key=lambda r: r.claim_id)],
                 "arithmetic": {"inputs": self.inputs, "formula": self.formula, "result": self.result},
-                "official": sorted(self.official), "message": self.message}
+                "official": sorted(self.official), "message": self.message,
+                **({"review": {"verdict": self.review, "reason": self.review_reason}} if self.review else {})}
+
+    @property
+    def claim_set(self) -> frozenset[str]:
+        return frozenset(r.claim_id for r in self.refs)
+
+    @property
+    def problem(self) -> str:
+        return PROBLEM_OF.get(self.rule, "Other")
 
 
 @dataclass
@@ -100,8 +129,12 @@ class Context:
     """What rules read: the ledger with families attached, official statistics, reference tables."""
 
     def __init__(self, claims: pd.DataFrame, stats: pd.DataFrame, families: pd.DataFrame,
-                 relations: pd.DataFrame, bounds: pd.DataFrame, series_names: dict | None = None):
-        self.claims = _plain_strings(claims)
+                 relations: pd.DataFrame, bounds: pd.DataFrame, series_names: dict | None = None,
+                 facts: pd.DataFrame | None = None, seeds: dict[str, str] | None = None):
+        self.claims = _plain_strings(with_structure(claims))
+        self.facts = _plain_strings(facts) if facts is not None else pd.DataFrame(columns=FACT_COLUMNS)
+        self.seeds = seeds or {}
+        self._sentences: dict[str, str] = {}
         self.series_names = series_names or {}
         self.stats = _plain_strings(stats)
         self.relations = _plain_strings(relations)
@@ -124,6 +157,14 @@ class Context:
             if not pattern or re.search(pattern, str(entity)):
                 return family
         return ""
+
+    def sentence(self, row) -> str:
+        """The seed sentence (Simplified Chinese) that holds the claim's quote; the quote itself when the
+        seed text is not available or does not contain it."""
+        cid = row["claim_id"]
+        if cid not in self._sentences:
+            self._sentences[cid] = seed_sentence(self.seeds.get(str(row["doc"]), ""), str(row["quote"])) or str(row["quote"])
+        return to_simplified(self._sentences[cid])
 
     @staticmethod
     def ref(row) -> Ref:
@@ -158,6 +199,57 @@ class Context:
         return float(row["value_canonical"]), row["period"], row["obs_id"]
 
 
+# ----------------------------------------------------------------------------- ledger structure
+STRUCTURE_COLUMNS = ("entity_id", "entity_type", "programme", "scope", "form", "of_whole", "subject", "baseline_ref")
+FACT_COLUMNS = ["fact_id", "kind", "fact", "value", "match", "owner", "severity", "source", "date", "citation", "note"]
+TARGET_FORMS = {"target_level", "target_share", "target_growth", "target_ratio", "target_effect", "target_count"}
+FORECAST_FORMS = {"forecast_level", "forecast_growth", "forecast_share"}
+
+
+def stage(form: str) -> str:
+    """observed | target | forecast: what kind of statement a form is, whatever it measures."""
+    return "target" if form in TARGET_FORMS else "forecast" if form in FORECAST_FORMS else "observed"
+
+
+def base_form(form: str) -> str:
+    """The measure without its stage: target_share → share, forecast_growth → growth_rate."""
+    bare = form.split("_", 1)[1] if form in TARGET_FORMS | FORECAST_FORMS else form
+    return {"growth": "growth_rate"}.get(bare, bare)
+
+
+def with_structure(claims: pd.DataFrame) -> pd.DataFrame:
+    """The ledger with every structure column present (blank where a hand-made ledger lacks one)."""
+    claims = claims.copy()
+    for col in STRUCTURE_COLUMNS:
+        if col not in claims.columns:
+            claims[col] = ""
+        claims[col] = claims[col].fillna("").astype(str)
+    return claims
+
+
+def seed_sentence(text: str, quote: str) -> str:
+    """The sentence of `text` around the first occurrence of `quote` (bounded by 。！？； or a line end)."""
+    at = text.find(quote) if quote else -1
+    if at < 0:
+        return ""
+    stops = "。！？；!?;\n"
+    start = max(text.rfind(c, 0, at) for c in stops) + 1
+    ends = [i for i in (text.find(c, at + len(quote)) for c in stops) if i >= 0]
+    return text[start:(min(ends) + 1 if ends else len(text))].strip()
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=4096)
+def to_simplified(text: str) -> str:
+    """Simplified characters (the seeds keep the scraped traditional forms; quotes and patterns are simplified)."""
+    return _t2s().convert(text)
+
+
 def fmt(value: float, unit: str = "") -> str:
     if value is None:
         return "–"
@@ -178,4 +270,14 @@ def run(ctx: Context, only: list[str] | None = None, thresholds: dict | None = N
         params = {**r.defaults, **thresholds.get(name, {})}
         for f in r.func(ctx, **params):
             findings.setdefault(f.id, f)
-    return sorted(findings.values(), key=lambda f: f.id)
+    return sorted(merge_same_problem(list(findings.values())), key=lambda f: f.id)
+
+
+def merge_same_problem(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: of the findings of one problem class on the same set of claims, the most
+    severe is kept (the first by rule name among equals)."""
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    kept: dict[tuple, Finding] = {}
+    for f in sorted(findings, key=lambda f: (rank[f.severity], f.rule, f.id)):
+        kept.setdefault((f.problem, f.claim_set), f)
+    return list(kept.values())

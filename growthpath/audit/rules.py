@@ -3,11 +3,10 @@ with defaults given at registration and can be overridden per run."""
 from __future__ import annotations
 
 import re
-from itertools import combinations
 
 import pandas as pd
 
-from growthpath.audit.engine import Context, Finding, period_range, rule, fmt
+from growthpath.audit.engine import Context, Finding, fmt, period_range, period_year, rule
 from growthpath.audit import readings as rd
 from growthpath.models.trend import implied_rates_pct
 
@@ -42,6 +41,14 @@ def same_scope(a, b) -> bool:
     return entity_scope(a) == entity_scope(b)
 
 
+def same_whose(a, b) -> bool:
+    """Two claims about the same entity in the same scope: by the ledger's `entity_id` and `scope` when it
+    has them, else by the entity's wording (see `entity_scope`)."""
+    if a.get("entity_id") and b.get("entity_id"):
+        return a["entity_id"] == b["entity_id"] and a.get("scope") == b.get("scope")
+    return same_scope(a["entity"], b["entity"])
+
+
 def entity_phrase(entity) -> str:
     """An entity as a sentence names it: 'the industry', 'the unnamed head platform', 'Pinduoduo'."""
     text = str(entity).strip()
@@ -49,6 +56,13 @@ def entity_phrase(entity) -> str:
 
 
 # ----------------------------------------------------------------------------- growth arithmetic
+def endpoint_span(start_period: str, end_period: str) -> tuple[int, int] | None:
+    """The years a start and an end value span: their own years ('2021' and '2023'), or one range both carry."""
+    a, b = period_year(start_period), period_year(end_period)
+    if a is not None and b is not None and b > a:
+        return a, b
+    span = period_range(start_period)
+    return span if span and start_period == end_period else None
 @rule("growth_vs_endpoints", "Stated growth rate vs the start and end values it describes", tol_pp=2.0)
 def growth_vs_endpoints(ctx: Context, tol_pp: float):
     """A `<x>_start`/`<x>_end` pair of one entity over a period 'A-B' and a stated annual growth
@@ -62,25 +76,27 @@ def growth_vs_endpoints(ctx: Context, tol_pp: float):
     for _, start in c[c["metric"].str.endswith("_start")].iterrows():
         stem = start["metric"].removesuffix("_start")
         same = c[(c["doc"] == start["doc"]) & (c["section"] == start["section"])]
-        end = same[(same["metric"] == f"{stem}_end") & (same["period"] == start["period"])
-                   & same["entity"].map(lambda e: same_scope(e, start["entity"]))]
-        span = period_range(start["period"])
-        if end.empty or span is None:
+        end = same[(same["metric"] == f"{stem}_end")
+                   & pd.Series([same_whose(r, start) for _, r in same.iterrows()], index=same.index, dtype=bool)]
+        if end.empty:
             continue
         end = end.iloc[0]
+        span = endpoint_span(start["period"], end["period"])
+        if span is None:
+            continue
         for _, g in same[same["metric"].isin([stem + s for s in GROWTH_SUFFIXES]) & (same["unit"] == "%")].iterrows():
             implied = implied_rates_pct(start["value_canonical"], end["value_canonical"], *span)
             if not all(abs(v - g["value"]) > tol_pp for v in implied.values()):
                 continue
             readings = " or ".join(f"{_pct(v)} a year over {n} years" for n, v in implied.items())
-            inputs = {"start": start["value"], "end": end["value"], "unit": start["unit"], "period": start["period"],
+            inputs = {"start": start["value"], "end": end["value"], "unit": start["unit"], "period": f"{span[0]}-{span[1]}",
                       "stated_rate_pct": g["value"], "endpoints_entity": start["entity"], "rate_entity": g["entity"]}
             refs = [ctx.ref(start), ctx.ref(end), ctx.ref(g)]
-            if same_scope(start["entity"], g["entity"]):
+            if same_whose(start, g):
                 out.append(Finding(
                     "growth_vs_endpoints", "contradiction", refs, inputs, "(end ÷ start)^(1/years) − 1", readings,
                     f"{start['doc']} §{start['section']} says {human(stem)} rose from {fmt(start['value'], start['unit'])} "
-                    f"to {fmt(end['value'], end['unit'])} over {start['period']}: that is {readings}, not the "
+                    f"to {fmt(end['value'], end['unit'])} over {span[0]}-{span[1]}: that is {readings}, not the "
                     f"stated {_pct(g['value'])} a year."))
                 continue
             pace = ("faster than" if min(implied.values()) > g["value"] else
@@ -90,7 +106,7 @@ def growth_vs_endpoints(ctx: Context, tol_pp: float):
                 f"{start['doc']} §{start['section']} gives {human(stem)} growth of {_pct(g['value'])} a year for "
                 f"{entity_phrase(g['entity'])} and a rise from {fmt(start['value'], start['unit'])} to {fmt(end['value'], end['unit'])} "
                 f"for {entity_phrase(start['entity'])}: two scopes, not one series, so they do not contradict each other. If the "
-                f"rise spans {start['period']}, {entity_phrase(start['entity'])} grew {readings}: {pace} the stated rate for "
+                f"rise spans {span[0]}-{span[1]}, {entity_phrase(start['entity'])} grew {readings}: {pace} the stated rate for "
                 f"{entity_phrase(g['entity'])}."))
     return out
 
@@ -228,35 +244,7 @@ def shares_sum(ctx: Context, tol_pp: float):
     return out
 
 
-# ----------------------------------------------------------------------------- same quantity, different values
-@rule("same_quantity_different_values", "One quantity given different values", rel_tol=0.01)
-def same_quantity_different_values(ctx: Context, rel_tol: float):
-    """Claims of one metric family (units normalised) for the same year, in any section or either
-    document, whose values differ. Between two observations it is a contradiction; where a target or
-    forecast is involved it is unclear."""
-    out = []
-    c = ctx.claims[(ctx.claims["family"] != "") & ctx.claims["year"].notna()].copy()
-    parts = set(ctx.relations.loc[ctx.relations["relation"] == "part_of", "family"])
-    c["who"] = [e if f in parts else "" for f, e in zip(c["family"], c["entity"])]  # parts differ by entity
-    for (family, year, _), g in c.groupby(["family", "year", "who"]):
-        for (_, a), (_, b) in combinations(g.iterrows(), 2):
-            if a["canonical_unit"] != b["canonical_unit"]:
-                continue
-            lo, hi = sorted([a["value_canonical"], b["value_canonical"]])
-            if hi == 0 or (hi - lo) / hi <= rel_tol:
-                continue
-            observed = a["kind"] == b["kind"] == "observed"
-            where = "across the two documents" if a["doc"] != b["doc"] else "in the same document"
-            out.append(Finding(
-                "same_quantity_different_values", "contradiction" if observed else "unclear", [ctx.ref(a), ctx.ref(b)],
-                {"family": family, "year": int(year), "a": a["value"], "a_unit": a["unit"], "a_kind": a["kind"],
-                 "b": b["value"], "b_unit": b["unit"], "b_kind": b["kind"]},
-                "compare canonical values", f"{fmt(a['value_canonical'], a['canonical_unit'])} vs {fmt(b['value_canonical'], b['canonical_unit'])}",
-                f"{human(family).capitalize()} in {int(year)} is {fmt(a['value'], a['unit'])} ({a['kind']}, "
-                f"{a['doc']} §{a['section']}) but {fmt(b['value'], b['unit'])} ({b['kind']}, {b['doc']} §{b['section']}), {where}."))
-    return out
-
-
+# ----------------------------------------------------------------------------- one number, two meanings
 @rule("one_number_two_meanings", "One distinctive number used for two different quantities")
 def one_number_two_meanings(ctx: Context):
     """The same distinctive value (not a round number) and year attached to two different metric
@@ -276,26 +264,6 @@ def one_number_two_meanings(ctx: Context):
             f"{fmt(value)} for {len(families)} quantities",
             f"The figure {fmt(families.iloc[0]['value'], families.iloc[0]['unit'])} is used for "
             + " and for ".join(names) + "; these are different quantities."))
-    return out
-
-
-@rule("duplicated_passage", "The same sentence reused in several sections")
-def duplicated_passage(ctx: Context):
-    """Identical quoted sentences in different sections of one document: the same figures are
-    presented again as separate evidence. One finding per set of sections."""
-    out = []
-    dup = ctx.claims.groupby(["doc", "quote"]).filter(lambda g: g["section"].nunique() > 1)
-    if dup.empty:
-        return out
-    dup = dup.assign(sections=dup.groupby(["doc", "quote"])["section"].transform(lambda s: ", ".join(sorted(set(s)))))
-    for (doc, sections), g in dup.groupby(["doc", "sections"]):
-        quotes = g["quote"].nunique()
-        out.append(Finding(
-            "duplicated_passage", "unclear", [ctx.ref(r) for _, r in g.iterrows()],
-            {"sections": sections, "shared_sentences": quotes, "claims": len(g)}, "identical quotes",
-            f"{quotes} sentence(s) repeated",
-            f"{quotes} sentence(s) with {len(g)} figures appear word for word in {doc} §§{sections}: the same "
-            "evidence is presented twice."))
     return out
 
 
@@ -325,10 +293,13 @@ def pp_difference(ctx: Context, tol_pp: float):
     return out
 
 
-@rule("percent_or_points", "A change in a rate given in % (relative or percentage points?)")
-def percent_or_points(ctx: Context):
-    """'X率提升N%' can mean a relative change (×(1 ± N/100)) or N percentage points. Where the
-    section states the rate's level, both readings are computed."""
+@rule("percent_or_points", "A change in a rate given in % (relative or percentage points?)", max_pp=20.0)
+def percent_or_points(ctx: Context, max_pp: float):
+    """'X率提升N%' can mean a relative change (×(1 ± N/100)) or N percentage points. Flagged only where
+    both readings are plausible: the points reading must keep the rate within 0–100 % from its stated
+    level (same sentence, the claim's baseline, or the same subject's level for the same entity), and
+    a change of more than `max_pp` points from one initiative is not a plausible reading (a 47 % drop of
+    a 3 % rate is relative). The relative reading must stay within 0–100 % too."""
     out = []
     pattern = rd.rate_words()
     for _, r in ctx.claims[(ctx.claims["unit"] == "%")].iterrows():
@@ -337,9 +308,13 @@ def percent_or_points(ctx: Context):
             continue
         sign = -1 if m.group(2) in ("下降", "降低", "减少") else 1
         x = r["value"]
-        base = _level_in_section(ctx, r)
+        base = _level_of_rate(ctx, r)
+        if x > max_pp:
+            continue  # a points reading this large is not a plausible result of one initiative
         if base is not None:
             rel, pts = base["value"] * (1 + sign * x / 100), base["value"] + sign * x
+            if not (0 <= pts <= 100 and 0 <= rel <= 100):
+                continue
             result = f"relative: {fmt(rel)} %; points: {fmt(pts)} %"
             inputs = {"change_pct": x, "base_rate_pct": base["value"]}
             refs = [ctx.ref(r), ctx.ref(base)]
@@ -349,31 +324,48 @@ def percent_or_points(ctx: Context):
         out.append(Finding(
             "percent_or_points", "unclear", refs, inputs, "b × (1 ± x/100) vs b ± x", result,
             f"“{r['quote_zh']}” ({r['doc']} §{r['section']}) does not say whether {fmt(x)} % is relative or in percentage points"
-            + (f"; from {fmt(base['value'])} % the two readings give {result.replace('relative: ', '').replace('; points:', ' or')}." if base is not None else ".")))
+            + (f"; from {fmt(base['value'])} % the two readings give {result.replace('relative: ', '').replace('; points:', ' or')}." if base is not None else
+               "; both readings are plausible and the documents give no level to tell them apart.")))
     return out
 
 
-def _level_in_section(ctx: Context, claim):
-    """A percent level of a rate in the same section and sentence, if the ledger has one."""
-    same = ctx.claims[(ctx.claims["doc"] == claim["doc"]) & (ctx.claims["section"] == claim["section"])
-                      & (ctx.claims["quote"] == claim["quote"]) & (ctx.claims["unit"] == "%")
-                      & (ctx.claims["claim_id"] != claim["claim_id"]) & ~ctx.claims["metric"].str.contains(CHANGE_WORDS)]
-    return same.iloc[0] if len(same) else None
+def _level_of_rate(ctx: Context, claim):
+    """A percent level of the rate: in the same sentence, the claim's `baseline_ref`, or the same subject's
+    level for the same entity anywhere in the document."""
+    c = ctx.claims
+    level = (c["unit"] == "%") & (c["claim_id"] != claim["claim_id"]) & ~c["metric"].str.contains(CHANGE_WORDS)
+    same = c[level & (c["doc"] == claim["doc"]) & (c["section"] == claim["section"]) & (c["quote"] == claim["quote"])]
+    if len(same):
+        return same.iloc[0]
+    ref = claim.get("baseline_ref", "")
+    if ref and (c["claim_id"] == ref).any() and c.loc[c["claim_id"] == ref, "unit"].iloc[0] == "%":
+        return c[c["claim_id"] == ref].iloc[0]
+    if claim.get("subject"):
+        same = c[level & (c["doc"] == claim["doc"]) & (c["subject"] == claim["subject"]) & (c["entity_id"] == claim["entity_id"])
+                 & c["form"].isin(["level", "share"])]
+        if len(same):
+            return same.iloc[0]
+    return None
 
 
-@rule("times_ambiguity", "'增长N倍': N times, or N+1 times?")
+TIMES_AMBIGUOUS = re.compile(r"(提升|提高|增长|增加|激增|上升|高出|高|多|翻)(了)?([0-9.]+)倍")
+
+
+@rule("times_ambiguity", "'增长N倍', '高N倍', '提升N倍': N times, or N+1 times?")
 def times_ambiguity(ctx: Context):
-    """'提升/增长N倍' is read both as ×N and as ×(N+1) (N times more); '至…的N倍' is unambiguous and
-    not flagged."""
+    """'增长/提升/提高/高(出)/翻N倍' is read both as ×N and as ×(N+1) (N times more). '是/为/达/至…的N倍'
+    states the ratio itself and is not flagged (see `relate.TIMES_UNAMBIGUOUS`)."""
+    from growthpath.audit.relate import TIMES_UNAMBIGUOUS
+
     out = []
-    pattern = re.compile(r"(提升|提高|增长|增加|激增|上升)(了)?([0-9.]+)倍")
     for _, r in ctx.claims[ctx.claims["unit"] == "倍"].iterrows():
-        m = pattern.search(r["quote"])
-        if not m or "至" in r["quote"][: m.start()][-3:] or float(m.group(3)) != r["value"]:
+        text = r["quote_zh"]
+        m = TIMES_AMBIGUOUS.search(text)
+        if not m or float(m.group(3)) != r["value"] or TIMES_UNAMBIGUOUS.search(text):
             continue
         n = r["value"]
         out.append(Finding(
-            "times_ambiguity", "unclear", [ctx.ref(r)], {"n": n}, "×N or ×(N+1)", f"×{fmt(n)} or ×{fmt(n + 1)}",
+            "times_ambiguity", "unclear", [ctx.ref(r)], {"n": n, "words": m.group(0)}, "×N or ×(N+1)", f"×{fmt(n)} or ×{fmt(n + 1)}",
             f"“{r['quote_zh']}” ({r['doc']} §{r['section']}) can mean the result is {fmt(n)} times the base or "
             f"{fmt(n + 1)} times it ({fmt(n)} times more)."))
     return out
@@ -428,26 +420,3 @@ def rate_outside_range(ctx: Context):
     return [Finding("rate_outside_range", "contradiction", [ctx.ref(r)], {"value_pct": r["value"]}, "0 ≤ share ≤ 100",
                     f"{fmt(r['value'])} %", f"{r['metric'].replace('_', ' ')} is {fmt(r['value'])} % ({r['doc']} §{r['section']}), "
                     "outside 0–100 %.") for _, r in bad.iterrows()]
-
-
-@rule("cross_doc_growth", "Growth rates for one quantity that differ between the two documents", ratio=2.0, max_gap_years=1)
-def cross_doc_growth(ctx: Context, ratio: float, max_gap_years: int):
-    """Annual growth claims of one family from 000 and from 004 whose periods overlap (within
-    `max_gap_years`) and whose rates differ by more than a factor `ratio`."""
-    out = []
-    for family, g in ctx.claims[ctx.claims["measure"] == "annual_rate"].groupby("family"):
-        a_rows, b_rows = g[g["doc"] == "000"], g[g["doc"] == "004"]
-        for (_, a), (_, b) in ((x, y) for x in a_rows.iterrows() for y in b_rows.iterrows()):
-            ya = [int(y) for y in re.findall(r"(?:19|20)\d{2}", a["period"])]
-            yb = [int(y) for y in re.findall(r"(?:19|20)\d{2}", b["period"])]
-            if not ya or not yb or min(abs(x - y) for x in ya for y in yb) > max_gap_years:
-                continue
-            hi, lo = max(a["value"], b["value"]), min(a["value"], b["value"])
-            if lo > 0 and hi / lo > ratio:
-                out.append(Finding(   # two documents, often a target beside a past rate: a difference to explain, not an error
-                    "cross_doc_growth", "unclear", [ctx.ref(a), ctx.ref(b)],
-                    {"rate_000_pct": a["value"], "period_000": a["period"], "rate_004_pct": b["value"], "period_004": b["period"]},
-                    "ratio of rates", f"{hi / lo:.1f}×",
-                    f"000 §{a['section']} counts on {_pct(a['value'])} a year ({a['period']}, {a['kind']}) while 004 §{b['section']} "
-                    f"puts {human(family)} at {_pct(b['value'])} a year ({b['period']}): {hi / lo:.1f} times apart."))
-    return out

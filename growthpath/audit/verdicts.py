@@ -1,0 +1,72 @@
+"""A verdict for every section of both seeds: holds, does not hold, or cannot be checked, and why.
+
+A section whose claims take part in a published contradiction or implausible finding does not hold; the
+reason names the problems and the most serious finding. Every other section carries the reviewer's verdict
+from data/reference/section_verdicts.csv (what the chapter's analysis shows, or why nothing can be
+checked), written without figures: the figures are in the chapters, computed."""
+from __future__ import annotations
+
+import pandas as pd
+
+from growthpath.audit.engine import SEVERITIES, Finding
+
+VERDICTS = ("holds", "does not hold", "cannot be checked")
+SERIOUS = ("contradiction", "implausible")
+
+
+def serious_by_section(findings: list[Finding]) -> dict[tuple[str, str], list[Finding]]:
+    """Published contradiction and implausible findings, by every (doc, section) they cite."""
+    out: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.severity in SERIOUS and f.review != "rejected":
+            for place in sorted({(r.doc, r.section) for r in f.refs}):
+                out.setdefault(place, []).append(f)
+    return out
+
+
+def _problem_counts(found: list[Finding]) -> str:
+    counts: dict[str, int] = {}
+    for f in found:
+        counts[f.problem] = counts.get(f.problem, 0) + 1
+    return "; ".join(f"{p.lower()} ({n})" for p, n in counts.items())
+
+
+def _first_sentence(text: str) -> str:
+    cut = text.find(": ")
+    return text if cut < 0 else text[:cut]
+
+
+def table(findings: list[Finding], sections: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame:
+    """One row per seed section: doc, section, chapter, title, verdict, why, findings (ids)."""
+    serious = serious_by_section(findings)
+    notes = reviewed.set_index(["doc", "section"])
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    rows = []
+    for s in sections.itertuples():
+        place = (s.doc, s.section)
+        found = sorted(serious.get(place, []), key=lambda f: (rank[f.severity], f.id))
+        note = notes.loc[place] if place in notes.index else None
+        if found:
+            worst = found[0]
+            why = (f"{len(found)} problem{'s' if len(found) > 1 else ''} with its numbers: {_problem_counts(found)}. "
+                   f"Most serious: {_first_sentence(worst.message)}.")
+            if note is not None and note["verdict"] == "does not hold" and note["why"]:
+                why += f" {note['why']}"
+            verdict = "does not hold"
+        elif note is not None:
+            verdict, why = note["verdict"], note["why"]
+        else:
+            verdict, why = "cannot be checked", "No reviewer's verdict is recorded for this section yet."
+        rows.append({"doc": s.doc, "section": s.section, "chapter": int(s.chapter), "title": s.title_en,
+                     "verdict": verdict, "why": why, "findings": [f.id for f in found]})
+    return pd.DataFrame(rows)
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    """The verdicts as a list a reader scans: '000 §1.1 Title — Does not hold. Why.'"""
+    from growthpath.book import _escape_markdown as esc
+
+    lines = []
+    for r in frame.itertuples():
+        lines.append(f"- **{r.doc} §{r.section}** *{esc(r.title)}* — **{r.verdict.capitalize()}.** {esc(r.why)}")
+    return "\n".join(lines) + "\n"
