@@ -72,9 +72,17 @@ def build(claims, stats, findings, shocks, register, *, current: str, current_ad
         for row in plan_vs_actual[plan_vs_actual["target"].isin(MEASURED)].itertuples():
             rows.append({"target": f"{row.target} ({row.year})", "scenario": name, "target value": row.plan, "unit": row.unit,
                          "projected (median)": row.actual, "P without shocks": float("nan"), "P with shocks": float("nan"),
-                         "verdict": VERDICTS[3] if row.actual < row.plan else VERDICTS[4], "evidence": "published actual",
-                         "rests on": row.actual_source, "stated inconsistently": False})
+                         "verdict": _measured_verdict(row), "evidence": "published actual",
+                         "rests on": row.actual_source, "stated inconsistently": row.reading == "two paths"})
     return pd.DataFrame(rows)
+
+
+def _measured_verdict(row) -> str:
+    """Behind or on pace from the published actual; untestable when the plan's own numbers give two paths
+    the actual falls between."""
+    if row.reading == "two paths" and min(row.plan, row.plan_other) <= row.actual <= max(row.plan, row.plan_other):
+        return VERDICTS[5]
+    return VERDICTS[3] if row.actual < min(row.plan, row.plan_other if row.reading == "two paths" else row.plan) else VERDICTS[4]
 
 
 def untestable(claims, findings) -> pd.DataFrame:
@@ -109,7 +117,9 @@ def summary_phrases(frame: pd.DataFrame) -> list[str]:
         name = target.split(" (")[0] if rows["evidence"].iloc[0] == "model" else target
         name = name[0].lower() + name[1:] if name[1:2].islower() else name
         if rows["evidence"].iloc[0] != "model":       # a published actual: the same in every scenario
-            out.append(f"{name} is {grades[0]} (a published actual, whatever the scenario)")
+            out.append(f"{name} cannot be graded: the plan's own figures give two paths and the published actual lies "
+                       "between them" if grades[0] == VERDICTS[5] else
+                       f"{name} is {grades[0]} (a published actual, whatever the scenario)")
             continue
         where = "in every scenario" if len(grades) == 1 and rows["scenario"].nunique() > 1 else \
             ", ".join(f"{v} ({', '.join(rows[rows['verdict'] == v]['scenario'])})" for v in grades)

@@ -172,9 +172,11 @@ def test_run_parameters_box_and_hidden_injected_cell(executed):
     assert "ytd\\\\_revision\\\\_sd\\\\_pp | 1.2 (assumption register)" in text
 
 
-def snapshot_findings():
+def snapshot_findings(rejected: bool = False):
+    """The reviewed findings the chapters show (or, with `rejected`, those the review rejected)."""
     import json
-    return json.loads((REPO / "tests" / "snapshots" / "audit.json").read_text(encoding="utf-8"))
+    found = json.loads((REPO / "tests" / "snapshots" / "audit.json").read_text(encoding="utf-8"))
+    return [f for f in found if (f.get("review", {}).get("verdict") == "rejected") == rejected]
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ def test_appendices_glue_counts(executed):
     assert audit_values["n_findings"] == len(findings)
     for s in ("contradiction", "implausible", "unclear"):
         assert audit_values[f"n_{s}"] == sum(f["severity"] == s for f in findings)
+    assert audit_values["n_rejected"] == len(snapshot_findings(rejected=True)) > 0
     ledger_values = glued(Path(executed["base"]) / "92_ledger.ipynb")
     assert ledger_values["n_claims"] == len(rows("claims/claims.csv")) == 612
     assert ledger_values["n_000"] + ledger_values["n_004"] == 612

@@ -3,6 +3,7 @@ LaTeX. A quote carrying <script>, an HTML attribute handler, \\input{} and MyST 
 the real pipeline (validate, run, build) of the appendices that print quotes."""
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -23,11 +24,13 @@ def hostile_book(tmp_path_factory):
 
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     ledger = root / "data" / "claims" / "claims.csv"
-    text = ledger.read_text(encoding="utf-8")
-    quote = '"' + HOSTILE.replace('"', '""') + '"'
-    first = text.splitlines()[1]
-    fields = first.rsplit(",", 2)  # … ,quote,quote_zh (this row's quotes have no commas)
-    ledger.write_text(text.replace(first, f"{fields[0]},{quote},{quote}", 1), encoding="utf-8")
+    with ledger.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows[0]["quote"] = rows[0]["quote_zh"] = HOSTILE
+    with ledger.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
     (root / "_toc.yml").write_text(TOC, encoding="utf-8")
     with rooted(root):
         datapackage.refresh_hashes()

@@ -31,9 +31,13 @@ def card():
 
 
 def test_every_graded_cell_has_a_grade_and_an_inconsistency_does_not_replace_it(card):
-    assert set(card["verdict"]) <= set(scorecard.VERDICTS[:-1])          # nothing untestable in the grid
+    modelled = card[card["evidence"] == "model"]
+    assert set(modelled["verdict"]) <= set(scorecard.VERDICTS[:-1])      # every modelled target gets a grade
+    # a measured KPI is ungraded only where the plan's own numbers give two paths and the actual lies between
+    ungraded = card[card["verdict"] == "untestable"]
+    assert (ungraded["evidence"] == "published actual").all() and ungraded["stated inconsistently"].all()
     assert "contradictory as stated" not in set(card["verdict"])
-    flagged = card[card["stated inconsistently"]]
+    flagged = modelled[modelled["stated inconsistently"]]
     assert len(flagged) and set(flagged["verdict"]) <= {"on track", "at risk", "off track"}
     modelled = card[card["evidence"] == "model"]
     assert modelled["P with shocks"].notna().all() and modelled["rests on"].str.len().gt(0).all()
@@ -51,3 +55,21 @@ def test_untestable_targets_name_the_data_that_would_settle_them():
 def test_counts_keep_grades_that_never_occur():
     frame = pd.DataFrame({"verdict": ["off track", "off track", "behind on actuals"]})
     assert scorecard.counts(frame) == {"on track": 0, "at risk": 0, "off track": 2, "behind on actuals": 1, "on pace on actuals": 0}
+
+
+def test_live_commerce_has_two_paths_and_is_not_graded_between_them():
+    """The plan's share path (GMV growth × its rising live share) and the path from its own stated 2023 level
+    to 50 % of the 2026 GMV target disagree; an actual between them cannot be graded against 'the plan'."""
+    from growthpath import actuals, claims, official
+
+    v = claims.load().set_index("claim_id")["value"]
+    row = actuals.table(claims.load(), official.load()).set_index("target").loc["Live-commerce growth"]
+    share_path = 100 * ((1 + v["000-3.1-06"] / 100) * (v["000-3.1-09"] / v["000-3.1-08"]) ** (1 / 3) - 1)
+    level_path = 100 * ((v["000-3.1-09"] / 100 * v["000-3.1-07"] / v["000-1.1-06"]) ** (1 / 3) - 1)
+    assert row["plan"] == pytest.approx(share_path) and row["plan_other"] == pytest.approx(level_path)
+    assert row["reading"] == "two paths" and row["verdict"].startswith("cannot be graded")
+    between = row.copy()
+    between["actual"] = (share_path + level_path) / 2
+    assert scorecard._measured_verdict(between) == "untestable"
+    between["actual"] = min(share_path, level_path) - 1
+    assert scorecard._measured_verdict(between) == "behind on actuals"

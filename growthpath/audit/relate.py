@@ -6,6 +6,7 @@ sentence; nothing names a claim id. Severity follows scope: two figures of diffe
 scopes are never a contradiction."""
 from __future__ import annotations
 
+import math
 import re
 from difflib import SequenceMatcher
 from itertools import combinations
@@ -118,7 +119,8 @@ def annual_readings(ctx: Context, r) -> list[float]:
 def comparable(a, b) -> bool:
     """Two claims stating one quantity the same way: same subject, entity, scope, stage, measure,
     whole and time (both undated counts as the same time, within one document)."""
-    return (a["subject"] == b["subject"] and same_scope(a, b) and a["initiative"] == b["initiative"]
+    one_time = a["bare"] == "growth_rate" or "-" not in a["when"]   # a level 'over 2021-2023' is no one time
+    return (one_time and a["subject"] == b["subject"] and same_scope(a, b) and a["initiative"] == b["initiative"]
             and a["stage"] == b["stage"] and a["bare"] == b["bare"]
             and a["of_whole"] == b["of_whole"] and a["when"] == b["when"] and different_sentences(a, b))
 
@@ -172,11 +174,20 @@ def same_subject_different_values(ctx: Context, rel_tol: float, tol_pp: float):
 
 
 def _verdict_text(ctx, a, b, why) -> str:
-    if a["bare"] == "growth_rate":
-        ra = " or ".join(f"{x:.1f} %" for x in annual_readings(ctx, a))
-        rb = " or ".join(f"{x:.1f} %" for x in annual_readings(ctx, b))
-        return f"{ra} against {rb} {why}; both cannot hold."
-    return "both cannot hold."
+    if a["bare"] != "growth_rate":
+        return "both cannot hold."
+    kinds = {growth_basis(ctx, a): a, growth_basis(ctx, b): b}
+    if len(kinds) == 2:   # a rate per year beside a total change: say each in the other's terms
+        ann, cum = kinds["annual"], kinds["cumulative"]
+        first, last = period_range(cum["period"])
+        per_year = annual_readings(ctx, cum)
+        spans = [round(math.log(1 + cum["value"] / 100) / math.log(1 + x / 100)) for x in per_year if x > 0]
+        totals = " or ".join(f"{((1 + ann['value'] / 100) ** n - 1) * 100:.1f} %" for n in spans)
+        return (f"{fmt(ann['value'])} % a year is {totals} over {first}–{last}, against the stated {fmt(cum['value'])} % "
+                f"({' or '.join(f'{x:.1f} %' for x in per_year)} a year); both cannot hold.")
+    ra = " or ".join(f"{x:.1f} %" for x in annual_readings(ctx, a))
+    rb = " or ".join(f"{x:.1f} %" for x in annual_readings(ctx, b))
+    return f"{ra} against {rb} {why}; both cannot hold."
 
 
 def _level_vs_share(ctx: Context, c: pd.DataFrame, rel_tol: float) -> list[Finding]:
@@ -411,8 +422,8 @@ def multiplier_vs_baseline(ctx: Context, rel_tol: float):
     resolves (`baseline_ref`: another claim, or a value stated in the sentence), beside a level of X for
     the same entity and subject: level ÷ baseline must match N× (or (N+1)× for '高N倍'), level ÷ baseline
     1 ± N/100 for a percent, level − baseline ± N for points, within `rel_tol` under some reading. A
-    level in the same sentence, with a baseline that is undated or of the same year, cannot disagree: a
-    contradiction. A level stated in another sentence may be of another time: unclear."""
+    level and a baseline in the multiple's own sentence cannot disagree: a contradiction. A level or a
+    baseline from another sentence may be another quantity or time: unclear."""
     c = rows(ctx)
     out = []
     for _, m in c[c["bare"].isin(["multiplier", "effect"]) & (c["baseline_ref"] != "")].iterrows():
@@ -448,16 +459,16 @@ def _check_multiple(ctx, c, m, x, base, readings, rel_tol) -> list[Finding]:
         return []
     one_sentence = ctx.sentence(x) == ctx.sentence(m)
     base_rows = c[c["claim_id"] == m["baseline_ref"]]
-    base_when = base_rows.iloc[0]["when"] if len(base_rows) else ""
-    timeless = base_when in ("", m["when"]) and x["when"] in ("", m["when"])
-    severity = "contradiction" if one_sentence and timeless else "unclear"
+    base_here = not len(base_rows) or ctx.sentence(base_rows.iloc[0]) == ctx.sentence(m)
+    severity = "contradiction" if one_sentence and base_here else "unclear"
     return [Finding(
         "multiplier_vs_baseline", severity, [ctx.ref(m), ctx.ref(x), *base[2]],
         {"stated": m["value"], "stated_unit": m["unit"], "level": x["value"], "baseline": base[0]},
         "level against the baseline vs the stated multiple", f"{shown_actual} vs " + " or ".join(readings),
-        f"{where(m)} puts {human(m['subject'])} at {' or '.join(readings)} its baseline of {base[1]}; with the level of "
-        f"{fmt(x['value'], x['unit'])} ({where(x)}{'' if one_sentence else ', another sentence'}) it is {shown_actual}"
-        + ("." if severity == "contradiction" else ": if both describe the same time, they disagree."))]
+        f"{where(m)} says {human(m['subject'])} of {fmt(x['value'], x['unit'])} ({where(x)}) is {' or '.join(readings)} "
+        f"its baseline, and gives that baseline as {base[1]}: {fmt(x['value'], x['unit'])} is {shown_actual} it"
+        + ("." if severity == "contradiction" else
+           "; the baseline comes from another sentence and may not be the same quantity or year, so this needs a reader's check."))]
 
 
 # ----------------------------------------------------------------------------- 4. one initiative, different outcomes
@@ -467,8 +478,8 @@ def initiative_outcomes(ctx: Context, tol_pp: float, spread: float):
     study) on one subject, stated in different sentences. The same unit with different values cannot both
     describe one result (a contradiction); the same number once in percent and once in percentage points
     is unclear. A result in points beside one in percent agrees only if the rate started at
-    points ÷ percent: when no rate of that subject the documents state comes within a factor `spread` of
-    that start, the pair is implausible. Programme-less effects are grouped only when they also share
+    points ÷ percent: implausible when the rate the documents give for that firm is further than a factor
+    `spread` from that start, unclear when they give none. Programme-less effects are grouped only when they also share
     the money spent (a cost claim of the same value in both sentences)."""
     c = rows(ctx)
     eff = c[c["bare"].isin(["effect", "multiplier"]) & c["entity_type"].isin(["platform", "case", "source"])]
@@ -504,17 +515,16 @@ def _outcome_gap(c, a, b, subject, tol_pp, spread):
     if abs(pct["value"] - pts["value"]) <= tol_pp:
         return "unclear", f"the same {fmt(a['value'])} is a percent change in one place and percentage points in the other", {}
     start = pts["value"] / pct["value"] * 100
-    levels = c[(c["subject"] == subject) & (c["canonical_unit"] == "%") & c["bare"].isin(["level", "share"])]["value"]
-    text = (f"+{fmt(pts['value'])} points and +{fmt(pct['value'])} % describe one change only if the rate started at "
-            f"{fmt(start)} %")
-    if levels.empty:
-        return "unclear", text + "; the documents state no level of this rate to check that start against", {"implied_start_pct": round(start, 2)}
-    lo, hi = float(levels.min()), float(levels.max())
-    inside = lo / spread <= start <= hi * spread
+    own = c[(c["subject"] == subject) & (c["entity_id"] == a["entity_id"]) & (c["canonical_unit"] == "%")
+            & c["bare"].isin(["level", "share"])]["value"]
+    text = (f"{where(pts)} gives +{fmt(pts['value'])} points and {where(pct)} +{fmt(pct['value'])} %, which describe one "
+            f"change only if the rate started at {fmt(start)} %")
+    if own.empty:
+        return "unclear", text + "; the documents give no rate for this firm to tell", {"implied_start_pct": round(start, 2)}
+    inside = float(own.min()) / spread <= start <= float(own.max()) * spread
     return (("unclear" if inside else "implausible"),
-            text + f", {'within' if inside else 'far outside'} the {fmt(lo)}–{fmt(hi)} % the documents state for this rate "
-            "at any firm or the market (none for this one)",
-            {"implied_start_pct": round(start, 2), "stated_levels_pct": f"{fmt(lo)}–{fmt(hi)}"})
+            text + f", {'close to' if inside else 'far from'} the {'; '.join(fmt(v) + ' %' for v in own)} the documents give for it",
+            {"implied_start_pct": round(start, 2), "stated_levels_pct": "; ".join(fmt(v) for v in own)})
 
 
 def _shared_spend(c: pd.DataFrame, g: pd.DataFrame) -> bool:
@@ -526,29 +536,53 @@ def _shared_spend(c: pd.DataFrame, g: pd.DataFrame) -> bool:
 @rule("recycled_evidence", "The same figure credited to different companies, programmes or events", min_similarity=0.6)
 def recycled_evidence(ctx: Context, min_similarity: float):
     """Claims in different sentences with the same value, unit and form on the same subject, credited to
-    different entities (or different programmes of one entity), whose phrasing is near-identical
-    (similarity ≥ `min_similarity` once names are set aside) or whose value is distinctive: one result
-    told as evidence for two cases. Market-wide figures and the plan's own numbers are not evidence of a
-    case and are left out. Implausible rather than a contradiction: two firms can match by chance."""
+    different cases (another entity, or another initiative of one entity: see `one_case`), whose quotes or
+    seed sentences are near-identical (similarity ≥ `min_similarity` once quoted titles are set aside) or whose
+    value is distinctive: one result told as evidence for two cases. One finding per figure, naming every
+    place it is credited; figures of one sentence pair (a level and its change) are one finding.
+    Market-wide figures and the plan's own numbers are not evidence of a case and are left out.
+    Implausible rather than a contradiction: two firms can match by chance."""
     c = rows(ctx)
     cases = c[c["entity_type"].isin(["platform", "case", "source"]) & (c["bare"] != "date")]
-    out = []
-    for (_, _unit, _subject, _form), g in cases.groupby(["value_canonical", "canonical_unit", "subject", "bare"]):
+    by_places: dict[frozenset, list] = {}
+    for _key, g in cases.groupby(["value_canonical", "canonical_unit", "subject", "bare"]):
+        hit: dict[str, pd.Series] = {}
+        close = False
         for (_, a), (_, b) in combinations(g.iterrows(), 2):
             if one_case(a, b) or (a["doc"], a["section"]) == (b["doc"], b["section"]) and ctx.sentence(a) == ctx.sentence(b):
                 continue
-            sim = SequenceMatcher(None, _phrase(a), _phrase(b)).ratio()
+            sim = max(SequenceMatcher(None, _phrase(x), _phrase(y)).ratio()
+                      for x, y in ((a["quote_zh"], b["quote_zh"]), (ctx.sentence(a), ctx.sentence(b))))
             if sim < min_similarity and not _distinctive(a):
                 continue
-            out.append(Finding(
-                "recycled_evidence", "implausible", [ctx.ref(a), ctx.ref(b)],
-                {"value": a["value"], "unit": a["unit"], "subject": a["subject"], "a": f"{who(a)} {a['programme']}".strip(),
-                 "b": f"{who(b)} {b['programme']}".strip(), "phrasing_similarity": round(sim, 2)},
-                "same value, same subject, different entities", f"{fmt(a['value'], a['unit'])} twice",
-                f"The same result, {human(a['subject'])} {fmt(a['value'], a['unit'])}, is credited to "
-                f"{_credit(a)} in {where(a)} and to {_credit(b)} in {where(b)}"
-                + (" in almost the same words" if sim >= min_similarity else "") + ": one figure used as evidence twice."))
-    return out
+            close |= sim >= min_similarity
+            hit.update({a["claim_id"]: a, b["claim_id"]: b})
+        if hit:
+            places = frozenset((r["doc"], r["section"], r["entity_id"]) for r in hit.values())
+            by_places.setdefault(places, []).append((list(hit.values()), close))
+    return [_recycled_finding(ctx, groups) for groups in by_places.values()]
+
+
+def _stated(r) -> str:
+    """A figure as the sentence uses it: a level ('CAC of 12 元/人') or a change ('CAC down 65 %')."""
+    if r["bare"] in ("effect", "multiplier"):
+        down = re.search(r"低|降|少|缩短|减", r["quote_zh"])
+        return f"{human(r['subject'])} {'down' if down else 'up'} {fmt(r['value'], r['unit'])}"
+    return f"{human(r['subject'])} of {fmt(r['value'], r['unit'])}"
+
+
+def _recycled_finding(ctx, groups) -> Finding:
+    claims_ = [r for rs, _ in groups for r in rs]
+    figures = list(dict.fromkeys(_stated(rs[0]) for rs, _ in groups))
+    credits = list(dict.fromkeys(f"{_credit(r)} ({where(r)})" for r in claims_))
+    close = any(flag for _, flag in groups)
+    return Finding(
+        "recycled_evidence", "implausible", [ctx.ref(r) for r in claims_],
+        {"figures": figures, "credited_to": credits, "near_identical_sentences": close},
+        "same value, same subject, different cases", f"{len(credits)} credits",
+        f"The same result — {'; '.join(figures)} — is credited to {'; and to '.join(credits)}"
+        + (", in almost the same words" if close else "") + ": one figure used as evidence more than once, or firms that "
+        "match by chance; the text gives no source for either.")
 
 
 def one_case(a, b) -> bool:
@@ -569,9 +603,9 @@ def _credit(r) -> str:
     return f"{who(r)}'s {r['programme']}" if r["programme"] else who(r)
 
 
-def _phrase(r) -> str:
-    """The quote with names and quoted programme titles removed, to compare how a result is phrased."""
-    text = re.sub(r"[“\"「『][^”\"」』]*[”\"」』]", "", r["quote_zh"])
+def _phrase(text: str) -> str:
+    """A sentence with quoted programme titles and unnamed-firm phrases removed, to compare how a result is phrased."""
+    text = re.sub(r"[“\"「『][^”\"」』]*[”\"」』]", "", text)
     return re.sub(r"某[\u4e00-\u9fff]{1,6}?(平台|品牌|企业|商家|公司)", "", text)
 
 
@@ -592,7 +626,7 @@ def duplicated_passage(ctx: Context, min_similarity: float):
         for (_, a), (_, b) in combinations(g.iterrows(), 2):
             if a["section"] == b["section"] or not one_case(a, b):
                 continue
-            if a["quote"] != b["quote"] and SequenceMatcher(None, _phrase(a), _phrase(b)).ratio() < min_similarity:
+            if a["quote"] != b["quote"] and SequenceMatcher(None, _phrase(a["quote_zh"]), _phrase(b["quote_zh"])).ratio() < min_similarity:
                 continue
             key = (doc, tuple(sorted({a["section"], b["section"]})))
             groups.setdefault(key, [])
@@ -658,7 +692,8 @@ COMPARE = re.compile(rf"{NUM}\s*(%|元|分钟|天|小时|次|倍)[,，]?\s*(远�
 def words_vs_numbers(ctx: Context):
     """In a claim's seed sentence: 'from X 降至 Y' with Y > X (or 'from X 提升至 Y' with Y < X), and
     'X 低于 … Y' with X > Y (or 'X 高于 … Y' with X < Y), both numbers in one unit; and a change whose
-    number carries a minus sign under a direction word, which leaves the direction undefined."""
+    number carries a minus sign under a direction word, which leaves the direction undefined. Unclear:
+    the sentence contradicts itself, and only its author can say which part is meant."""
     c = rows(ctx)
     out, seen = [], set()
     for _, r in c.iterrows():
@@ -693,7 +728,7 @@ def _citing(ctx, in_sentence: pd.DataFrame, r, *values: float) -> list:
     return [ctx.ref(x) for _, x in (hit if len(hit) else in_sentence.head(1) if len(in_sentence) else r.to_frame().T).iterrows()]
 
 
-def _words_finding(ctx, refs, text, result, message, severity="contradiction") -> Finding:
+def _words_finding(ctx, refs, text, result, message, severity="unclear") -> Finding:
     first = refs[0]
     return Finding("words_vs_numbers", severity, refs, {"text": text}, "direction word vs the numbers", result,
                    f"{first.doc} §{first.section}: {message}.")

@@ -157,7 +157,8 @@ def _compare_path(ctx, g, t, span, level_family, unit, rel_tol):
             paths = {n: t["value_canonical"] / (1 + rate) ** n for n in {span[1] - year, span[1] - year - (year == span[0] - 1)} if n > 0}
             if any(abs(r.value / p - 1) <= rel_tol for p in paths.values()):
                 continue  # consistent under at least one reading of the span
-            implied = " or ".join(f"{fmt(p, unit)} ({n} years of growth)" for n, p in sorted(paths.items()))
+            # each reading names its own base year: n years of growth to the target year start from year B − n
+            implied = " or ".join(f"{fmt(p, unit)} in {int(t['year']) - n} ({n} years of growth)" for n, p in sorted(paths.items()))
             # a reading from the other document is a different source's figure, not a second statement of this plan
             other_doc = any(x.doc != g["doc"] for x in r.refs)
             out.append(Finding(
@@ -166,7 +167,7 @@ def _compare_path(ctx, g, t, span, level_family, unit, rel_tol):
                  "year": year, "other_reading": round(r.value, 4), "other_reading_unit": unit},
                 f"target ÷ (1 + rate)^years; other reading: {r.formula}", f"path {implied}; other reading {fmt(r.value, unit)}",
                 f"Growing {_pct(g['value'])} a year to reach {fmt(t['value'], t['unit'])} in {int(t['year'])} means "
-                f"{implied} in {year}, but {r.label} gives {fmt(r.value, unit)}"
+                f"{implied}, but for {year} {r.label} gives {fmt(r.value, unit)}"
                 + (" (the other document's figure: the two may not describe the same market)." if other_doc else "."), r.official))
     return out
 
