@@ -140,7 +140,12 @@ def test_plan_against_actuals_names_its_scope(executed):
     assert values["actual_gmv_2024"] == value("nbs_online_retail_growth:2024")
     assert values["actual_gmv_2025"] == value("nbs_online_retail_growth:2025")
     assert values["net_vs_gross"] == pytest.approx(expected()["net_gain_2024"] / claim("000-3.2-01"))
-    assert "MOFCOM" in values["live_sentence"] and "behind the plan" in values["live_sentence"]
+    # live commerce: the plan's share path and the path from its own 2023 level, recomputed from the ledger
+    share_path = 100 * ((1 + claim("000-3.1-06") / 100) * (claim("000-3.1-09") / claim("000-3.1-08")) ** (1 / 3) - 1)
+    level_path = 100 * ((claim("000-3.1-09") / 100 * claim("000-3.1-07") / claim("000-1.1-06")) ** (1 / 3) - 1)
+    live = values["live_sentence"]
+    assert "MOFCOM" in live and f"{share_path:+.1f} %" in live and f"{level_path:+.1f} %" in live
+    assert "cannot be graded" in live
     assert "Douyin" in values["user_growth_whose"] and "not the market's" in values["user_growth_whose"]
 
 
