@@ -13,9 +13,23 @@ from rich.live import Live
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="Run, build and check the growthpath analysis book.")
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+        out.print(f"growthpath {version('growthpath')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                              help="Print the version and exit.")) -> None:
+    """Run, build and check the growthpath analysis book."""
 
 
 def fail(message: str, code: int = 2) -> None:

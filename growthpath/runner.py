@@ -81,6 +81,8 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise RunError(f"parameter {pair!r} is not of the form key=value")
+        if key.strip() == "scenario":  # a scenario is a named set of parameters, and names where results go
+            raise RunError("the scenario is chosen with --scenario NAME (see data/scenarios.yml), not with -p scenario=…")
         out[key.strip()] = value
     return out
 

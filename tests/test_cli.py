@@ -17,6 +17,15 @@ def test_every_command_has_help_with_an_example(command):
     assert "Example:" in result.output
 
 
+def test_short_help_and_version():
+    from importlib.metadata import version
+
+    assert cli.invoke(app, ["-h"]).exit_code == 0 and "Usage" in cli.invoke(app, ["-h"]).output
+    assert cli.invoke(app, ["run", "-h"]).exit_code == 0
+    result = cli.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"growthpath {version('growthpath')}"
+
+
 def test_validate_ok():
     result = cli.invoke(app, ["validate"])
     assert result.exit_code == 0 and "valid" in result.output
@@ -37,6 +46,7 @@ def test_validate_reports_located_problem(project):
     (["run", "-c", "1", "-p", "nonsense=1"], "chapter 01_background has no parameter(s) 'nonsense'"),
     (["run", "-p", "ci_level=high"], "expects float"),
     (["run", "--jobs", "0"], "--jobs"),
+    (["run", "-c", "1", "-p", "scenario=optimistic"], "chosen with --scenario"),   # not a parameter: it names the results
 ])
 def test_run_rejects_bad_input_and_keeps_outputs(project, args, message):
     out = project / "book" / "chapters"
