@@ -30,6 +30,10 @@ def _read(path: Path, label: str) -> pd.DataFrame:
         raise DataError([Problem(label, f"not a well-formed CSV: {exc}")]) from None
 
 
+# what spreadsheets and databases write for a missing id: each would otherwise become one large "customer"
+NULL_IDS = ("", "null", "nan", "none", "na", "n/a", "-", "--", "nil")
+
+
 def _rows(mask: pd.Series) -> list[int]:
     return [int(i) + 2 for i in np.flatnonzero(mask.to_numpy())]  # header is line 1
 
@@ -48,7 +52,7 @@ def validate_frame(df: pd.DataFrame, label: str) -> tuple[pd.DataFrame, list[Pro
         if col in df.columns:
             out[col] = df[col].str.strip() if col == "channel" else pd.to_numeric(df[col], errors="coerce")
     checks = [
-        (out["customer_id"] == "", "customer_id", "empty customer id"),
+        (out["customer_id"].str.lower().isin(NULL_IDS), "customer_id", "empty or null-like customer id (not a customer)"),
         (out["date"].isna(), "date", "not a valid date (expected e.g. 2024-03-31)"),
         (out["amount"].isna() | ~np.isfinite(out["amount"].fillna(0)), "amount", "not a number"),
         (out["amount"] < 0, "amount", "negative amount (refunds belong in a separate file)"),

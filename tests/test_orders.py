@@ -94,6 +94,10 @@ def test_load_own_file_with_mapping(tmp_path):
     ("customer_id,date,amount\nx,2024-01-01,1\ny,2024-01-02,-3\n", ("amount", 3)),
     ("customer_id,date,amount\nx,2024-01-01,lots\n", ("amount", 2)),
     ("customer_id,date,amount\n,2024-01-01,1\n", ("customer_id", 2)),
+    ("customer_id,date,amount\nx,2024-01-01,1\nNULL,2024-01-02,1\n", ("customer_id", 3)),
+    ("customer_id,date,amount\nnan,2024-01-01,1\n", ("customer_id", 2)),
+    ("customer_id,date,amount\nx,2024-01-01,1\n - ,2024-01-02,1\n", ("customer_id", 3)),
+    ("customer_id,date,amount\nNone,2024-01-01,1\n", ("customer_id", 2)),
 ])
 def test_bad_rows_are_named(tmp_path, text, where):
     with pytest.raises(DataError) as exc:
