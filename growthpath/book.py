@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 import math
 import os
 from dataclasses import dataclass
@@ -157,6 +158,8 @@ def run_parameters(scenario: str, params: dict, register=None) -> "Markdown":
             where = "inside" if row["low"] <= v <= row["high"] else "outside"
             return (f"{v:g} (set for this run; the register has {row['value']:g}, range {row['low']:g}–{row['high']:g}: "
                     f"{where} it)")
+        if k.endswith("_path") and isinstance(v, str) and Path(v).is_absolute():
+            return f"{Path(v).name} (a file outside the project)"  # no machine's local folders on a page
         return json.dumps(v, ensure_ascii=False)
 
     rows = "\n".join(f"| {_escape_markdown(k)} | {_escape_markdown(shown(k, v))} |" for k, v in params.items())
@@ -249,9 +252,10 @@ def glue_headlines(chapter: str) -> None:
             glue_markdown(f"headline_{key}", comparison.render(h, values), source=f"results/headlines.yml {chapter}.{key}")
 
 
-def section_verdicts(found, chapter: int | None = None) -> "Markdown":
+def section_verdicts(found, chapter: int | None = None, own_log: bool = False) -> "Markdown":
     """The verdict on every seed section this chapter covers (all sections when `chapter` is None):
-    holds, does not hold, or cannot be checked, and why (see growthpath.audit.verdicts)."""
+    holds, does not hold, or cannot be checked, and why (see growthpath.audit.verdicts). The verdicts
+    were reached on the book's own data; `own_log` (a run on the analyst's order log) says so above them."""
     from IPython.display import Markdown
 
     from growthpath import claims, datapackage
@@ -260,4 +264,7 @@ def section_verdicts(found, chapter: int | None = None) -> "Markdown":
     frame = verdicts.table(list(found), claims.sections(), datapackage.read_table("section_verdicts"))
     if chapter is not None:
         frame = frame[frame["chapter"] == chapter]
-    return Markdown(verdicts.markdown(frame))
+    note = ("*These verdicts were reached on the book's own data, whose order-level evidence is the public stand-in "
+            "log; this run used your order log, so where a verdict cites the stand-in, the measures above are yours.*\n\n"
+            if own_log else "")
+    return Markdown(note + verdicts.markdown(frame))

@@ -26,7 +26,8 @@ def sphinx_build(builder: str, staging: Path) -> subprocess.CompletedProcess:
     cmd = [*_jupyter_book(), "build", str(paths.root()), "--path-output", str(staging), "--builder", builder,
            "-W", "-n", "--keep-going"]
     # a killed `growthpath build` leaves no orphan Sphinx writing into its staging folder
-    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                                                                     "GROWTHPATH_ROOT": str(paths.root())},
                           preexec_fn=osutil.die_with_parent if sys.platform.startswith("linux") else None)
 
 
@@ -43,7 +44,7 @@ def publish(staged: Path, final: Path) -> None:
 PDF_PACKAGES = ["texlive-xetex", "latexmk", "texlive-lang-chinese", "texlive-fonts-recommended", "fonts-noto-cjk"]
 
 
-def _require_executed() -> None:
+def require_executed() -> None:
     if not sorted(paths.book_chapters_dir().glob("*.ipynb")):
         raise BuildError("no executed chapters in book/chapters/: run `growthpath run` first")
 
@@ -108,7 +109,7 @@ def up_to_date(builder: str, output: str) -> bool:
 def _staged_build(builder: str, output: str) -> Path:
     """Run one Jupyter Book builder into a staging folder; publish `_build/<output>` only on success,
     stamped with the digest of its inputs (see `up_to_date`)."""
-    _require_executed()
+    require_executed()
     build_dir = paths.root() / "_build"
     build_dir.mkdir(exist_ok=True)
     digest = inputs_digest(builder)

@@ -32,9 +32,55 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
     """Run, build and check the growthpath analysis book."""
 
 
+MAX_LINES, MAX_ECHO = 25, 200  # an error fits on a screen, and echoes no value longer than this
+
+
+def tidy(message: str) -> str:
+    """`message` as printed: quoted values cut to MAX_ECHO characters, and at most MAX_LINES lines
+    (with the first line, `error: …`, and the project line above it)."""
+    import re
+
+    message = re.sub(r"(['\"])([^'\"\n]{%d,})\1" % (MAX_ECHO + 1),
+                     lambda m: f"{m[1]}{m[2][:MAX_ECHO - 1]}…{m[1]} ({len(m[2]):,} characters)", message)
+    lines = message.splitlines()
+    if len(lines) > MAX_LINES - 2:
+        lines = lines[:MAX_LINES - 3] + [f"  … and {len(lines) - (MAX_LINES - 3)} more line(s)"]
+    return "\n".join(lines)
+
+
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    """Stop with one message: `error: …`, exit code 2 for bad input (1 where a check or build failed)."""
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(tidy(message))}", markup=True, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def project() -> Path:
+    """The project this command acts on (found from the current folder upwards, or GROWTHPATH_ROOT),
+    announced on the first line of output (stderr, so `--json` output stays clean)."""
+    from growthpath import paths
+
+    try:
+        root = paths.root()
+    except paths.NotAProject as exc:
+        fail(str(exc))
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or not ctx.meta.get("growthpath.project"):  # `build --run` calls `run`: say it once
+        err.print(f"project: {root}", soft_wrap=True)
+        if ctx is not None:
+            ctx.meta["growthpath.project"] = root
+    return root
+
+
+def interrupted(progress=None) -> None:
+    """Ctrl-C: one line, exit code 130. Chapters finished before it stay; the published book is untouched."""
+    if progress is not None:
+        progress.stop()
+    err.print("interrupted; published book unchanged")
+    raise typer.Exit(130)
 
 
 class Progress:
@@ -87,17 +133,23 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
         param: list[str] = typer.Option(None, "--param", "-p", help="Override a declared parameter: key=value (repeatable)."),
         jobs: int = typer.Option(2, "--jobs", "-j", help="Chapters executed in parallel."),
         force: bool = typer.Option(False, "--force", help="Re-run chapters even when their inputs are unchanged."),
-        output: Optional[Path] = typer.Option(None, "--output", help="Folder for executed notebooks (default book/chapters)."),
+        output: Optional[Path] = typer.Option(None, "--output", help="Folder for executed notebooks (default: see above)."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Check parameters and order logs, then print which chapters would run "
+                                     "and where they would write; run nothing."),
         all_scenarios: bool = typer.Option(False, "--all-scenarios", help="Run every chapter under every scenario (base into the book, "
                                            "the others into _build/runs/) for the comparison page.")):
-    """Execute chapter notebooks with papermill into book/chapters/.
+    """Execute chapter notebooks with papermill.
 
     A chapter whose notebook, parameters, data files and package code are unchanged is skipped.
 
-    Every run writes results/<scenario>.json (every glued value; see `growthpath results`); with --output, results-<scenario>.json in that folder.
+    Where it writes: a plain run, the book's edition (book/chapters/ and results/base.json).
+    With --scenario NAME: _build/runs/NAME/ and results/NAME.json.
+    With any -p override: _build/runs/SCENARIO-custom-HASH/, results file inside.
+    With --output DIR: DIR/. Only one run or build at a time per project.
 
     Example: growthpath run --chapter background --scenario pessimistic -p ci_level=0.9
     """
+    project()
     from growthpath import runner
     from growthpath.datapackage import DataError
     from growthpath.scenarios import ScenarioError
@@ -105,6 +157,10 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
     if all_scenarios and (chapter or param or output or scenario != "base"):
         fail("--all-scenarios runs every chapter of every scenario with its own parameters: "
              "it cannot be combined with --chapter, --scenario, --param or --output")
+    from growthpath import osutil, paths
+
+    if dry_run:
+        return _dry_run(chapter, scenario, param, force, output, all_scenarios)
     progress = Progress(err)
     try:
         if all_scenarios:
@@ -113,26 +169,49 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
                 return Progress(err)
             outcomes = [o for runs in runner.run_scenarios(None, jobs, force, labelled).values() for o in runs]
         else:
-            outcomes = runner.run(chapter or None, scenario, runner.parse_overrides(param or []), jobs, force, output, progress)
-    except (runner.RunError, ScenarioError, DataError, ValueError) as exc:
+            overrides = runner.parse_overrides(param or [])
+            outcomes = runner.run(chapter or None, scenario, overrides, jobs, force, output, progress)
+            folder = runner.output_for(scenario, overrides, output)
+    except (runner.RunError, ScenarioError, DataError, osutil.Busy, ValueError) as exc:
         fail(str(exc))
+    except KeyboardInterrupt:
+        interrupted(progress)
     finally:
         progress.stop()
     failed = [o for o in outcomes if o.status == "failed"]
     ran = sum(o.status == "ran" for o in outcomes)
     out.print(f"{ran} ran, {len(outcomes) - ran - len(failed)} cached, {len(failed)} failed")
+    if not all_scenarios:
+        edition = "the book's edition" if folder == paths.book_chapters_dir() else "not the book's edition"
+        out.print(f"executed chapters: {paths.relative(folder)}/ ({edition}); "
+                  f"results: {paths.relative(runner.results_file(scenario, folder))}", soft_wrap=True)
     for o in failed:
         err.print(f"[red]chapter {o.chapter} failed[/] — {o.message}", soft_wrap=True)
     if failed:
         raise typer.Exit(1)
 
 
+def _dry_run(chapter, scenario, param, force, output, all_scenarios) -> None:
+    from growthpath import paths, runner, scenarios
+    from growthpath.datapackage import DataError
+
+    try:
+        names = scenarios.names() if all_scenarios else [scenario]
+        for name in sorted(names, key=lambda n: n == "base"):
+            folder, status = runner.preview(chapter or None, name, runner.parse_overrides(param or []), force, output)
+            todo = [c for c, s in status.items() if s == "run"]
+            out.print(f"{name}: would run {len(todo)} chapter(s) ({', '.join(todo) or 'none'}), "
+                      f"{len(status) - len(todo)} cached; writes {paths.relative(folder)}/", soft_wrap=True)
+    except (runner.RunError, scenarios.ScenarioError, DataError, ValueError) as exc:
+        fail(str(exc))
+
+
 @app.command()
-def build(run_first: bool = typer.Option(False, "--run", help="Run the chapters first (cached)."),
-          scenario: str = typer.Option("base", "--scenario", "-s", help="Scenario for --run."),
+def build(run_first: bool = typer.Option(False, "--run", help="Run every chapter under every scenario first (cached), as `make book` does."),
           pdf: bool = typer.Option(False, "--pdf", help="Also build the PDF (_build/latex/book.pdf) with xelatex, before the HTML so the HTML links it."),
           html: bool = typer.Option(True, "--html/--no-html", help="Build the HTML book."),
-          force: bool = typer.Option(False, "--force", help="Rebuild even when nothing the build reads has changed.")):
+          force: bool = typer.Option(False, "--force", help="Rebuild even when nothing the build reads has changed."),
+          dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be built (and why not), build nothing.")):
     """Build the book strictly (-W -n --keep-going) into a staging folder; publish to _build/ only on success.
 
     A build whose inputs (pages, executed chapters, configuration, package, data hash) are unchanged
@@ -140,14 +219,46 @@ def build(run_first: bool = typer.Option(False, "--run", help="Run the chapters 
 
     Example: growthpath build --run --pdf
     """
+    root = project()
     import signal
 
-    from growthpath import build as builder
+    from growthpath import osutil
 
+    if dry_run:
+        return _dry_build(run_first, pdf, html, force)
     # a terminated build unwinds like an interrupted one: the Sphinx child is killed, staging removed
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        with osutil.project_lock(root, "growthpath build"):
+            _build(run_first, pdf, html, force)
+    except osutil.Busy as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        interrupted()
+
+
+def _dry_build(run_first: bool, pdf: bool, html: bool, force: bool) -> None:
+    from growthpath import build as builder
+
     if run_first:
-        run(chapter=None, scenario=scenario, param=None, jobs=2, force=False, output=None, all_scenarios=False)
+        _dry_run(None, "base", None, False, None, all_scenarios=True)
+    try:
+        if pdf:
+            builder.check_latex()
+        builder.require_executed()
+    except builder.BuildError as exc:
+        fail(str(exc), code=1)
+    for wanted, builder_name, output, label in ((pdf, "pdflatex", "latex", "PDF"), (html, "html", "html", "HTML book")):
+        if wanted:
+            current = not force and not run_first and builder.up_to_date(builder_name, output)
+            out.print(f"{label}: {'up to date' if current else 'would build'} (_build/{output}/)")
+
+
+def _build(run_first: bool, pdf: bool, html: bool, force: bool) -> None:
+    from growthpath import build as builder
+
+    if run_first:
+        run(chapter=None, scenario="base", param=None, jobs=2, force=False, output=None, dry_run=False, all_scenarios=True)
     try:
         for wanted, builder_name, output, label, make in ((pdf, "pdflatex", "latex", "PDF", lambda: builder.build_pdf(stills_filled=True)),
                                                           (html, "html", "html", "HTML book", builder.build_html)):
@@ -175,6 +286,7 @@ def validate():
 
     Example: growthpath validate
     """
+    project()
     from growthpath import datapackage, scenarios
 
     problems = datapackage.validate()
@@ -183,7 +295,7 @@ def validate():
     except (scenarios.ScenarioError, datapackage.DataError) as exc:
         problems.append(str(exc))
     if problems:
-        fail(f"{len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems), code=1)
+        fail(f"{len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
     n = len(datapackage.load_descriptor()["resources"])
     out.print(f"all {n} data resources valid")
 
@@ -194,6 +306,7 @@ def datapackage(refresh: bool = typer.Option(False, "--refresh", help="Re-record
 
     Example: growthpath datapackage --refresh
     """
+    project()
     from growthpath import datapackage as dp
 
     if refresh:
@@ -213,6 +326,7 @@ def audit(as_json: bool = typer.Option(False, "--json", help="Emit the findings 
 
     Example: growthpath audit --severity contradiction --json > findings.json
     """
+    project()
     import json
 
     from growthpath import audit as engine
@@ -251,6 +365,7 @@ def results(scenario: list[str] = typer.Option(None, "--scenario", "-s", help="S
 
     Example: growthpath results --scenario base
     """
+    project()
     from growthpath import results as res
     from growthpath import scenarios
 
@@ -282,14 +397,46 @@ def clean():
 
     Example: growthpath clean
     """
+    root = project()
     import shutil
 
-    from growthpath import paths
+    from growthpath import osutil, paths
 
-    for target in (paths.root() / "_build", paths.book_chapters_dir()):
-        shutil.rmtree(target, ignore_errors=True)
-    paths.book_chapters_dir().mkdir(parents=True, exist_ok=True)
+    try:
+        with osutil.project_lock(root, "growthpath clean"):
+            for target in (root / "_build", paths.book_chapters_dir()):
+                shutil.rmtree(target, ignore_errors=True)
+            paths.book_chapters_dir().mkdir(parents=True, exist_ok=True)
+    except osutil.Busy as exc:
+        fail(str(exc))
     out.print("removed _build/ and book/chapters/")
+
+
+@app.command()
+def params(as_json: bool = typer.Option(False, "--json", help="Emit the reference as JSON (one object per parameter)."),
+           name: Optional[str] = typer.Argument(None, help="Show one parameter only.")):
+    """The parameter reference: name, type, valid values, default and the chapters that read it.
+
+    Set them for one run with -p name=value, or for a named scenario in data/scenarios.yml.
+
+    Example: growthpath params ci_level
+    """
+    project()
+    import json
+
+    from growthpath import params as declared
+
+    table = declared.reference()
+    if name is not None:
+        if name not in declared.FIELDS:
+            fail(str(declared.unknown(name)))
+        table = table[table["parameter"] == name]
+    if as_json:
+        sys.stdout.write(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=1) + "\n")
+        return
+    for row in table.to_dict(orient="records"):
+        out.print(f"[bold]{row['parameter']}[/] ({row['type']}; default {row['default']}; chapters {row['chapters']})", soft_wrap=True)
+        out.print(f"    {row['meaning']} Valid: {row['valid values']}.", soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover

@@ -6,6 +6,7 @@ what was found. Every file read is also recorded for the runner's cache (`record
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -57,6 +58,68 @@ def record_read(path: Path) -> None:
     if target:
         with open(target, "a", encoding="utf-8") as fh:
             fh.write(paths.relative(path) + "\n")
+
+
+def record_rows(path: Path, column: str, value: str) -> None:
+    """Note that the running chapter read only the rows of CSV `path` whose `column` is `value`: the
+    dependency `<path>#<column>=<value>` is hashed as those rows (`dep_digest`), so a change to other
+    rows does not re-run the chapter. A value a dependency line cannot hold records the whole file."""
+    if not value or re.search(r"[\s#=]", value) or not re.fullmatch(r"\w+", column):
+        record_read(path)
+        return
+    target = os.environ.get(DEPS_ENV)
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(f"{paths.relative(path)}#{column}={value}\n")
+
+
+def dep_digest(dep: str) -> str:
+    """sha256 (hex) of what a recorded dependency covers, 'missing' for a file that is not there: a plain
+    path covers the whole file; `<path>#<column>=<value>` the header line and the raw lines of the rows
+    whose `column` is `value`, in file order (a file without that column: the whole file)."""
+    rel, _, selector = dep.partition("#")
+    path = paths.root() / rel
+    if not path.exists():
+        return "missing"
+    raw = path.read_bytes()
+    if not selector:
+        return hashlib.sha256(raw).hexdigest()
+    column, _, value = selector.partition("=")
+    return _row_digests(raw, column).get(value) or _row_digests(raw, column).get(None)
+
+
+@lru_cache(maxsize=8)
+def _row_digests(raw: bytes, column: str) -> dict:
+    """{value of `column`: sha256 of the header and that value's raw rows}; key None: a value no row
+    has (the header alone), or the whole file when it has no such column or is not UTF-8 CSV."""
+    import csv
+
+    whole = {None: hashlib.sha256(raw).hexdigest()}
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return whole
+    records, pending = [], ""
+    for line in re.findall(r"[^\n]*\n|[^\n]+$", text):  # a record ends where its quotes balance
+        pending += line
+        if pending.count('"') % 2 == 0:
+            records.append(pending)
+            pending = ""
+    if pending:
+        records.append(pending)
+    if not records:
+        return whole
+    header = next(csv.reader([records[0]]), [])
+    if column not in header:
+        return whole
+    index = header.index(column)
+    rows: dict = {}
+    for record in records[1:]:
+        cells = next(csv.reader(io.StringIO(record)), [])
+        if len(cells) > index:
+            rows.setdefault(cells[index], []).append(record)
+    digest = lambda selected: hashlib.sha256("".join([records[0], *selected]).encode("utf-8")).hexdigest()
+    return {None: digest([]), **{value: digest(selected) for value, selected in rows.items()}}
 
 
 # ----------------------------------------------------------------------------- descriptor
@@ -245,6 +308,9 @@ def validate(names: list[str] | None = None) -> list[Problem]:
                 label = paths.relative(paths.data_dir() / res["path"])
                 frame = pd_read(paths.data_dir() / res["path"])
                 found = claims.structure_problems(frame, label)
+            elif not found and res.get("x-validator") == "statistics":  # units, ids, one value per period
+                from growthpath import official
+                found = official.row_problems(paths.data_dir() / res["path"], paths.relative(paths.data_dir() / res["path"]))
         problems.extend(found)
     return problems
 
@@ -260,7 +326,7 @@ def _validation_key(name: str) -> str | None:
     desc = load_descriptor()
     res = resource(name, desc)
     h = hashlib.sha256(json.dumps(res, sort_keys=True).encode())
-    for r in [res] + [resource(fk["reference"]["resource"], desc) for fk in res.get("schema", {}).get("foreignKeys", [])]:
+    for r in [res] + [resource(n, desc) for n in _also_read(res)]:
         path = paths.data_dir() / r["path"]
         if not path.exists():
             return None
@@ -284,15 +350,26 @@ def _checked(name: str, path: str, mtime_ns: int, size: int) -> None:
         stamp.touch()
 
 
-def check(name: str) -> Path:
-    """Validate one resource (cached while the file is unchanged) and return its path."""
+VALIDATOR_READS = {"statistics": ("units",)}  # tables an x-validator reads besides the foreign keys' targets
+
+
+def _also_read(res: dict) -> list[str]:
+    """Resources validating `res` reads: its foreign keys' targets and its x-validator's tables."""
+    return [fk["reference"]["resource"] for fk in res.get("schema", {}).get("foreignKeys", [])] + \
+        list(VALIDATOR_READS.get(res.get("x-validator"), ()))
+
+
+def check(name: str, record: bool = True) -> Path:
+    """Validate one resource (cached while the file is unchanged) and return its path. `record=False`:
+    the caller records which rows it reads itself (`record_rows`); the tables validation read are recorded."""
     res = resource(name)
     path = paths.data_dir() / res["path"]
     stat = path.stat() if path.exists() else None
     _checked(name, str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1)
-    record_read(path)
-    for fk in res.get("schema", {}).get("foreignKeys", []):  # validation read these too
-        record_read(paths.data_dir() / resource(fk["reference"]["resource"])["path"])
+    if record:
+        record_read(path)
+    for other in _also_read(res):  # validation read these too
+        record_read(paths.data_dir() / resource(other)["path"])
     return path
 
 
@@ -300,11 +377,11 @@ _PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "b
                  "date": "string", "year": "Int64", "any": "string"}
 
 
-def read_table(name: str) -> pd.DataFrame:
-    """A validated table with the dtypes its schema declares (dates parsed)."""
+def read_table(name: str, record: bool = True) -> pd.DataFrame:
+    """A validated table with the dtypes its schema declares (dates parsed); `record`: see `check`."""
     import pandas as pd  # here: the build and the CLI's cache checks use this module without pandas
 
-    path = check(name)
+    path = check(name, record)
     fields = resource(name)["schema"]["fields"]
     dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in fields}
     df = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])

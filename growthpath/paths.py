@@ -1,16 +1,40 @@
-"""Where the project's files are. The root is the folder holding `_config.yml` and `data/`.
-
-`GROWTHPATH_ROOT` overrides it, so a copy of the repository can be run with the same package."""
+"""Where the project's files are. The project root is found like git or jupyter-book find theirs:
+the nearest folder, from the current directory upwards, holding `_config.yml` and
+`data/datapackage.json`. `GROWTHPATH_ROOT` overrides the search (it must name a project too)."""
 from __future__ import annotations
 
 import os
 import shutil
 from pathlib import Path
 
+MARKERS = ("_config.yml", "data/datapackage.json")
+
+
+class NotAProject(RuntimeError):
+    """The folder a command would act on is not a growthpath project."""
+
+
+def is_project(folder: Path) -> bool:
+    return all((folder / marker).is_file() for marker in MARKERS)
+
 
 def root() -> Path:
     if env := os.environ.get("GROWTHPATH_ROOT"):
-        return Path(env).resolve()
+        folder = Path(env).expanduser().resolve()
+        if not is_project(folder):
+            raise NotAProject(f"GROWTHPATH_ROOT={env} is not a growthpath project "
+                              f"(it needs {' and '.join(MARKERS)}); unset it or point it at the project folder")
+        return folder
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if is_project(folder):
+            return folder
+    raise NotAProject(f"{here} is not inside a growthpath project (no folder from here upwards holds "
+                      f"{' and '.join(MARKERS)}); cd into the project or set GROWTHPATH_ROOT")
+
+
+def package_home() -> Path:
+    """The folder the running `growthpath` package is imported from (kernels import from the same)."""
     return Path(__file__).resolve().parents[1]
 
 
@@ -35,7 +59,7 @@ def relative(path: Path) -> str:
         return str(path)
 
 
-SOURCES = ["_config.yml", "_toc.yml", "references.bib", "CITATION.cff", "book", "chapters", "data", "results"]
+SOURCES = ["_config.yml", "_toc.yml", "references.bib", "CITATION.cff", "book", "chapters", "data", "results", "scripts"]
 
 
 def _generated(source_root: Path, item: str):

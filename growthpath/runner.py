@@ -100,8 +100,18 @@ def resolve(chapter: Chapter, scenario: str, overrides: dict[str, str]) -> dict[
     for name, raw in overrides.items():  # overrides a chapter does not declare are for other chapters
         if name in declared:
             resolved[name] = params.coerce(name, raw, declared[name])
+            if name.endswith("_path") and resolved[name]:
+                resolved[name] = project_path(resolved[name])
     params.check({**declared, **resolved})
     return resolved
+
+
+def project_path(value: str) -> str:
+    """A file named on the command line, relative to the folder the user is in (as every shell tool
+    reads it), written relative to the project when it lies inside it (so the book and the cache do not
+    depend on where the project is checked out), absolute otherwise. Kernels run in the project root."""
+    path = Path(value).expanduser()
+    return paths.relative(path if path.is_absolute() else Path.cwd() / path)
 
 
 # ----------------------------------------------------------------------------- cache
@@ -127,9 +137,8 @@ def fingerprint(chapter: Chapter, resolved: dict, deps: list[str], package: str)
     h = hashlib.sha256()
     h.update(chapter.source.read_bytes())
     h.update(json.dumps(resolved, sort_keys=True, default=str).encode())
-    for dep in sorted(set(deps)):
-        path = paths.root() / dep
-        h.update(dep.encode() + b"\0" + (_sha(path.read_bytes()).encode() if path.exists() else b"missing"))
+    for dep in sorted(set(deps)):  # a file, or some rows of it (`path#column=value`): see datapackage.dep_digest
+        h.update(dep.encode() + b"\0" + datapackage.dep_digest(dep).encode())
     h.update(package.encode())
     return h.hexdigest()
 
@@ -159,7 +168,15 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 def kernel_env(threads: str) -> dict:
     """The environment kernels start from: each parallel kernel gets its share of the cores
     (numerical libraries read these when they are imported, i.e. in the fork server)."""
-    return {**{var: threads for var in THREAD_VARS}, **os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    return {**{var: threads for var in THREAD_VARS}, **os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "PYTHONPATH": kernel_pythonpath()}
+
+
+def kernel_pythonpath() -> str:
+    """Kernels import `growthpath` from where this process did, so the code `package_digest` hashes is
+    the code that runs (not another copy a kernel's own sys.path would find first)."""
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return os.pathsep.join([str(paths.package_home()), *[p for p in rest if p != str(paths.package_home())]])
 
 
 def _execute(source: str, target: str, resolved: dict, root: str, deps_file: str, results_file: str,
@@ -171,6 +188,7 @@ def _execute(source: str, target: str, resolved: dict, root: str, deps_file: str
     os.environ[datapackage.DEPS_ENV] = deps_file
     os.environ["GROWTHPATH_RESULTS_FILE"] = results_file
     os.environ["GROWTHPATH_ROOT"] = root
+    os.environ["PYTHONPATH"] = kernel_pythonpath()
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for var in THREAD_VARS:  # parallel kernels each get their share of the cores, not all of them
         os.environ.setdefault(var, threads)
@@ -236,13 +254,15 @@ def plan(names: list[str] | None, scenario: str, overrides: dict[str, str]) -> l
     """Chapters with their resolved parameters; every error is raised before anything runs."""
     scenarios.params(scenario)  # unknown scenario → error listing the valid ones
     chapters = select(names)
-    known = {name: ch for ch in chapters for name in params.declared(ch.source)}
+    known = {name: ch for ch in chapters for name in params.declared(ch.source) if name not in params.RESERVED}
     unknown = [k for k in overrides if k not in known]
     if unknown:
         listed = ", ".join(map(repr, unknown))
         which = (f"chapter {chapters[0].name} has no parameter(s) {listed}" if len(chapters) == 1
                  else f"no chapter of this run has a parameter {listed}")
-        raise RunError(f"{which}; the parameters are: {', '.join(sorted(known))}")
+        hints = [f"'{k}' is read by chapter(s) {', '.join(params.chapters_of(k))}" if k in params.FIELDS
+                 else str(params.unknown(k)) for k in unknown]
+        raise RunError(f"{which} ({'; '.join(hints)}); the parameters are: {', '.join(sorted(known))}")
     errors, planned = [], []
     for ch in chapters:
         try:
@@ -255,21 +275,45 @@ def plan(names: list[str] | None, scenario: str, overrides: dict[str, str]) -> l
 
 
 ORDER_LOGS = {"orders_path": "orders_columns", "clv_orders_path": "clv_orders_columns"}
+BUNDLED_LOGS = {"orders_path": "orders_cdnow", "clv_orders_path": "orders_cdnow_sample"}  # used when the path is empty
 
 
 def check_order_logs(todo: list[tuple[Chapter, dict]]) -> None:
-    """Validate every analyst-supplied order log (and its column mapping) before any kernel starts,
-    so a bad file fails in seconds with the file, row and column, not halfway through a chapter."""
-    seen = set()
-    for _, resolved in todo:
+    """Validate every order log a chapter about to run reads (and its column mapping) before any kernel starts,
+    so a bad file fails in seconds with the file, row and column, not halfway through a chapter; then
+    whether it can feed what its chapter computes from it (`orders.model_problems`, given the chapter's
+    own parameters: header only, one customer, nobody buying twice, zero amounts, calibration dates
+    outside the data…). Warnings go to stderr, and only when nothing failed."""
+    import sys
+
+    # what each log's chapter computes with; `[clv_]orders_encoding` / `[clv_]orders_date_format` when declared
+    needs = {"orders_path": ("cohort_freq", "repurchase_days", "churn_window_days"),
+             "clv_orders_path": ("calibration_end", "holdout_end")}
+    seen, logs, errors, notes = set(), {}, [], []
+    for chapter, resolved in todo:
+        effective = {**params.declared(chapter.source), **resolved}
         for path_key, columns_key in ORDER_LOGS.items():
-            path, columns = resolved.get(path_key) or "", resolved.get(columns_key) or {}
-            key = (path, json.dumps(columns, sort_keys=True))
-            if path and key not in seen:
+            path, columns = effective.get(path_key) or "", effective.get(columns_key) or {}
+            prefix = path_key.removesuffix("orders_path")
+            how = {k: effective.get(f"{prefix}orders_{k}", effective.get(f"orders_{k}")) or None for k in ("encoding", "date_format")}
+            uses = {k: effective[k] for k in needs[path_key] if k in effective}
+            source = (path or BUNDLED_LOGS[path_key], json.dumps([columns, how], sort_keys=True))
+            key = (source, json.dumps(uses, sort_keys=True, default=str))
+            if key not in seen:  # the bundled logs too: a chapter's parameters can ask what they cannot give
                 from growthpath import orders  # pandas: only when there is a log to check
 
                 seen.add(key)
-                orders.load(path, columns or None)
+                if source not in logs:
+                    logs[source] = (orders.read(path, columns or None, **how) if path
+                                    else orders.read(None, resource=BUNDLED_LOGS[path_key]))
+                log = logs[source]
+                checked = orders.model_problems(log.frame, log.label, lines=log.lines, **uses)
+                errors += checked.errors
+                notes += checked.warnings if path else []  # the bundled logs' known traits are the chapters' to tell
+    if errors:
+        raise datapackage.DataError(errors)
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
 
 
 def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[str, str] | None = None,
@@ -278,8 +322,43 @@ def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[
     output in place and their executed copy in `<output_dir>/_failed/` for inspection."""
     if jobs < 1:
         raise RunError(f"--jobs must be at least 1, got {jobs}")
-    planned = plan(names, scenario, overrides or {})
-    output_dir = Path(output_dir or paths.book_chapters_dir())
+    with osutil.project_lock(paths.root(), "growthpath run"):
+        return _run(names, scenario, overrides or {}, jobs, force, output_dir, progress)
+
+
+def output_for(scenario: str, overrides: dict[str, str], output_dir: Path | None = None) -> Path:
+    """Where a run writes: the book (`book/chapters/`) only for the base scenario with no overrides;
+    another scenario into its own folder; a run with `-p` overrides into a folder named after the
+    scenario and a hash of the overrides. No run but a plain one changes the published edition."""
+    if output_dir is not None:
+        return Path(output_dir)
+    if not overrides:
+        return scenario_dir(scenario)
+    given = {k: project_path(v) if k.endswith("_path") and v else v for k, v in overrides.items()}
+    digest = _sha(json.dumps(sorted(given.items()), ensure_ascii=False).encode())[:8]
+    return paths.root() / "_build" / "runs" / f"{scenario}-custom-{digest}"
+
+
+def preview(names: list[str] | None = None, scenario: str = "base", overrides: dict[str, str] | None = None,
+            force: bool = False, output_dir: Path | None = None) -> tuple[Path, dict[str, str]]:
+    """What `run` would do, without running: the folder it would write and, per chapter, "run" or
+    "cached" (pages built from results count as "run" when anything before them runs). Parameters and
+    order logs are checked as for a real run."""
+    overrides = overrides or {}
+    planned = plan(names, scenario, overrides)
+    folder = output_for(scenario, overrides, output_dir)
+    manifest, package = load_manifest(folder), package_digest()
+    status = {ch.name: "cached" if not force and is_fresh(ch, r, manifest.get(ch.name), folder / f"{ch.name}.ipynb", package)
+              else "run" for ch, r in planned}
+    check_order_logs([(ch, r) for ch, r in planned if status[ch.name] == "run"])
+    if any(v == "run" for v in status.values()):
+        status.update({ch.name: "run" for ch, _ in planned if reads_results(ch)})
+    return folder, status
+
+
+def _run(names, scenario, overrides, jobs, force, output_dir, progress) -> list[Outcome]:
+    planned = plan(names, scenario, overrides)
+    output_dir = output_for(scenario, overrides, output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     manifest = load_manifest(output_dir)
     package = package_digest()
@@ -299,7 +378,8 @@ def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[
     work = Path(tempfile.mkdtemp(prefix=".run-", dir=output_dir))
     try:
         with contextlib.ExitStack() as stack:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, initializer=_ignore_ctrl_c))
+            stack.push(_stop_workers_on_ctrl_c(pool))
             # the fork server starts only when a chapter is to run (entering it again is a no-op)
             fork_kernels = lambda: stack.enter_context(_fork_server(threads))
             if todo:
@@ -320,6 +400,29 @@ def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[
     outcomes += [Outcome(ch.name, "cached", deps=manifest[ch.name]["deps"]) for ch, _ in planned if ch.name not in ran]
     order = {ch.name: i for i, (ch, _) in enumerate(planned)}
     return sorted(outcomes, key=lambda o: order[o.chapter])
+
+
+def _ignore_ctrl_c() -> None:
+    """Workers leave Ctrl-C to the runner, which stops them at once (no traceback from each worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers_on_ctrl_c(pool):
+    """An exit callback: on Ctrl-C, kill the pool's workers and drop queued chapters, so the run stops
+    within a second or two instead of waiting for the chapters in flight (their kernels end with the
+    fork server, which is left next). Finished chapters stay published; unfinished ones leave nothing."""
+    import multiprocessing
+
+    def stop(exc_type, exc, tb) -> bool:
+        if exc_type is KeyboardInterrupt:
+            for child in multiprocessing.active_children():
+                child.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+        return False
+
+    return stop
 
 
 def expected_seconds(chapter: Chapter, manifest: dict) -> float:

@@ -1,12 +1,18 @@
-"""Named scenarios from data/scenarios.yml, parsed and checked with pydantic."""
+"""Named scenarios from data/scenarios.yml, parsed and checked strictly: YAML with no duplicated key,
+the file's shape with pydantic, scenario names that are plain identifiers (they become file names),
+and every parameter against its declaration in `growthpath.params`. A scenario may set any subset of
+the parameters; the rest keep their declared defaults."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from growthpath import datapackage, paths
+from growthpath import datapackage, params as declared, paths
+
+NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 Scalar = bool | int | float | str | list
 
@@ -43,18 +49,60 @@ def yaml_problem(where: str, exc: "yaml.YAMLError") -> str:
     return f"{where}{line}: not valid YAML ({what})"
 
 
+def _lines(node, path=()) -> dict[tuple, int]:
+    """Line of every mapping key in a composed YAML tree, by its path; raises on a duplicated key
+    (PyYAML would silently keep the last one)."""
+    out = {}
+    if isinstance(node, yaml.MappingNode):
+        seen = {}
+        for key, value in node.value:
+            name = key.value
+            if name in seen:
+                raise ScenarioError(f"line {key.start_mark.line + 1}: {'.'.join((*path, name))!r} is defined twice "
+                                    f"(first on line {seen[name]}); PyYAML would silently keep the last")
+            seen[name] = key.start_mark.line + 1
+            out[(*path, name)] = key.start_mark.line + 1
+            out.update(_lines(value, (*path, name)))
+    return out
+
+
+def _parameter_problems(spec: ScenarioFile, lines: dict[tuple, int]) -> list[str]:
+    problems = [f"line {lines.get(('scenarios', n), '?')}: scenario name {n!r}: a name is lower-case letters, digits and _, "
+                "starting with a letter, at most 40 characters (it becomes a file name)"
+                for n in spec.scenarios if not NAME.fullmatch(n)]
+    blocks = [(("defaults",), spec.defaults)] + [(("scenarios", n, "params"), sc.params) for n, sc in spec.scenarios.items()]
+    for path, values in blocks:
+        for name, value in values.items():
+            where = f"line {lines.get((*path, name), '?')}: {'.'.join((*path, name))}"
+            try:
+                if name in declared.RESERVED or name not in declared.FIELDS:
+                    raise declared.unknown(name)
+                declared.check({name: declared.coerce(name, value)})
+            except declared.ParameterError as exc:
+                problems.append(f"{where}: {exc}")
+    return problems
+
+
 def load() -> ScenarioFile:
     text = datapackage.read_text("scenarios")
     where = paths.relative(paths.data_dir() / "scenarios.yml")
     try:
         raw = yaml.safe_load(text)
+        lines = _lines(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise ScenarioError(yaml_problem(where, exc)) from None
+    except ScenarioError as exc:
+        raise ScenarioError(f"{where}, {exc}") from None
     try:
-        return ScenarioFile.model_validate(raw)
+        spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"  - {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise ScenarioError(f"{where}: invalid scenario file:\n" + "\n".join(lines)) from None
+        found = [f"  - line {lines.get(tuple(map(str, e['loc'])), '?')}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                 for e in exc.errors()]
+        raise ScenarioError(f"{where}: invalid scenario file:\n" + "\n".join(found)) from None
+    problems = _parameter_problems(spec, lines)
+    if problems:
+        raise ScenarioError(f"{where}: invalid scenario(s) or parameter(s):\n" + "\n".join(f"  - {p}" for p in problems))
+    return spec
 
 
 def names() -> list[str]:

@@ -191,7 +191,47 @@ def _render_batch(app, missing: dict[Path, str]) -> bool:
     return True
 
 
+def _table(header: list[str], rows: list[list[str]], widths: list[int], code_first: bool = True):
+    """A docutils table (HTML and LaTeX) of plain-text cells; the first column set as code."""
+    from docutils import nodes
+
+    table = nodes.table(classes=["growthpath-reference"])
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group.extend(nodes.colspec(colwidth=w) for w in widths)
+
+    def row(cells: list[str], head: bool = False):
+        r = nodes.row()
+        for i, text in enumerate(cells):
+            para = nodes.paragraph()
+            para += nodes.literal(text, text) if (i == 0 and code_first and not head) else nodes.Text(text)
+            r += nodes.entry("", para)
+        return r
+
+    group += nodes.thead("", row(header, head=True))
+    group += nodes.tbody("", *[row(r) for r in rows])
+    return table
+
+
+def parameters_directive():
+    from sphinx.util.docutils import SphinxDirective
+
+    class Parameters(SphinxDirective):
+        """`{growthpath-parameters}`: the parameter reference from `growthpath.params` (the one
+        declaration the runner, the scenarios file and `growthpath params` also read)."""
+
+        def run(self):
+            from growthpath import params
+
+            rows = [[r["parameter"], f"{r['meaning']} Valid: {r['valid values']}.", r["default"], r["chapters"]]
+                    for r in params.reference().to_dict(orient="records")]
+            return [_table(["parameter", "meaning and valid values", "default", "chapters"], rows, [22, 52, 16, 10])]
+
+    return Parameters
+
+
 def setup(app):
+    app.add_directive("growthpath-parameters", parameters_directive())
     app.connect("builder-inited", _substitutions, priority=100)  # before myst-parser reads its config
     app.connect("builder-inited", _start_bundle)
     app.connect("build-finished", _write_bundle)

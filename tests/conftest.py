@@ -55,6 +55,7 @@ def project(tmp_path, monkeypatch) -> Path:
     """A fresh copy of the project as the root for one test."""
     root = copy_project(tmp_path / "project")
     monkeypatch.setenv("GROWTHPATH_ROOT", str(root))
+    monkeypatch.chdir(root)  # an analyst works inside their project: relative paths they type start here
     return root
 
 

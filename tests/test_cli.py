@@ -35,7 +35,7 @@ def test_validate_reports_located_problem(project):
     path = project / "data" / "reference" / "units.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("万亿元,亿元,10000", "万亿元,亿元,lots"), encoding="utf-8")
     result = cli.invoke(app, ["validate"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input: exit code 2, as every user-facing error
     assert "data/reference/units.csv" in result.output
 
 

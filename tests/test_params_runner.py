@@ -40,11 +40,11 @@ def test_resolve_merges_scenario_then_overrides():
 
 @pytest.mark.parametrize("overrides,message", [
     ({"ci_level": "high"}, "expects float"),
-    ({"forecast_year": "2026.5"}, "expects int"),
+    ({"forecast_year": "2026.5"}, "expects 2026"),
     ({"ci_level": "1.5"}, "expected a number in"),
     ({"forecast_year": "2027"}, "the plan's targets are for 2026"),
     ({"nowcast_adjustment": "best"}, "'none' \\(the latest year-to-date reading\\)"),
-    ({"ytd_revision_sd_pp": "wide"}, "expects a number \\(default: the value in data/reference/assumptions.csv\\)"),
+    ({"ytd_revision_sd_pp": "wide"}, "expects float or null: percentage points in \\[0, 10\\] \\(default: the register value ytd_revision_sd_pp\\)"),
 ])
 def test_bad_parameters_fail_clearly(overrides, message):
     with pytest.raises(ParameterError, match=message):
@@ -101,7 +101,7 @@ def test_paths_follow_the_root_override(project):
     ({"cohort_freq": "Q"}, "'M' \\(monthly\\)"),
     ({"repurchase_days": "[30, -1]"}, "positive whole days"),
     ({"orders_columns": "{client: x}"}, "mapping of customer_id"),
-    ({"orders_columns": "[1, 2]"}, "expects dict"),
+    ({"orders_columns": "[1, 2]"}, "expects a mapping of customer_id"),
     ({"top_share_pct": "0"}, "percentage"),
 ])
 def test_chapter2_parameters_are_validated(overrides, message):

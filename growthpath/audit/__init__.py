@@ -71,7 +71,7 @@ def run(claims_path: str | Path | None = None, only: list[str] | None = None, th
     """The findings, each with its review (rejected ones included: see `published`). In a chapter run by `growthpath run` they are computed once per content of the
     inputs, the rules' code and the arguments (ten chapters ask for the same ones) and cached under
     _build/.cache/audit/; the inputs are still read, so the runner records them as dependencies."""
-    from growthpath import datapackage, osutil, provenance
+    from growthpath import datapackage, official, osutil, provenance
 
     inputs = _inputs(claims_path)
     if not os.environ.get(datapackage.DEPS_ENV):
@@ -81,14 +81,15 @@ def run(claims_path: str | Path | None = None, only: list[str] | None = None, th
         try:
             stored = json.loads(cache.read_text(encoding="utf-8"))
             findings = [Finding(**{**f, "refs": [Ref(**r) for r in f["refs"]]}) for f in stored["findings"]]
-            provenance.note(stored["noted"])  # the official rows the rules drew on, as if they had just run
+            official.renote(inputs[1], stored["noted"], stored.get("series", []))  # the rows the rules drew on, as if they had just run
             return reviewed(findings)
         except (ValueError, KeyError, TypeError):  # a damaged entry only costs a recomputation
             pass
-    with provenance.capture() as noted:
+    with provenance.capture() as noted, official.capture_series() as series:
         findings = run_rules(_context(inputs), only, thresholds)
     try:
-        osutil.write_atomic(cache, json.dumps({"findings": [dataclasses.asdict(f) for f in findings], "noted": noted},
+        osutil.write_atomic(cache, json.dumps({"findings": [dataclasses.asdict(f) for f in findings], "noted": noted,
+                                               "series": series},
                                               ensure_ascii=False))
     except (OSError, TypeError):  # not writable, or a value JSON cannot hold: just not cached
         pass
