@@ -258,12 +258,13 @@ def section_verdicts(found, chapter: int | None = None, own_log: bool = False) -
     were reached on the book's own data; `own_log` (a run on the analyst's order log) says so above them."""
     from IPython.display import Markdown
 
-    from growthpath import claims, datapackage
+    from growthpath import audit, claims, datapackage
     from growthpath.audit import verdicts
 
     frame = verdicts.table(list(found), claims.sections(), datapackage.read_table("section_verdicts"))
     if chapter is not None:
         frame = frame[frame["chapter"] == chapter]
+    audit.record_places(zip(frame["doc"], frame["section"]))  # the findings these verdicts count
     note = ("*These verdicts were reached on the book's own data, whose order-level evidence is the public stand-in "
             "log; this run used your order log, so where a verdict cites the stand-in, the measures above are yours.*\n\n"
             if own_log else "")

@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,6 +61,25 @@ def record_read(path: Path) -> None:
             fh.write(paths.relative(path) + "\n")
 
 
+def record_dep(*deps: str) -> None:
+    """Note dependencies that are not files (e.g. `audit:000:2.1`, see `dep_digest`)."""
+    target = os.environ.get(DEPS_ENV)
+    if target and deps:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write("".join(f"{d}\n" for d in deps))
+
+
+@contextmanager
+def unrecorded():
+    """Reads inside the block are not recorded: the caller records what its result depends on itself."""
+    target = os.environ.pop(DEPS_ENV, None)
+    try:
+        yield
+    finally:
+        if target is not None:
+            os.environ[DEPS_ENV] = target
+
+
 def record_rows(path: Path, column: str, value: str) -> None:
     """Note that the running chapter read only the rows of CSV `path` whose `column` is `value`: the
     dependency `<path>#<column>=<value>` is hashed as those rows (`dep_digest`), so a change to other
@@ -77,6 +97,10 @@ def dep_digest(dep: str) -> str:
     """sha256 (hex) of what a recorded dependency covers, 'missing' for a file that is not there: a plain
     path covers the whole file; `<path>#<column>=<value>` the header line and the raw lines of the rows
     whose `column` is `value`, in file order (a file without that column: the whole file)."""
+    if dep.startswith("audit:"):  # the findings a chapter shows at one seed section
+        from growthpath import audit
+
+        return audit.place_digest(dep)
     rel, _, selector = dep.partition("#")
     path = paths.root() / rel
     if not path.exists():

@@ -220,22 +220,41 @@ def test_loading_records_the_series_read_not_the_file(project, monkeypatch):
     assert STATS in deps.read_text().split()
 
 
-def test_a_reused_audit_records_the_series_its_rules_read(project, monkeypatch):
-    """The audit's findings are cached across chapters; a chapter that reuses them records the same series."""
+def test_a_chapter_depends_on_the_findings_it_shows_not_on_what_the_audit_read(project, monkeypatch):
+    """In a chapter, the audit records nothing it reads; `for_places` records the places shown, each hashed as
+    its published findings. A new year of nbs_online_retail changes exactly the places whose findings change."""
+    import dataclasses
     import shutil
 
-    from growthpath import audit
+    from growthpath import audit, datapackage
 
     deps = project / "deps.txt"
     monkeypatch.setenv("GROWTHPATH_DEPS_FILE", str(deps))
     shutil.rmtree(project / "_build" / ".cache" / "audit", ignore_errors=True)
-    deps.write_text("")
-    audit.run()
-    computed = {l for l in deps.read_text().split() if l.startswith(STATS)}
-    deps.write_text("")
-    audit.run()
-    assert {l for l in deps.read_text().split() if l.startswith(STATS)} == computed
-    assert dep("nbs_online_retail") in computed and dep("kuaishou_gmv") not in computed
+    for _ in range(2):  # computed, then reused from the cache: the same record
+        deps.write_text("")
+        F = audit.run()
+        assert deps.read_text() == ""
+    audit.for_places(F, [("000", "1.1"), ("004", "2.1")])
+    assert deps.read_text().split() == ["audit:000:1.1", "audit:004:2.1"]
+
+    def shown() -> dict[str, list]:
+        monkeypatch.delenv("GROWTHPATH_DEPS_FILE")
+        out: dict[str, list] = {}
+        for f in audit.published(audit.run()):
+            for place in dict.fromkeys(f"{r.doc}:{r.section}" for r in f.refs):
+                out.setdefault(place, []).append(dataclasses.asdict(f))
+        monkeypatch.setenv("GROWTHPATH_DEPS_FILE", str(deps))
+        return out
+
+    places = sorted(set(shown()) | {"000:1.1", "000:9.9"})
+    before_findings, before = shown(), {p: datapackage.dep_digest(f"audit:{p}") for p in places}
+    append_new_year(project)
+    datapackage.refresh_hashes()  # as the analyst does after a deliberate change
+    after_findings, after = shown(), {p: datapackage.dep_digest(f"audit:{p}") for p in places}
+    changed = {p for p in places if before[p] != after[p]}
+    assert changed == {p for p in places if before_findings.get(p) != after_findings.get(p)}
+    assert before["000:9.9"] == after["000:9.9"]  # a place with no findings
 
 
 def test_a_new_year_of_one_series_changes_only_the_fingerprints_that_read_it(project, monkeypatch):

@@ -68,14 +68,28 @@ def published(findings: list[Finding]) -> list[Finding]:
 
 
 def run(claims_path: str | Path | None = None, only: list[str] | None = None, thresholds: dict | None = None) -> list[Finding]:
-    """The findings, each with its review (rejected ones included: see `published`). In a chapter run by `growthpath run` they are computed once per content of the
-    inputs, the rules' code and the arguments (ten chapters ask for the same ones) and cached under
-    _build/.cache/audit/; the inputs are still read, so the runner records them as dependencies."""
-    from growthpath import datapackage, official, osutil, provenance
+    """The findings, each with its review (rejected ones included: see `published`). In a chapter run by
+    `growthpath run` they are computed once per content of the inputs, the rules' code and the arguments
+    (ten chapters ask for the same ones) and cached under _build/.cache/audit/; elsewhere nothing is cached.
 
-    inputs = _inputs(claims_path)
-    if not os.environ.get(datapackage.DEPS_ENV):
-        return reviewed(run_rules(_context(inputs), only, thresholds))
+    In a chapter run by `growthpath run`, the default audit records no input it reads: a chapter depends
+    on the findings it shows, which `for_places` and `book.section_verdicts` record per seed section
+    (`audit:<doc>:<section>`, hashed by `place_digest`). So a new row of a series re-runs a chapter only
+    when one of its sections' findings changes. Any other audit records its inputs as read."""
+    from growthpath import datapackage
+
+    in_chapter = bool(os.environ.get(datapackage.DEPS_ENV))
+    if not in_chapter:  # the command line, a test, a notebook of one's own: computed, nothing written
+        return reviewed(run_rules(_context(_inputs(claims_path)), only, thresholds))
+    if claims_path is None and only is None and thresholds is None:
+        with datapackage.unrecorded():
+            return _cached(_inputs(None), None, None)
+    return _cached(_inputs(claims_path), only, thresholds)
+
+
+def _cached(inputs: tuple, only, thresholds) -> list[Finding]:
+    from growthpath import official, osutil, provenance
+
     cache = _cache_path(inputs, only, thresholds)
     if cache.exists():
         try:
@@ -94,6 +108,55 @@ def run(claims_path: str | Path | None = None, only: list[str] | None = None, th
     except (OSError, TypeError):  # not writable, or a value JSON cannot hold: just not cached
         pass
     return reviewed(findings)
+
+
+PLACE_DEP = "audit:"
+
+
+def record_places(places) -> None:
+    """Note that the running chapter shows the published findings at these (doc, section) places."""
+    from growthpath import datapackage
+
+    datapackage.record_dep(*(f"{PLACE_DEP}{doc}:{section}" for doc, section in places))
+
+
+def place_digest(dep: str) -> str:
+    """sha256 of the published findings (with reviews) at the place `audit:<doc>:<section>`, as a chapter
+    shows them. Computed once per content of data/ (orders aside) and the package, in a small cache."""
+    doc, _, section = dep.removeprefix(PLACE_DEP).partition(":")
+    return _place_digests().get(f"{doc}:{section}", hashlib.sha256(b"no findings").hexdigest())
+
+
+def _place_digests() -> dict[str, str]:
+    from growthpath import datapackage, osutil, paths, runner
+
+    h = hashlib.sha256(runner.package_digest().encode())
+    for path in sorted(p for p in paths.data_dir().rglob("*") if p.is_file() and "orders" not in p.relative_to(paths.data_dir()).parts):
+        h.update(str(path.relative_to(paths.data_dir())).encode() + b"\0" + path.read_bytes())
+    key = h.hexdigest()
+    if _PLACES.get("key") == key:
+        return _PLACES["digests"]
+    cache = paths.root() / "_build" / ".cache" / "audit" / f"places-{key}.json"
+    try:
+        digests = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        with datapackage.unrecorded():
+            findings = published(_cached(_inputs(None), None, None))
+        shown: dict[str, list] = {}
+        for f in findings:
+            for place in dict.fromkeys(f"{r.doc}:{r.section}" for r in f.refs):
+                shown.setdefault(place, []).append(dataclasses.asdict(f))
+        digests = {place: hashlib.sha256(json.dumps(fs, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+                   for place, fs in shown.items()}
+        try:
+            osutil.write_atomic(cache, json.dumps(digests))
+        except OSError:
+            pass
+    _PLACES.update(key=key, digests=digests)
+    return digests
+
+
+_PLACES: dict = {}
 
 
 def _cache_path(inputs: tuple, only, thresholds) -> Path:
@@ -129,8 +192,10 @@ def for_sections(findings: list[Finding], doc: str, sections: list[str] | str) -
 
 
 def for_places(findings: list[Finding], places: list[tuple[str, str]]) -> list[Finding]:
-    """Published findings citing any of the (doc, section) places, each once, in id order."""
+    """Published findings citing any of the (doc, section) places, each once, in id order (recorded as
+    what the running chapter shows: `record_places`)."""
     wanted = set(places)
+    record_places(sorted(wanted))
     return [f for f in published(findings) if any((r.doc, r.section) in wanted for r in f.refs)]
 
 
