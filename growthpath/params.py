@@ -201,7 +201,8 @@ def reference() -> "pd.DataFrame":
     rows = []
     for name, f in FIELDS.items():
         register = f.json_schema_extra["register"]
-        default = f"register: {register}" if f.default is None else json.dumps(f.default, ensure_ascii=False)
+        default = (f"register ({register})" if f.default is None else "empty" if f.default in ("", {}) else
+                   f.default if isinstance(f.default, str) else json.dumps(f.default, ensure_ascii=False))
         rows.append({"parameter": name, "type": type_name(name), "valid values": expected(name), "default": default,
                      "chapters": ", ".join(f.json_schema_extra["chapters"]), "meaning": f.description})
     return pd.DataFrame(rows)
