@@ -195,7 +195,7 @@ def _table(header: list[str], rows: list[list[str]], widths: list[int], code_fir
     """A docutils table (HTML and LaTeX) of plain-text cells; the first column set as code."""
     from docutils import nodes
 
-    table = nodes.table(classes=["growthpath-reference"])
+    table = nodes.table(classes=["growthpath-reference", "colwidths-given"])  # LaTeX: wrapped p{} columns
     group = nodes.tgroup(cols=len(header))
     table += group
     group.extend(nodes.colspec(colwidth=w) for w in widths)
