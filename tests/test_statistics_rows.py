@@ -233,8 +233,11 @@ def test_a_chapter_depends_on_the_findings_it_shows_not_on_what_the_audit_read(p
     shutil.rmtree(project / "_build" / ".cache" / "audit", ignore_errors=True)
     for _ in range(2):  # computed, then reused from the cache: the same record
         deps.write_text("")
-        F = audit.run()
+        F = audit.run(by_place=True)
         assert deps.read_text() == ""
+    deps.write_text("")
+    assert audit.run() == F and deps.read_text().split() == ["audit:*"]  # a page of all findings depends on all
+    deps.write_text("")
     audit.for_places(F, [("000", "1.1"), ("004", "2.1")])
     assert deps.read_text().split() == ["audit:000:1.1", "audit:004:2.1"]
 
@@ -248,6 +251,7 @@ def test_a_chapter_depends_on_the_findings_it_shows_not_on_what_the_audit_read(p
         return out
 
     places = sorted(set(shown()) | {"000:1.1", "000:9.9"})
+    every_before = datapackage.dep_digest("audit:*")
     before_findings, before = shown(), {p: datapackage.dep_digest(f"audit:{p}") for p in places}
     append_new_year(project)
     datapackage.refresh_hashes()  # as the analyst does after a deliberate change
@@ -255,6 +259,7 @@ def test_a_chapter_depends_on_the_findings_it_shows_not_on_what_the_audit_read(p
     changed = {p for p in places if before[p] != after[p]}
     assert changed == {p for p in places if before_findings.get(p) != after_findings.get(p)}
     assert before["000:9.9"] == after["000:9.9"]  # a place with no findings
+    assert (datapackage.dep_digest("audit:*") != every_before) == bool(changed)
 
 
 def test_a_new_year_of_one_series_changes_only_the_fingerprints_that_read_it(project, monkeypatch):

@@ -67,15 +67,17 @@ def published(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.review != "rejected"]
 
 
-def run(claims_path: str | Path | None = None, only: list[str] | None = None, thresholds: dict | None = None) -> list[Finding]:
+def run(claims_path: str | Path | None = None, only: list[str] | None = None, thresholds: dict | None = None,
+        by_place: bool = False) -> list[Finding]:
     """The findings, each with its review (rejected ones included: see `published`). In a chapter run by
     `growthpath run` they are computed once per content of the inputs, the rules' code and the arguments
     (ten chapters ask for the same ones) and cached under _build/.cache/audit/; elsewhere nothing is cached.
 
-    In a chapter run by `growthpath run`, the default audit records no input it reads: a chapter depends
-    on the findings it shows, which `for_places` and `book.section_verdicts` record per seed section
-    (`audit:<doc>:<section>`, hashed by `place_digest`). So a new row of a series re-runs a chapter only
-    when one of its sections' findings changes. Any other audit records its inputs as read."""
+    In a chapter run by `growthpath run`, the default audit records none of the inputs it reads: the
+    chapter depends on the findings themselves, all of them (`audit:*`), or, with `by_place=True` (a
+    chapter that shows findings only through `for_places` and `book.section_verdicts`), on those of the
+    seed sections it shows (`audit:<doc>:<section>`, recorded there). So a new row of a series re-runs a
+    chapter only when findings it shows change. An audit of other inputs records its inputs as read."""
     from growthpath import datapackage
 
     in_chapter = bool(os.environ.get(datapackage.DEPS_ENV))
@@ -83,7 +85,10 @@ def run(claims_path: str | Path | None = None, only: list[str] | None = None, th
         return reviewed(run_rules(_context(_inputs(claims_path)), only, thresholds))
     if claims_path is None and only is None and thresholds is None:
         with datapackage.unrecorded():
-            return _cached(_inputs(None), None, None)
+            findings = _cached(_inputs(None), None, None)
+        if not by_place:
+            datapackage.record_dep(ALL_FINDINGS)
+        return findings
     return _cached(_inputs(claims_path), only, thresholds)
 
 
@@ -111,6 +116,7 @@ def _cached(inputs: tuple, only, thresholds) -> list[Finding]:
 
 
 PLACE_DEP = "audit:"
+ALL_FINDINGS = "audit:*"  # every finding, rejected ones and reviews included
 
 
 def record_places(places) -> None:
@@ -123,8 +129,8 @@ def record_places(places) -> None:
 def place_digest(dep: str) -> str:
     """sha256 of the published findings (with reviews) at the place `audit:<doc>:<section>`, as a chapter
     shows them. Computed once per content of data/ (orders aside) and the package, in a small cache."""
-    doc, _, section = dep.removeprefix(PLACE_DEP).partition(":")
-    return _place_digests().get(f"{doc}:{section}", hashlib.sha256(b"no findings").hexdigest())
+    place = dep.removeprefix(PLACE_DEP)
+    return _place_digests().get(place, hashlib.sha256(b"no findings").hexdigest())
 
 
 def _place_digests() -> dict[str, str]:
@@ -141,9 +147,9 @@ def _place_digests() -> dict[str, str]:
         digests = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         with datapackage.unrecorded():
-            findings = published(_cached(_inputs(None), None, None))
-        shown: dict[str, list] = {}
-        for f in findings:
+            every = _cached(_inputs(None), None, None)
+        shown: dict[str, list] = {"*": [dataclasses.asdict(f) for f in every]}
+        for f in published(every):
             for place in dict.fromkeys(f"{r.doc}:{r.section}" for r in f.refs):
                 shown.setdefault(place, []).append(dataclasses.asdict(f))
         digests = {place: hashlib.sha256(json.dumps(fs, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
