@@ -162,12 +162,16 @@ def _package_function(obj) -> str | None:
 
 
 def _functions(stmt: ast.stmt, ns: dict) -> list[str]:
+    """Package functions the statement calls, and those it hands to a call (`fitted(clv.fit_bgnbd, s)`)."""
     found = []
     for call in ast.walk(stmt):
-        if isinstance(call, ast.Call) and (parts := _dotted(call.func)):
-            name = _package_function(_resolve(parts, ns))
-            if name:
-                found.append(name)
+        if not isinstance(call, ast.Call):
+            continue
+        for expr in (call.func, *call.args, *(k.value for k in call.keywords)):
+            if isinstance(expr, (ast.Name, ast.Attribute)) and (parts := _dotted(expr)):
+                name = _package_function(_resolve(parts, ns))
+                if name:
+                    found.append(name)
     return found
 
 
