@@ -440,7 +440,16 @@ def params(as_json: bool = typer.Option(False, "--json", help="Emit the referenc
 
 
 def main() -> None:  # pragma: no cover
-    app(prog_name="growthpath")
+    try:
+        app(prog_name="growthpath")
+    except RuntimeError as exc:
+        if str(exc) != QUERY_INTERRUPTED:
+            raise
+        err.print("interrupted; published book unchanged")  # Ctrl-C inside a DuckDB query: DuckDB raises this
+        sys.exit(130)
+
+
+QUERY_INTERRUPTED = "Query interrupted"   # what DuckDB raises when Ctrl-C arrives during one of its queries
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,7 @@
 """Order-level measures as Ibis expressions, written once: run on DuckDB (embedded, the default) or on
 Spark (local mode or a cluster) unchanged. `growthpath.orders` and `models.clv.rfm_summary` are thin
-wrappers that register a pandas frame in an in-process DuckDB connection (`table`) and call these;
-only the final, small results come back as pandas.
+wrappers: they hand a pandas frame to an in-process DuckDB connection (`table`, `prepare`; see
+`orders.prepared`) and call these. Only the final results come back as pandas.
 
     con = engine.connect()                                   # DuckDB in-process
     con = engine.connect("pyspark", session=spark)          # an existing SparkSession (cluster)
@@ -16,7 +16,7 @@ customer and day) or the result of `prepare`. Lines of one customer on one day a
 """
 from __future__ import annotations
 
-import math
+import functools
 import uuid
 from pathlib import Path
 
@@ -25,7 +25,8 @@ import pandas as pd
 
 COLUMNS = ("customer_id", "date", "amount")
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)   # customer ids come back Arrow-backed, as `orders.load` holds them
-_PREPARED: set[str] = set()                           # backend tables `prepare` made: already one row per customer and day
+_PREPARED: dict = {}                                  # tables `prepare` made: purchases' name -> the customers table
+_CALIBRATED: dict = {}                                # (purchases' name, calibration end, holdout end) -> _per_customer table
 _LOCAL = None
 
 
@@ -53,8 +54,8 @@ def connect(backend: str = "duckdb", database: str | Path = ":memory:", **kwargs
 
 def local():
     """The in-process DuckDB connection that `table` registers pandas frames in (single-threaded, so runs
-    are identical to the last bit; created on first use;
-    also Ibis' default backend, which executes in-memory tables)."""
+    are identical to the last bit; created on first use; also Ibis' default backend, which executes
+    in-memory tables)."""
     import ibis
 
     global _LOCAL
@@ -93,34 +94,42 @@ def table(frame: pd.DataFrame):
     return ibis.memtable(arrow)
 
 
-def prepare(t):
-    """`purchases(t)` materialised in t's backend (a DuckDB table, a cached Spark DataFrame): every measure
-    given the result starts from it instead of grouping the order lines again. For many measures of one
-    large log; `release` drops it."""
+def prepare(t, con=None):
+    """The purchases of `t` (one row per customer and day, with the customer's first and previous purchase
+    day) and one row per customer (first, second and last purchase day, purchases, revenue), materialised in t's backend (DuckDB
+    tables, cached Spark DataFrames). Every measure given the result starts from them instead of grouping
+    the order lines again: for several measures of one large log. `release` drops them. Revenue measures
+    then sum purchases rather than lines (the same up to float rounding)."""
     import ibis
 
-    con = ibis.get_backend(t)
-    expr = purchases(t)
-    if con.name == "duckdb":
-        name = f"gp_purchases_{uuid.uuid4().hex}"
-        prepared = con.create_table(name, expr, temp=True)
-    else:
-        prepared = expr.cache()
-    _PREPARED.add(prepared.get_name())
+    con = con or ibis.get_backend(t)
+    prepared = _keep(con, _dated(t), "purchases")
+    _PREPARED[prepared.get_name()] = _keep(con, _customers_of(prepared), "customers")
     return prepared
 
 
+def _keep(con, expr, kind: str):
+    """`expr` materialised in `con`: a temporary DuckDB table, a cached Spark DataFrame."""
+    if con.name == "duckdb":
+        return con.create_table(f"gp_{kind}_{uuid.uuid4().hex}", expr, temp=True)
+    return expr.cache()
+
+
 def release(prepared) -> None:
-    """Drop a table `prepare` made."""
+    """Drop the tables `prepare` made (and the calibration summaries made from them)."""
     import ibis
 
     name = prepared.get_name()
-    _PREPARED.discard(name)
+    customers = _PREPARED.pop(name, None)
+    calibrated = [_CALIBRATED.pop(key) for key in [k for k in _CALIBRATED if k[0] == name]]
     con = ibis.get_backend(prepared)
-    if con.name == "duckdb":
-        con.raw_sql(f'DROP TABLE IF EXISTS "{name.split(".")[-1]}"')
-    else:
-        prepared.unpersist() if hasattr(prepared, "unpersist") else None
+    for table in (prepared, customers, *calibrated):
+        if table is None:
+            continue
+        if con.name == "duckdb":
+            con.raw_sql(f'DROP TABLE IF EXISTS temp.main."{table.get_name().split(".")[-1]}"')
+        elif hasattr(table, "release"):
+            table.release()
 
 
 def _prepared(t) -> bool:
@@ -133,14 +142,63 @@ def _prepared(t) -> bool:
 def purchases(t):
     """One row per customer and day, amount summed over that day's lines (as `orders.purchases`)."""
     if _prepared(t):
-        return t
+        return t.select(*COLUMNS)
     lines = t.mutate(date=t.date.cast("date"))
-    return lines.group_by(["customer_id", "date"]).aggregate(amount=lines.amount.sum())
+    return lines.group_by(["customer_id", "date"]).aggregate(amount=_sum(lines.amount))
+
+
+def _dated(t):
+    """`purchases(t)` with each customer's first purchase day, `first`, and previous purchase day, `previous`
+    (NULL on the first): one window, sorted once."""
+    import ibis
+
+    if _prepared(t):
+        return t
+    p = purchases(t)
+    by_day = ibis.window(group_by=p.customer_id, order_by=p.date)
+    return p.mutate(first=p.date.first().over(by_day), previous=p.date.lag().over(by_day))
 
 
 def purchase_days(t) -> pd.DataFrame:
     """`purchases(t)` as pandas, sorted by customer and day (as `orders.purchases`)."""
     return _frame(purchases(t).order_by(["customer_id", "date"]))
+
+
+# ----------------------------------------------------------------------------- sums of money
+def _duckdb(expr) -> bool:
+    import ibis
+
+    try:
+        return ibis.get_backend(expr).name == "duckdb"
+    except Exception:  # no backend bound (a bare in-memory table): Ibis' default, DuckDB
+        return True
+
+
+@functools.cache
+def _compensated():
+    import ibis
+
+    @ibis.udf.agg.builtin(name="fsum")
+    def fsum(x: float) -> float:
+        """DuckDB's compensated (Kahan-Babuska) sum."""
+
+    @ibis.udf.agg.builtin(name="favg")
+    def favg(x: float) -> float:
+        """DuckDB's compensated mean."""
+
+    return fsum, favg
+
+
+def _sum(column, where=None):
+    """Sum of an amount. On DuckDB compensated (`fsum`): the result is the correctly rounded sum almost
+    always, whatever the order in which threads add the rows up, so runs agree to the last bit (a plain
+    parallel SUM does not); elsewhere (Spark) SUM."""
+    return _compensated()[0](column, where=where) if _duckdb(column) else column.sum(where=where)
+
+
+def _mean(column, where=None):
+    """Mean of an amount; compensated on DuckDB (`favg`), as `_sum`."""
+    return _compensated()[1](column, where=where) if _duckdb(column) else column.mean(where=where)
 
 
 # ----------------------------------------------------------------------------- execution
@@ -155,7 +213,7 @@ def _frame(expr) -> pd.DataFrame:
     arrow = expr.to_pyarrow()
     arrow = arrow.cast(pa.schema([pa.field(f.name, pa.timestamp("us")) if pa.types.is_date(f.type) else
                                   pa.field(f.name, pa.large_string()) if pa.types.is_string(f.type) else f for f in arrow.schema]))
-    return arrow.to_pandas(types_mapper={pa.large_string(): TEXT}.get)
+    return arrow.to_pandas(types_mapper={pa.large_string(): TEXT}.get, split_blocks=True, self_destruct=True)
 
 
 def _customer_index(frame: pd.DataFrame) -> pd.DataFrame:
@@ -169,18 +227,18 @@ def _day(value):
 
 def last_day(t):
     """The last day with an order (a datetime.date): the end of the data."""
-    return _scalar(purchases(t).date.max() if _prepared(t) else t.date.cast("date").max())
+    return _scalar(_customers(t)["last"].max() if _prepared(t) else t.date.cast("date").max())
 
 
 def _customers(t):
     """One row per customer: first and second purchase days (second NULL without a repeat purchase), last
-    purchase day, purchases (days) and revenue."""
-    import ibis
+    purchase day, purchases (days) and revenue (summed over the purchases)."""
+    return _PREPARED[t.get_name()] if _prepared(t) else _customers_of(_dated(t))
 
-    p = purchases(t)
-    p = p.mutate(first=p.date.min().over(ibis.window(group_by=p.customer_id)))
+
+def _customers_of(p):
     return p.group_by("customer_id").aggregate(first=p.first.min(), second=p.date.min(where=p.date > p.first),
-                                               last=p.date.max(), purchases=p.count(), revenue=p.amount.sum())
+                                               last=p.date.max(), purchases=p.count(), revenue=_sum(p.amount))
 
 
 # ----------------------------------------------------------------------------- retention and repurchase
@@ -188,13 +246,10 @@ def cohort_retention(t, freq: str = "M") -> pd.DataFrame:
     """Share of each monthly ('M') or weekly ('W') acquisition cohort buying in each later period.
     Rows: cohort (the period of the first purchase, as text); columns: periods since acquisition (0 = the
     first period, always 1.0); periods beyond the end of the data are NaN."""
-    import ibis
-
     if freq not in ("M", "W"):
         raise ValueError("freq must be 'M' (monthly) or 'W' (weekly) cohorts")
-    p = purchases(t)
-    p = p.mutate(period=p.date.truncate(freq))
-    p = p.mutate(cohort=p.period.min().over(ibis.window(group_by=p.customer_id)))
+    p = _dated(t)
+    p = p.mutate(period=p.date.truncate(freq), cohort=p.first.truncate(freq))
     if freq == "M":
         offset = (p.period.year() - p.cohort.year()) * 12 + p.period.month() - p.cohort.month()
     else:
@@ -233,23 +288,17 @@ def repurchase_within(t, days: int, end=None) -> dict:
 def inter_purchase_gaps(t):
     """One row per repeat purchase (an Ibis table): customer_id, date and `days` since the customer's
     previous purchase. Reduce it in the backend on large logs, e.g. `inter_purchase_gaps(t).days.median()`."""
-    import ibis
-
-    p = purchases(t)
-    previous = p.date.lag().over(ibis.window(group_by=p.customer_id, order_by=p.date))
-    gaps = p.select("customer_id", "date", days=p.date.delta(previous, unit="day"))
+    p = _dated(t)
+    gaps = p.select("customer_id", "date", days=p.date.delta(p.previous, unit="day"))
     return gaps.filter(gaps.days.notnull())
 
 
 def inter_purchase_days(t) -> pd.Series:
     """Days between consecutive purchases of the same customer, in the order of the purchases (by customer
     and day) and indexed by the purchase's position there (as `orders.purchases(...)`'s index)."""
-    import ibis
-
-    p = purchases(t)
-    previous = p.date.lag().over(ibis.window(group_by=p.customer_id, order_by=p.date))
-    gaps = p.select("customer_id", "date", days=p.date.delta(previous, unit="day")).order_by(["customer_id", "date"])
-    days = gaps.select("days").to_pyarrow().column("days")
+    p = _dated(t)
+    days = p.select("customer_id", "date", days=p.date.delta(p.previous, unit="day")).order_by(["customer_id", "date"])
+    days = days.select("days").to_pyarrow().column("days")
     kept = np.flatnonzero(days.is_valid().to_numpy(zero_copy_only=False))
     values = days.drop_null().to_numpy().astype("int64")
     return pd.Series(values, index=pd.Index(kept, dtype="int64"), name="days")
@@ -269,9 +318,11 @@ def time_to_second_purchase(t, end=None) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- value concentration
 def _revenue(t):
-    """Revenue per customer (a table: customer_id, revenue), summed over the order lines (or over the
-    purchases of a prepared table)."""
-    return t.group_by("customer_id").aggregate(revenue=t.amount.sum())
+    """Revenue per customer (a table: customer_id, revenue), summed over the order lines (or, prepared, over
+    the purchases)."""
+    if _prepared(t):
+        return _customers(t).select("customer_id", "revenue")
+    return t.group_by("customer_id").aggregate(revenue=_sum(t.amount))
 
 
 def customer_revenue(t) -> pd.Series:
@@ -286,7 +337,7 @@ def lorenz(t) -> pd.DataFrame:
     import ibis
 
     r = _revenue(t)
-    curve = r.select("revenue", cum=r.revenue.cumsum(order_by=r.revenue), total=r.revenue.sum().over(ibis.window()))
+    curve = r.select("revenue", cum=r.revenue.cumsum(order_by=r.revenue), total=_sum(r.revenue).over(ibis.window()))
     curve = curve.order_by(["revenue", "cum"])
     out = curve.to_pyarrow()
     cum, total = out.column("cum").to_numpy(), out.column("total").to_numpy()
@@ -300,7 +351,7 @@ def gini(t) -> float:
 
     r = _revenue(t)
     ranked = r.mutate(i=ibis.row_number().over(order_by=r.revenue) + 1)
-    s = _frame(ranked.aggregate(n=ranked.count(), total=ranked.revenue.sum(), weighted=(ranked.i * ranked.revenue).sum())).iloc[0]
+    s = _frame(ranked.aggregate(n=ranked.count(), total=_sum(ranked.revenue), weighted=_sum(ranked.i * ranked.revenue))).iloc[0]
     n = int(s["n"])
     return float(2 * s["weighted"] / (n * s["total"]) - (n + 1) / n)
 
@@ -314,7 +365,7 @@ def top_share(t, top_pct: float) -> float:
     r = _revenue(t)
     ranked = r.mutate(rank=ibis.row_number().over(order_by=ibis.desc(r.revenue)), n=r.customer_id.count().over(ibis.window()))
     k = (ranked.n * top_pct / 100).ceil().cast("int64")
-    s = _frame(ranked.aggregate(top=ranked.revenue.sum(where=ranked["rank"] < ibis.greatest(k, 1)), total=ranked.revenue.sum())).iloc[0]
+    s = _frame(ranked.aggregate(top=_sum(ranked.revenue, where=ranked["rank"] < ibis.greatest(k, 1)), total=_sum(ranked.revenue))).iloc[0]
     return float(s["top"] / s["total"])
 
 
@@ -343,18 +394,32 @@ def rfm(t, asof=None, bins: int = 5) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- the customer-value models
 def _per_customer(t, cal_end, holdout_end=None):
     """One row per customer first buying by `cal_end` (a date): first and last calibration purchase
-    days, repeat purchases x, mean repeat spend m_x (NULL without repeats) and the holdout's."""
+    days, repeat purchases x, mean repeat spend m_x (NULL without repeats) and the holdout's. Of a
+    prepared table, materialised once per calibration (the summary and both models' patterns share it)."""
     import ibis
 
-    p = purchases(t)
-    p = p.mutate(first=p.date.min().over(ibis.window(group_by=p.customer_id)))
+    if not _prepared(t):
+        return _calibrate(t, cal_end, holdout_end)
+    name, hold = t.get_name(), (_day(holdout_end) if holdout_end is not None else None)
+    for (of, cal, held), table in _CALIBRATED.items():
+        if of == name and cal == cal_end and (held == hold or hold is None):
+            return table
+    table = _keep(ibis.get_backend(t), _calibrate(t, cal_end, holdout_end), "calibration")
+    _CALIBRATED[(name, cal_end, hold)] = table
+    return table
+
+
+def _calibrate(t, cal_end, holdout_end=None):
+    import ibis
+
+    p = _dated(t)
     p = p.filter(p.first <= ibis.literal(cal_end))
     in_cal, repeat = p.date <= ibis.literal(cal_end), (p.date <= ibis.literal(cal_end)) & (p.date > p.first)
     metrics = dict(first=p.first.min(), last=p.date.max(where=in_cal), x=repeat.cast("int64").sum(),
-                   m_x=p.amount.mean(where=repeat))
+                   m_x=_mean(p.amount, where=repeat))
     if holdout_end is not None:
         hold = (p.date > ibis.literal(cal_end)) & (p.date <= ibis.literal(_day(holdout_end)))
-        metrics.update(x_holdout=hold.cast("int64").sum(), spend_holdout=p.amount.sum(where=hold))
+        metrics.update(x_holdout=hold.cast("int64").sum(), spend_holdout=_sum(p.amount, where=hold))
     return p.group_by("customer_id").aggregate(**metrics)
 
 
@@ -398,9 +463,10 @@ def bgnbd_patterns(t, calibration_end) -> pd.DataFrame:
 def gamma_gamma_patterns(t, calibration_end) -> pd.DataFrame:
     """Gamma-Gamma inputs aggregated in the backend: one row per unique (x, m_x) among repeat buyers,
     sorted, with `n` the customers sharing it; fit with `clv.fit_gamma_gamma(patterns, weights="n")`.
-    m_x is the backend's mean: its last bit can differ from pandas' and, with several threads, from run
-    to run, so a few patterns may split (CDNOW master: 6,043-6,045 vs 6,038 from pandas, of 9,451 repeat
-    buyers); each keeps its customers' likelihood, and the fit equals the per-customer one to 1e-7."""
+    m_x is the backend's mean (compensated on DuckDB, so the same in every run): its last bit can differ
+    from a pandas mean's, so a pattern may split or merge (CDNOW master: 6,037 patterns of 9,451 repeat
+    buyers, 6,038 from the former pandas summary); each keeps its customers' likelihood, and the fit
+    equals the per-customer one to 1e-7."""
     c = _per_customer(t, _day(calibration_end))
     c = c.filter(c.x > 0)
     out = c.group_by(["x", "m_x"]).aggregate(n=c.count()).execute()
@@ -477,3 +543,42 @@ def newcomers(t, calibration_end) -> pd.Series:
     c = _customers(t)
     ids = c.filter(c.first == ibis.literal(_day(calibration_end))).select("customer_id").order_by("customer_id")
     return _frame(ids)["customer_id"]
+
+
+# ----------------------------------------------------------------------------- what a chapter says of a log
+def acquisition(t) -> dict:
+    """The log's first and last day with a purchase, its customers, the first and last day a customer
+    was acquired, and the share acquired after the calendar quarter of the first purchase."""
+    import ibis
+
+    b = buyers(t)
+    next_quarter = (pd.Timestamp(b["first"]).to_period("Q") + 1).start_time.date()
+    c = _customers(t)
+    s = _frame(c.aggregate(acquired_to=c.first.max(), late=(c.first >= ibis.literal(next_quarter)).cast("int64").sum())).iloc[0]
+    return {"first_date": b["first"], "last_date": b["last"], "customers": b["customers"], "acquired_from": b["first"],
+            "acquired_to": s["acquired_to"], "late_share": float(s["late"]) / b["customers"]}
+
+
+def daily_purchases(t) -> pd.DataFrame:
+    """Per day with a purchase, sorted: `first`, customers making their first purchase that day, and
+    `repeat`, repeat purchases (a customer's later purchase days)."""
+    p = _dated(t)
+    is_first = p.date == p.first
+    return _frame(p.group_by("date").aggregate(first=is_first.cast("int64").sum(), repeat=(~is_first).cast("int64").sum())
+                  .order_by("date"))
+
+
+def churn_features(t, cutoff, window_days: int) -> pd.DataFrame:
+    """One row per customer who bought on or before `cutoff` (indexed by customer_id, sorted): the last
+    and first purchase day by then, purchases (days) and their mean amount, and `returned`, whether the
+    customer buys in the `window_days` after the cutoff (the churn model's inputs)."""
+    import ibis
+
+    cut = _day(cutoff)
+    until = cut + pd.Timedelta(days=window_days).to_pytimedelta()
+    p = purchases(t)
+    past, ahead = p.date <= ibis.literal(cut), (p.date > ibis.literal(cut)) & (p.date <= ibis.literal(until))
+    c = p.group_by("customer_id").aggregate(last=p.date.max(where=past), first=p.date.min(where=past),
+                                            purchases=past.cast("int64").sum(), monetary=_mean(p.amount, where=past),
+                                            returned=ahead.cast("int64").max())
+    return _customer_index(_frame(c.filter(c.purchases > 0).order_by("customer_id")))

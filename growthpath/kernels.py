@@ -98,6 +98,10 @@ def serving(kernel_name: str = "python3", env: dict | None = None):
     os.environ[SERVER_ENV] = json.dumps({"address": address, "interpreter": split[0]})
     try:
         yield
+    except BaseException:  # Ctrl-C or a failure: no polite quit to a server that may still be importing
+        server.kill()      # its kernels die with it (die_with_parent)
+        server.wait()
+        raise
     finally:
         del os.environ[SERVER_ENV]
         with contextlib.suppress(OSError, RuntimeError, ValueError):  # a server that is gone needs no quit
@@ -125,6 +129,9 @@ def main(listener_fd: int) -> None:
     for name in preload():
         importlib.import_module(name)
     serve(listener, control)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # its kernels are gone; tearing down an interpreter with pandas & co. loaded would hold up Ctrl-C by seconds
 
 
 def serve(listener: socket.socket, control: int) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from growthpath import datapackage
+from growthpath import datapackage, engine
 from growthpath import orders as orders_mod
 
 OWN = "your order log"
@@ -199,12 +199,10 @@ def describe(frame: pd.DataFrame, path: str = "", resource: str = orders_mod.DEF
     data package's `resource`, whose title, citation, retailer and currency come from its metadata."""
     if frame.empty:
         raise ValueError("an empty order log has nothing to describe")
-    day = frame["date"].dt.normalize()
-    first = day.groupby(frame["customer_id"]).min()
-    start_q = day.min().to_period("Q")
-    common = dict(first_date=day.min(), last_date=day.max(), n_customers=int(frame["customer_id"].nunique()),
-                  n_lines=int(len(frame)), acquired_from=first.min(), acquired_to=first.max(),
-                  late_share=float((first.dt.to_period("Q") > start_q).mean()))
+    a = engine.acquisition(orders_mod.prepared(frame))
+    common = dict(first_date=pd.Timestamp(a["first_date"]), last_date=pd.Timestamp(a["last_date"]),
+                  n_customers=int(a["customers"]), n_lines=int(len(frame)), acquired_from=pd.Timestamp(a["acquired_from"]),
+                  acquired_to=pd.Timestamp(a["acquired_to"]), late_share=a["late_share"])
     if path:
         return LogDescription(bundled=False, resource=None, file=shown_path(path), title=OWN, source=OWN, retailer="",
                               currency=None, **common)
@@ -375,13 +373,14 @@ def regular(fit) -> bool:
     return bool(fit.converged and not getattr(fit, "note", "") and all(math.isfinite(v) for v in fit.bse.values()))
 
 
-def fitted(fit_fn, summary: pd.DataFrame):
-    """`fit_fn(summary)` (clv.fit_bgnbd or clv.fit_gamma_gamma) and the problems met, in words: the fit's own note
+def fitted(fit_fn, summary: pd.DataFrame, **options):
+    """`fit_fn(summary, **options)` (clv.fit_bgnbd or clv.fit_gamma_gamma; e.g. `weights="n"` for a table of
+    patterns) and the problems met, in words: the fit's own note
     (e.g. no standard errors: the information matrix is singular), non-convergence, and every warning raised, each a
     one-line note without file paths (so none reaches the page as a warning)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit = fit_fn(summary)
+        fit = fit_fn(summary, **options)
     notes = [getattr(fit, "note", "")] + [_note(w) for w in caught]
     if not fit.converged:
         notes.append("the likelihood maximisation did not converge")

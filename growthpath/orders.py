@@ -1,6 +1,7 @@
 """Order logs: loading with a column mapping, validation with located errors, the checks that a log
 can feed what the chapters compute from it, and the customer-level measures the book uses (cohort
-retention, repurchase, inter-purchase times, time to second purchase, revenue concentration, RFM).
+retention, repurchase, inter-purchase times, time to second purchase, revenue concentration, RFM): thin
+wrappers over their one implementation, the Ibis expressions of `growthpath.engine`, run on DuckDB.
 
 An order log has one row per order line: `customer_id`, `date`, `amount` and optionally `channel`
 and `quantity`. Lines of one customer on one day form one *purchase* (as in Fader & Hardie's CDNOW
@@ -13,7 +14,10 @@ What `load` reads (by content, not by name):
   (`.csv.gz`). Blank lines (and rows whose cells are all empty) are skipped but counted.
 - Parquet and Excel `.xlsx` (the first sheet; header in its first non-blank row).
 Anything else (`.xls`, JSON, PDF, a zip, …) is refused with one line saying what the file appears to
-be and what to do.
+be and what to do. UTF-8 text is parsed by Arrow (`pyarrow.csv`, every cell as Arrow text, several
+threads) and checked with Arrow compute, so a log of millions of lines never becomes Python strings;
+customer ids stay Arrow-backed (pandas' pyarrow string dtype). A file Arrow does not take as it is (another encoding,
+ragged rows, a stray quote, cells beyond the header) is read record by record to name the problem.
 
 Where a problem is, is where the analyst finds it: the physical line of a text file (1 = the first
 line; blank lines and line breaks inside quoted cells counted), the spreadsheet row of an .xlsx (header
@@ -34,6 +38,7 @@ import codecs
 import csv
 import datetime as _dt
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -297,13 +302,8 @@ def _read_text(raw: bytes, label: str, encoding: str | None) -> tuple[_Table, st
     module's line count); a file pandas refuses (ragged rows, a stray quote) is read record by record
     so the problem can be located."""
     text, used = _decode(raw, label, encoding)
-    first_lines = re.split(r"\r\n|\r|\n", text[:65536])[:50]
-    sep = re.fullmatch(r"\s*sep=(.)\s*", first_lines[0]) if first_lines else None
-    delimiter = sep.group(1) if sep else _sniff(first_lines)  # Excel's hint line: "sep=;"
+    first_lines, sep, delimiter, lead = _layout(text)
     starts = lambda: _record_starts(text, delimiter)
-    lead = int(bool(sep))
-    while lead < len(first_lines) and not first_lines[lead].strip(delimiter + " \t"):
-        lead += 1  # blank lines before the header
     try:
         cells = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, na_filter=False, skip_blank_lines=False,
                             skiprows=lead, engine="c", quotechar='"', doublequote=True)
@@ -352,9 +352,15 @@ def _open_text(file: Path):
     return (gzip.open(file, "rb") if gz else open(file, "rb")), gz
 
 
-def _line_table(file: Path, delimiter: str, header_record: int) -> np.ndarray:
+def _line_table(file: Path, delimiter: str, header_record: int, rows: int) -> np.ndarray:
     """For `_read_text_fast`'s rows (the non-blank records after the header), the physical line each starts
-    on: the same table `_read_text` builds, from the csv module's records. Built only to report a problem."""
+    on: the table `_read_text` builds. Built only to report a problem."""
+    found = _simple_line_table(file, delimiter, header_record, rows)
+    return found if found is not None else _csv_line_table(file, delimiter, header_record)
+
+
+def _csv_line_table(file: Path, delimiter: str, header_record: int) -> np.ndarray:
+    """`_line_table` from the csv module's records (any file; a few seconds per million records)."""
     with _open_text(file)[0] as stream:
         raw = stream.read()
     text = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
@@ -369,11 +375,52 @@ def _line_table(file: Path, delimiter: str, header_record: int) -> np.ndarray:
     return starts[body[~blank[header_record + 1:]]]
 
 
+def _simple_line_table(file: Path, delimiter: str, header_record: int, rows: int, block: int = 1 << 24) -> np.ndarray | None:
+    """`_line_table` by NumPy over the bytes, a block at a time, when records are lines: every line holds an
+    even number of quotes (no quoted cell spans lines) and no line ends in a lone CR. A line is blank when
+    it holds only the delimiter and spaces or tabs. None when that cannot be decided so (a line of quotes
+    and delimiters only) or the count disagrees with the rows read: the csv module decides then."""
+    if len(delimiter.encode()) != 1:
+        return None
+    quiet = np.zeros(256, bool)
+    quiet[[ord(delimiter), ord(" "), ord("\t"), ord("\r"), ord("\n")]] = True
+    kept, done, carry = [], 0, b""
+    with _open_text(file)[0] as stream:
+        while True:
+            chunk = stream.read(block)
+            data = carry + chunk if chunk else carry + (b"\n" if carry else b"")
+            if chunk:
+                cut = data.rfind(b"\n") + 1
+                data, carry = data[:cut], data[cut:]
+            else:
+                carry = b""
+            if data:
+                b = np.frombuffer(data, np.uint8)
+                ends = np.flatnonzero(b == 10)
+                cr = np.flatnonzero(b == 13)
+                if len(cr) and (cr[-1] + 1 >= len(b) or (b[cr + 1] != 10).any()):
+                    return None  # old Mac line ends
+                starts = np.concatenate([[0], ends[:-1] + 1])
+                quotes = np.add.reduceat((b == 34).view(np.uint8), starts, dtype=np.int64)
+                other = np.add.reduceat((~quiet[b] & (b != 34)).view(np.uint8), starts, dtype=np.int64)
+                if (quotes % 2).any() or ((other == 0) & (quotes > 0)).any():
+                    return None
+                number = done + np.arange(1, len(starts) + 1)
+                kept.append(number[(other > 0) & (number > header_record + 1)])
+                done += len(starts)
+            if not chunk:
+                break
+    kept = np.concatenate(kept) if kept else np.zeros(0, np.int64)
+    return kept if len(kept) == rows else None
+
+
 def _read_text_fast(file: Path, label: str, encoding: str | None) -> tuple[_Table, str] | None:
     """A UTF-8 delimited file parsed by Arrow (pyarrow.csv, every cell as text, several threads; no Python
     string per cell): the same table `_read_text` gives, or None when the file needs that careful path
     (not UTF-8, ragged rows, a stray quote, cells beyond the header, an empty header, …: the careful path
     then names the problem). Blank rows are dropped as there; the line map is built on first use."""
+    import zlib
+
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -382,9 +429,7 @@ def _read_text_fast(file: Path, label: str, encoding: str | None) -> tuple[_Tabl
         return None
     if not file.is_file():
         return None
-    import zlib
-
-    stream, gz = _open_text(file)
+    stream, _ = _open_text(file)
     with stream:
         try:
             head = stream.read(HEAD_BYTES)
@@ -434,7 +479,8 @@ def _read_text_fast(file: Path, label: str, encoding: str | None) -> tuple[_Tabl
         body = body.filter(pc.invert(blank))
     frame = body.select(range(len(header))).to_pandas(types_mapper={pa.string(): engine.TEXT, pa.large_string(): engine.TEXT}.get)
     frame.columns = header
-    lines = LineMap("line", lambda: _line_table(file, delimiter, lead))
+    rows = len(frame)
+    lines = LineMap("line", lambda: _line_table(file, delimiter, lead, rows))
     return _Table(frame, lines, []), "utf-8"
 
 
@@ -600,7 +646,8 @@ def _numbers(text: pd.Series) -> pd.Series:
     stripped = text.str.strip()
     arr = _arrow_text(stripped) if len(stripped) else None
     if arr is not None:
-        if pc.all(pc.match_substring_regex(arr, _INTEGER)).as_py():
+        integral = pc.all(pc.match_substring_regex(arr.slice(0, 1000), _INTEGER)).as_py()  # a decimal early: skip the full check
+        if integral and pc.all(pc.match_substring_regex(arr, _INTEGER)).as_py():
             return pd.Series(pc.cast(pc.replace_substring_regex(arr, r"^\+", ""), pa.int64()).to_numpy(), index=text.index)
         if pc.all(pc.match_substring_regex(arr, _DECIMAL)).as_py():
             return pd.Series(pc.cast(arr, pa.float64()).to_numpy(), index=text.index)
@@ -778,7 +825,7 @@ def validate_frame(df: pd.DataFrame, label: str, *, date_format: str | None = No
     for col in OPTIONAL:
         if col in df.columns:
             out[col] = text[col].str.strip() if col == "channel" else _numbers(text[col])
-    problems = _Where(label, lines, text["customer_id"]).each(out["customer_id"].str.lower().isin(NULL_IDS), "customer_id",
+    problems = _Where(label, lines, text["customer_id"]).each(_null_ids(out["customer_id"]), "customer_id",
                                                               "empty or null-like customer id (not a customer)")
     problems += date_problems
     amounts = _Where(label, lines, text["amount"])
@@ -788,6 +835,14 @@ def validate_frame(df: pd.DataFrame, label: str, *, date_format: str | None = No
     problems += amounts.each(bad & ~comma, "amount", "not a number")
     problems += amounts.each(out["amount"] < 0, "amount", "negative amount (refunds belong in a separate file)")
     return out, problems
+
+
+def _null_ids(ids: pd.Series) -> np.ndarray:
+    """`ids.str.lower().isin(NULL_IDS)`, looking only at ids as short as the longest null-like one."""
+    short = np.flatnonzero((ids.str.len() <= max(map(len, NULL_IDS))).to_numpy(bool))
+    out = np.zeros(len(ids), bool)
+    out[short] = ids.iloc[short].str.lower().isin(NULL_IDS).to_numpy(bool)
+    return out
 
 
 def _header_problems(columns: list[str], wanted: set[str], label: str) -> list[Problem]:
@@ -853,7 +908,15 @@ def read(path: str | Path | None = None, columns: dict[str, str] | None = None, 
     if problems:
         raise DataError(problems)
     datapackage.record_read(file)
+    return_freed_memory()  # parsing a large file leaves its text buffers in Arrow's pool
     return OrderLog(out, label, file, kind, used, table.lines)
+
+
+def return_freed_memory() -> None:
+    """Give the memory Arrow holds but no longer uses back to the system."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def load(path: str | Path | None = None, columns: dict[str, str] | None = None,
@@ -863,8 +926,35 @@ def load(path: str | Path | None = None, columns: dict[str, str] | None = None,
     {"customer_id": "buyer", "date": "paid_at", "amount": "gmv"}. `encoding` names a text file's
     encoding (default: UTF-8, or GB18030 when the bytes are that); `date_format` the strftime format
     of every date (default: inferred from the whole column, see the module docstring; offsets are
-    converted to China time, UTC+08:00). DataError lists every problem with its line (row)."""
-    return read(path, columns, resource, encoding=encoding, date_format=date_format).frame
+    converted to China time, UTC+08:00). DataError lists every problem with its line (row).
+
+    Loading the same unchanged file the same way again (Chapter 4 reads one log for two models) gives the
+    frame read before, as long as it is untouched: the same columns, the same values (`_fingerprint`)."""
+    key = _load_key(path, columns, resource, encoding, date_format)
+    held = _LOADED.get("last")
+    if key is not None and held is not None and held[0] == key and _untouched(held[1], held[2]):
+        return held[1]
+    frame = read(path, columns, resource, encoding=encoding, date_format=date_format).frame
+    _LOADED["last"] = (key, frame, (list(frame.columns), _fingerprint(frame)))
+    return frame
+
+
+_LOADED: dict = {}   # the last frame `load` returned, with what it was read from and its fingerprint then
+
+
+def _load_key(path, columns, resource, encoding, date_format) -> tuple | None:
+    file = Path(path) if path else paths.data_dir() / datapackage.resource(resource)["path"]
+    file = file if file.is_absolute() else paths.root() / file
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return (str(file.resolve()), stat.st_mtime_ns, stat.st_size, json.dumps(columns, sort_keys=True), encoding, date_format)
+
+
+def _untouched(frame: pd.DataFrame, then: tuple) -> bool:
+    columns, mark = then
+    return mark is not None and list(frame.columns) == columns and _fingerprint(frame) == mark
 
 
 # ----------------------------------------------------------------------------- what the chapters need
@@ -876,7 +966,7 @@ class ModelCheck(NamedTuple):
 def model_problems(frame: pd.DataFrame, label: str, *, calibration_end=None, holdout_end=None,
                    churn_window_days: int | None = None, cohort_freq: str | None = None,
                    repurchase_days: list[int] | None = None, min_customers: int = MIN_CUSTOMERS,
-                   lines: LineMap | None = None) -> ModelCheck:
+                   lines: LineMap | None = None, threads: int = 1) -> ModelCheck:
     """Whether a loaded log (`load`'s frame, rows in file order) can feed what a chapter computes from
     it, each failure one located message. Always: rows at all, at least `min_customers` customers,
     some repeat buyer, not every amount 0; warnings for few customers, for lines of amount 0 (free
@@ -888,19 +978,19 @@ def model_problems(frame: pd.DataFrame, label: str, *, calibration_end=None, hol
     data and in order, MIN_REPEAT_BUYERS repeat buyers by the calibration end, positive and varying
     repeat spend, purchases in the holdout."""
     lines = lines or LineMap.header_plus(len(frame))
-    frame = frame.reset_index(drop=True)
     errors: list[Problem] = []
     warnings: list[Problem] = []
     if frame.empty:
         return ModelCheck([Problem(label, "no order lines: the file has a header but no rows")], [])
-    t = engine.table(frame)  # the counts below are the engine's, on DuckDB; positions in the frame locate lines
-    amount = frame["amount"].to_numpy(float)
+    t = prepared(frame, threads)  # the counts below are the engine's, on DuckDB (t lives while `frame` does)
+    positions = frame.reset_index(drop=True)  # row i: the i-th line of the log (`lines` locates it)
+    amount = positions["amount"].to_numpy(float)
     seen = engine.buyers(t)
     first_day, last_day = pd.Timestamp(seen["first"]), pd.Timestamp(seen["last"])
     span = f"the log runs from {first_day.date()} to {last_day.date()}"
     n, repeaters = seen["customers"], seen["repeaters"]
     if n < min_customers:
-        ids = frame["customer_id"]
+        ids = positions["customer_id"]
         errors.append(Problem(label, f"only {n} customer(s) ({', '.join(map(repr, ids.unique()[:5]))}); the measures need at least "
                                      f"{min_customers} (shares, ranks and RFM quintiles of fewer describe individuals)", column="customer_id"))
     elif n < FEW_CUSTOMERS:
@@ -944,7 +1034,7 @@ def model_problems(frame: pd.DataFrame, label: str, *, calibration_end=None, hol
     if churn_window_days:  # the churn model cannot be trained without churners and stayers: an error, not a gap
         errors += _churn_problems(t, first_day, last_day, label, int(churn_window_days), span)
     if calibration_end is not None or holdout_end is not None:
-        found, notes = _value_model_problems(t, frame, first_day, last_day, label, lines, calibration_end, holdout_end, span)
+        found, notes = _value_model_problems(t, positions, first_day, last_day, label, lines, calibration_end, holdout_end, span)
         errors += found
         warnings += notes
     return ModelCheck(errors, warnings)
@@ -1018,36 +1108,95 @@ def _value_model_problems(t, frame, first_day, last_day, label, lines, calibrati
 
 
 # ----------------------------------------------------------------------------- the measures
-# Each measure exists once, as the Ibis expressions of `growthpath.engine`; these wrappers register the
-# frame in the in-process DuckDB connection (`engine.table`) and return the engine's pandas result.
+# Each measure exists once, as the Ibis expressions of `growthpath.engine`; the wrappers below hand the
+# frame to an in-process DuckDB connection and return the engine's pandas result. A frame's purchases are
+# materialised there once (`engine.prepare`) and reused while the frame lives, is unchanged and is the
+# frame last measured (a chapter measures one log, then maybe another: one frame's tables are kept, not
+# every frame's). Each frame has a connection of its own, closed when its tables go, so DuckDB's memory
+# goes with them (the runner forks its workers after validating a log: what the validation left in its
+# memory would be counted again in every worker).
+_PREPARED: dict[int, tuple] = {}  # id(frame) -> (fingerprint, prepared purchases, connection); at most one
+
+
+def _fingerprint(frame: pd.DataFrame) -> tuple | None:
+    """What identifies a frame's order columns: their buffers and, for the numeric ones, a checksum of
+    their bits (an in-place edit changes it). None when a column is not held as the loader holds it."""
+    import pyarrow as pa
+
+    ids, date, amount = (frame[c] for c in REQUIRED)
+    if not (isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow") or date.dtype.kind != "M" \
+            or amount.dtype.kind not in "fi":
+        return None
+    arrow = pa.array(ids.array)
+    chunks = arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]
+    buffers = tuple(b.address if b is not None else 0 for c in chunks for b in c.buffers())
+    numeric = tuple((a.__array_interface__["data"][0], int(a.view(np.int64).sum()))
+                    for a in (date.to_numpy().view(np.int64), amount.to_numpy(np.float64)))
+    return (len(frame), buffers, numeric)
+
+
+def prepared(orders: pd.DataFrame, threads: int = 1):
+    """The frame's purchases in an in-process DuckDB connection of its own (`engine.prepare`), for any engine
+    function: made once and kept while the frame lives, its order columns are unchanged and no other frame
+    is measured. `threads`: DuckDB's threads when it is made (one by default, so the book's numbers are the
+    same to the last bit; the runner's checks, which publish no number, use every core)."""
+    import weakref
+
+    key = id(orders)
+    mark = _fingerprint(orders)
+    held = _PREPARED.get(key)
+    if held is not None and mark is not None and held[0] == mark:
+        return held[1]
+    for other in list(_PREPARED):
+        _forget(other)
+    con = engine.connect(threads=threads)  # by default one thread, which adds rows in one order: the same log gives the same last bit
+    table = engine.prepare(engine.table(orders), con)
+    if mark is not None:
+        _PREPARED[key] = (mark, table, con)
+        weakref.finalize(orders, _forget, key)
+    else:  # not cached: the connection closes with the last expression using it
+        weakref.finalize(table, con.disconnect)
+    return table
+
+
+def _forget(key: int) -> None:
+    held = _PREPARED.pop(key, None)
+    if held is not None:
+        try:
+            engine.release(held[1])
+            held[2].disconnect()
+        except Exception:  # pragma: no cover - the connection is gone (interpreter exit)
+            pass
+
+
 def purchases(orders: pd.DataFrame) -> pd.DataFrame:
     """One row per customer and day: amount summed over that day's lines (sorted by customer and day)."""
-    return engine.purchase_days(engine.table(orders))
+    return engine.purchase_days(prepared(orders))
 
 
 def cohort_retention(orders: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     """Share of each acquisition cohort (period of first purchase) buying in each later period.
     Rows: cohort; columns: periods since acquisition (0 = the first period, always 1.0); periods
     beyond the end of the data are NaN (`engine.cohort_retention`)."""
-    return engine.cohort_retention(engine.table(orders), freq)
+    return engine.cohort_retention(prepared(orders), freq)
 
 
 def repurchase_within(orders: pd.DataFrame, days: int, end: pd.Timestamp | None = None) -> dict:
     """Share of customers with a second purchase within `days` of their first. Only customers whose
     first purchase is at least `days` before the end of the data count (no censoring bias;
     `engine.repurchase_within`)."""
-    return engine.repurchase_within(engine.table(orders), days, end)
+    return engine.repurchase_within(prepared(orders), days, end)
 
 
 def inter_purchase_days(orders: pd.DataFrame) -> pd.Series:
     """Days between consecutive purchases of the same customer (`engine.inter_purchase_days`)."""
-    return engine.inter_purchase_days(engine.table(orders))
+    return engine.inter_purchase_days(prepared(orders))
 
 
 def time_to_second_purchase(orders: pd.DataFrame, end: pd.Timestamp | None = None) -> pd.DataFrame:
     """Per customer: days from first to second purchase (event=1), or to the end of data (event=0)
     (`engine.time_to_second_purchase`)."""
-    return engine.time_to_second_purchase(engine.table(orders), end)
+    return engine.time_to_second_purchase(prepared(orders), end)
 
 
 def kaplan_meier(durations: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
@@ -1069,18 +1218,18 @@ def _pointwise(sf, alpha: float):
 
 def customer_revenue(orders: pd.DataFrame) -> pd.Series:
     """Revenue per customer (`engine.customer_revenue`)."""
-    return engine.customer_revenue(engine.table(orders))
+    return engine.customer_revenue(prepared(orders))
 
 
 def lorenz(orders: pd.DataFrame) -> pd.DataFrame:
     """Lorenz curve of revenue over customers: cumulative share of customers (poorest first) vs
     cumulative share of revenue, starting at (0, 0) (`engine.lorenz`)."""
-    return engine.lorenz(engine.table(orders))
+    return engine.lorenz(prepared(orders))
 
 
 def gini(orders: pd.DataFrame) -> float:
     """Gini coefficient of revenue per customer (0 = equal, →1 = one customer has everything; `engine.gini`)."""
-    return engine.gini(engine.table(orders))
+    return engine.gini(prepared(orders))
 
 
 def top_share(orders: pd.DataFrame, top_pct: float) -> float:
@@ -1088,10 +1237,10 @@ def top_share(orders: pd.DataFrame, top_pct: float) -> float:
     `engine.top_share`)."""
     if not 0 < top_pct <= 100:
         raise ValueError("top_pct must be in (0, 100]")
-    return engine.top_share(engine.table(orders), top_pct)
+    return engine.top_share(prepared(orders), top_pct)
 
 
 def rfm(orders: pd.DataFrame, asof: pd.Timestamp | None = None, bins: int = 5) -> pd.DataFrame:
     """Recency (days since last purchase), frequency (purchases), monetary (total amount) per
     customer, each scored 1..bins by quantile (higher = better; ties share a rank; `engine.rfm`)."""
-    return engine.rfm(engine.table(orders), asof, bins)
+    return engine.rfm(prepared(orders), asof, bins)

@@ -307,13 +307,27 @@ def check_order_logs(todo: list[tuple[Chapter, dict]]) -> None:
                     logs[source] = (orders.read(path, columns or None, **how) if path
                                     else orders.read(None, resource=BUNDLED_LOGS[path_key]))
                 log = logs[source]
-                checked = orders.model_problems(log.frame, log.label, lines=log.lines, **uses)
+                checked = orders.model_problems(log.frame, log.label, lines=log.lines, threads=os.cpu_count() or 1, **uses)
                 errors += checked.errors
                 notes += checked.warnings if path else []  # the bundled logs' known traits are the chapters' to tell
+    if logs:
+        _free(logs)
     if errors:
         raise datapackage.DataError(errors)
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
+
+
+def _free(logs: dict) -> None:
+    """Hand the memory of the logs just checked back to the system before the kernels start (a large log
+    would otherwise stay in the runner's heap while each chapter reads its own copy)."""
+    import gc
+
+    from growthpath import orders
+
+    logs.clear()
+    gc.collect()
+    orders.return_freed_memory()
 
 
 def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[str, str] | None = None,
@@ -381,7 +395,9 @@ def _run(names, scenario, overrides, jobs, force, output_dir, progress) -> list[
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, initializer=_ignore_ctrl_c))
             stack.push(_stop_workers_on_ctrl_c(pool))
             # the fork server starts only when a chapter is to run (entering it again is a no-op)
-            fork_kernels = lambda: stack.enter_context(_fork_server(threads))
+            # on Ctrl-C the workers are stopped before the fork server (exit callbacks run last-in, first-out):
+            # a worker left running would start an ordinary kernel when its server vanishes
+            fork_kernels = lambda: (stack.enter_context(_fork_server(threads)), stack.push(_stop_workers_on_ctrl_c(pool)))
             if todo:
                 fork_kernels()
             outcomes += _run_batch(pool, todo, work, scenario, output_dir, manifest, package, progress, threads)

@@ -212,20 +212,21 @@ def test_a_second_run_is_refused_while_one_holds_the_project(project):
     assert invoke("validate").exit_code == 0  # the lock died with its holder
 
 
-def test_ctrl_c_stops_a_run_within_two_seconds_in_one_line(project):
+@pytest.mark.parametrize("delay", [1.5, 3.5, 6.0])  # checking the order logs; the fork server importing; chapters executing
+def test_ctrl_c_stops_a_run_within_two_seconds_in_one_line(project, delay):
     import os
     import signal
 
     exe = Path(sys.executable).with_name("growthpath")
     proc = subprocess.Popen([str(exe), "run", "--force", "-c", "1", "-c", "4"], cwd=project, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    time.sleep(6)  # kernels started, chapters executing
+    time.sleep(delay)
     started = time.perf_counter()
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
     output, _ = proc.communicate(timeout=30)
     assert time.perf_counter() - started < 2, output
-    assert proc.returncode == 130 and output.strip().splitlines()[-1] == "interrupted; published book unchanged", output
-    assert "Traceback" not in output
+    assert proc.returncode == 130, output
+    assert output.strip().splitlines() == [f"project: {project}", "interrupted; published book unchanged"], output
     assert not list((project / "book" / "chapters").glob(".run-*"))
     alive = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
     assert not alive, alive  # no kernel, worker or fork server outlives the run

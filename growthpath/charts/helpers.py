@@ -299,12 +299,40 @@ def lines(df: pd.DataFrame, *, x: str, y: str, series: str, x_title: str = "", y
     return _titled(alt.layer(*layers), title, subtitle)
 
 
+def nice_step(span: float, bins: int) -> float:
+    """The smallest step of 1, 2 or 5 × 10^k that covers `span` in at most `bins` bins."""
+    if span <= 0:
+        return 1.0
+    raw = span / bins
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-12)))
+
+
+def binned_counts(values: pd.Series, bins: int) -> pd.DataFrame:
+    """Counts of the non-missing `values` in equal-width bins on a round step: columns start, end, count;
+    a bin holds start <= v < end (the last one also its end)."""
+    v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(float)
+    if not len(v):
+        return pd.DataFrame({"start": [], "end": [], "count": []})
+    step = nice_step(v.max() - v.min(), bins)
+    low = np.floor(v.min() / step) * step
+    n = max(1, int(np.ceil((v.max() - low) / step - 1e-9)))
+    if low + n * step <= v.max():
+        n += 1
+    edges = low + step * np.arange(n + 1)
+    count, _ = np.histogram(v, bins=edges)
+    return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "count": count.astype(int)})
+
+
 def histogram(df: pd.DataFrame, *, value: str, bins: int = 40, x_title: str = "", y_title: str = "customers",
               rules: pd.DataFrame | None = None, title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
-    """Counts of `value` in equal-width bins; optional vertical reference rules (rules: label, value)."""
-    bars = alt.Chart(df).mark_bar(color=theme.MODEL).encode(
-        x=alt.X(f"{value}:Q", bin=alt.Bin(maxbins=bins), title=x_title), y=alt.Y("count():Q", title=y_title),
-        tooltip=[alt.Tooltip(f"{value}:Q", bin=alt.Bin(maxbins=bins)), "count():Q"])
+    """Counts of `value` in equal-width bins (at most `bins`, on a round step); optional vertical reference
+    rules (rules: label, value). The counts are computed here, so the chart holds one row per bin, not one
+    per customer (a million values would be a chart of tens of megabytes)."""
+    counts = binned_counts(df[value], bins)
+    bars = alt.Chart(counts).mark_bar(color=theme.MODEL).encode(
+        x=alt.X("start:Q", bin="binned", title=x_title), x2="end:Q", y=alt.Y("count:Q", title=y_title),
+        tooltip=[alt.Tooltip("start:Q", title="from"), alt.Tooltip("end:Q", title="to"), alt.Tooltip("count:Q", format=",")])
     layers = [bars]
     if rules is not None and len(rules):
         layers.append(alt.Chart(rules).mark_rule(color=theme.PLAN, strokeWidth=2).encode(x="value:Q"))

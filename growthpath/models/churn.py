@@ -22,18 +22,19 @@ FEATURES = ("log_recency", "log_frequency", "log_monetary", "log_tenure")
 
 
 def features(orders: pd.DataFrame, cutoff, window_days: int) -> pd.DataFrame:
-    """One row per customer active by `cutoff`: the four features and the churn label."""
-    p = orders_mod.purchases(orders)
+    """One row per customer active by `cutoff` (sorted by id): the four features and the churn label
+    (`engine.churn_features` on the frame's purchases)."""
+    from growthpath import engine
+
     cutoff = pd.Timestamp(cutoff)
-    past, future = p[p["date"] <= cutoff], p[(p["date"] > cutoff) & (p["date"] <= cutoff + pd.Timedelta(days=window_days))]
-    g = past.groupby("customer_id")
+    c = engine.churn_features(orders_mod.prepared(orders), cutoff, window_days)
     out = pd.DataFrame({
-        "log_recency": np.log1p((cutoff - g["date"].max()).dt.days),
-        "log_frequency": np.log(g.size()),
-        "log_monetary": np.log1p(g["amount"].mean()),
-        "log_tenure": np.log1p((cutoff - g["date"].min()).dt.days),
+        "log_recency": np.log1p((cutoff - c["last"]).dt.days),
+        "log_frequency": np.log(c["purchases"]),
+        "log_monetary": np.log1p(c["monetary"]),
+        "log_tenure": np.log1p((cutoff - c["first"]).dt.days),
     })
-    out["churned"] = (~out.index.isin(future["customer_id"])).astype(int)
+    out["churned"] = (1 - c["returned"]).astype(int)
     return out
 
 
