@@ -402,14 +402,17 @@ def clean():
 
     from growthpath import osutil, paths
 
+    chapters = paths.book_chapters_dir()
     try:
         with osutil.project_lock(root, "growthpath clean"):
-            for target in (root / "_build", paths.book_chapters_dir()):
-                shutil.rmtree(target, ignore_errors=True)
-            paths.book_chapters_dir().mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(root / "_build", ignore_errors=True)
+            for path in [*chapters.glob("*.ipynb"), chapters / ".manifest.json"]:
+                path.unlink(missing_ok=True)
+            for folder in [chapters / "_failed", *chapters.glob(".run-*")]:
+                shutil.rmtree(folder, ignore_errors=True)
     except osutil.Busy as exc:
         fail(str(exc))
-    out.print("removed _build/ and book/chapters/")
+    out.print("removed _build/ and the executed chapters in book/chapters/ (tracked files stay)")
 
 
 @app.command()

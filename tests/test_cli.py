@@ -1,13 +1,21 @@
 """The CLI: help everywhere, clear errors, non-zero exits, nothing overwritten on bad input."""
 from __future__ import annotations
 
+import subprocess
+
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
+from conftest import REPO
 from growthpath.cli import app
 
 cli = CliRunner()
-COMMANDS = ["run", "build", "validate", "datapackage", "results", "clean"]
+COMMANDS = sorted(typer.main.get_command(app).commands)  # every command the CLI has, not a list kept by hand
+
+
+def test_the_command_list_is_the_clis():
+    assert {"run", "build", "validate", "datapackage", "results", "clean", "audit", "params"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -82,3 +90,24 @@ def test_build_is_skipped_when_nothing_it_reads_changed(project, monkeypatch):
     (project / "book" / "intro.md").write_text("# changed\n", encoding="utf-8")
     assert CliRunner().invoke(app, ["build"]).exit_code == 0 and calls == ["html", "html"]
     assert CliRunner().invoke(app, ["build", "--force"]).exit_code == 0 and calls == ["html", "html", "html"]
+
+
+def test_clean_removes_outputs_only_and_matches_make_clean(project):
+    chapters = project / "book" / "chapters"
+    made = [chapters / "01_background.ipynb", chapters / ".manifest.json", chapters / "_failed" / "x.ipynb",
+            project / "_build" / "html" / "index.html"]
+    for path in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}", encoding="utf-8")
+    (chapters / ".gitkeep").touch()
+    def files():  # outside _build/, not counting the lock the command itself takes
+        return {p.relative_to(project) for p in project.rglob("*") if p.is_file() and "_build" not in p.relative_to(project).parts
+                and not p.name.startswith(".growthpath.lock")}
+
+    kept = files() - {p.relative_to(project) for p in made}
+    result = cli.invoke(app, ["clean"])
+    assert result.exit_code == 0, result.output
+    assert not any(p.exists() for p in made) and not (project / "_build").exists()
+    assert files() == kept and (chapters / ".gitkeep").exists()   # .gitkeep and every source stay
+    make_clean = subprocess.run(["make", "-n", "clean"], cwd=REPO, capture_output=True, text=True).stdout
+    assert "growthpath clean" in make_clean  # one implementation
