@@ -183,8 +183,8 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
     out.print(f"{ran} ran, {len(outcomes) - ran - len(failed)} cached, {len(failed)} failed")
     if not all_scenarios:
         edition = "the book's edition" if folder == paths.book_chapters_dir() else "not the book's edition"
-        out.print(f"executed chapters: {paths.relative(folder)}/ ({edition}); "
-                  f"results: {paths.relative(runner.results_file(scenario, folder))}", soft_wrap=True)
+        out.print(f"executed chapters: {paths.for_user(folder)}/ ({edition}); "
+                  f"results: {paths.for_user(runner.results_file(scenario, folder))}", soft_wrap=True)
     for o in failed:
         err.print(f"[red]chapter {o.chapter} failed[/] — {o.message}", soft_wrap=True)
     if failed:
@@ -201,7 +201,7 @@ def _dry_run(chapter, scenario, param, force, output, all_scenarios) -> None:
             folder, status = runner.preview(chapter or None, name, runner.parse_overrides(param or []), force, output)
             todo = [c for c, s in status.items() if s == "run"]
             out.print(f"{name}: would run {len(todo)} chapter(s) ({', '.join(todo) or 'none'}), "
-                      f"{len(status) - len(todo)} cached; writes {paths.relative(folder)}/", soft_wrap=True)
+                      f"{len(status) - len(todo)} cached; writes {paths.for_user(folder)}/", soft_wrap=True)
     except (runner.RunError, scenarios.ScenarioError, DataError, ValueError) as exc:
         fail(str(exc))
 

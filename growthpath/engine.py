@@ -582,3 +582,8 @@ def churn_features(t, cutoff, window_days: int) -> pd.DataFrame:
                                             purchases=past.cast("int64").sum(), monetary=_mean(p.amount, where=past),
                                             returned=ahead.cast("int64").max())
     return _customer_index(_frame(c.filter(c.purchases > 0).order_by("customer_id")))
+
+
+def repeated_lines(t) -> int:
+    """Order lines (of raw lines, not purchases) that repeat an earlier one exactly: customer, time and amount."""
+    return int(_scalar(t.count()) - _scalar(t.select("customer_id", "date", "amount").distinct().count()))

@@ -33,7 +33,6 @@ import threading
 import time
 import uuid
 
-from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
@@ -45,7 +44,6 @@ KERNEL_IMPORTS = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
 LIBRARIES = ("numpy", "pandas", "scipy.stats", "statsmodels.api", "altair", "myst_nb", "myst_nb.ext.glue", "nbformat",
              "narwhals.stable.v1", "pandas.io.formats.html")  # the last four: what glue and Altair load on first use
 NOT_IN_KERNELS = {"__main__", "cli", "build", "lint", "linkcheck", "sphinxext", "kernels", "runner"}
-IOPUB_QUIET = 0.02  # seconds of IOPub silence that end a kernel's start-up (jupyter_client: 0.2)
 REPLY_TIMEOUT = 120.0  # the server answers once its imports are done (a few seconds)
 
 
@@ -329,47 +327,19 @@ class ForkProvisioner(LocalProvisioner):
         return self.connection_info
 
 
-class QuickReadyClient(AsyncKernelClient):
-    """AsyncKernelClient whose `wait_for_ready` waits 20 ms, not 200 ms, for IOPub to fall silent.
-    The kernel's start-up messages are in by then, and a late one is harmless: nbclient only reads
-    messages that answer its own requests."""
-
-    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
-        channel = self.iopub_channel
-        original = channel.get_msg
-
-        async def get_msg(timeout: float | None = None):
-            return await original(timeout=IOPUB_QUIET if timeout is not None and timeout > IOPUB_QUIET else timeout)
-
-        channel.get_msg = get_msg
-        try:
-            await super()._async_wait_for_ready(timeout)
-        finally:
-            del channel.get_msg
-
-    wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the name to the base method
-
-
 class ForkKernelManager(AsyncKernelManager):
-    """nbclient's kernel manager with `ForkProvisioner` (papermill: `kernel_manager_class=`), the
-    kernel's sockets encrypted (CurveZMQ) when pyzmq supports it, and no 100 ms sleeps at start
-    and stop (twelve chapters start and stop a kernel each)."""
+    """nbclient's kernel manager with `ForkProvisioner` (papermill: `kernel_manager_class=`) and the
+    kernel's sockets encrypted (CurveZMQ) when pyzmq supports it, through public attributes only: a
+    manager uses the provisioner it has and creates one only when it has none, so the provisioner is
+    set when the manager is made."""
 
     def __init__(self, **kwargs):
         import zmq
 
         kwargs.setdefault("transport_encryption", "auto" if zmq.has("curve") else "disabled")
-        kwargs.setdefault("client_factory", QuickReadyClient)
         super().__init__(**kwargs)
-
-    async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        await super()._async_wait(pollinterval=min(pollinterval, 0.01))
-
-    async def _async_pre_start_kernel(self, **kw):
-        if self.provisioner is None:
-            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
-            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
-        return await super()._async_pre_start_kernel(**kw)
+        self.kernel_id = self.kernel_id or str(uuid.uuid4())
+        self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
 
 
 if __name__ == "__main__":

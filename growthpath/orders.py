@@ -110,6 +110,7 @@ class OrderLog:
     kind: str                # "text", "parquet" or "xlsx"
     encoding: str | None     # the text encoding used (text files)
     lines: LineMap           # frame positions → physical lines / rows
+    ignored: tuple = ()      # the file's columns the book does not use
 
 
 # ----------------------------------------------------------------------------- what the file is
@@ -845,6 +846,20 @@ def _null_ids(ids: pd.Series) -> np.ndarray:
     return out
 
 
+def _misspelt(extra: tuple[str, ...], columns: list[str], label: str) -> list[Problem]:
+    """An unused column that is nearly the name of a column the book reads and the file lacks ('quantty'):
+    an error, since the book would otherwise ignore it without a word."""
+    import difflib
+
+    problems = []
+    for c in extra:
+        near = difflib.get_close_matches(c.strip().lower(), [k for k in REQUIRED + OPTIONAL if k not in columns], n=1, cutoff=0.8)
+        if near:
+            problems.append(Problem(label, f"column {c!r} looks like a misspelt {near[0]!r}, which the book reads; rename it, or "
+                                           f"map it with orders_columns={{{near[0]}: {c}}}", column=c))
+    return problems
+
+
 def _header_problems(columns: list[str], wanted: set[str], label: str) -> list[Problem]:
     seen: dict[str, list[int]] = {}
     for j, c in enumerate(columns, 1):
@@ -903,13 +918,17 @@ def read(path: str | Path | None = None, columns: dict[str, str] | None = None, 
                                      + (f"mapped column(s) {absent} not in the file; it has {', '.join(df.columns)}" if absent else ""))])
         df = df.drop(columns=[c for c in columns if c in df.columns and c not in columns.values()])  # a mapped name wins
         df = df.rename(columns={v: k for k, v in columns.items()})
+    ignored = tuple(str(c) for c in df.columns if c not in REQUIRED + OPTIONAL)
+    misspelt = _misspelt(ignored, list(df.columns), label)
+    if misspelt:
+        raise DataError(misspelt)
     out, problems = validate_frame(df, label, date_format=date_format, lines=table.lines)
     problems = table.problems + problems
     if problems:
         raise DataError(problems)
     datapackage.record_read(file)
     return_freed_memory()  # parsing a large file leaves its text buffers in Arrow's pool
-    return OrderLog(out, label, file, kind, used, table.lines)
+    return OrderLog(out, label, file, kind, used, table.lines, ignored)
 
 
 def return_freed_memory() -> None:
@@ -1000,6 +1019,12 @@ def model_problems(frame: pd.DataFrame, label: str, *, calibration_end=None, hol
         errors.append(Problem(label, f"no repeat buyer: each of the {n} customers bought on one day only, so there is no repurchase, "
                                      "no time between purchases and nothing for the BG/NBD model to fit; is customer_id really the "
                                      "customer (not the order)?", column="customer_id"))
+    repeated = engine.repeated_lines(engine.table(positions[list(REQUIRED)]))
+    if repeated:
+        first = int(np.flatnonzero(positions.duplicated(list(REQUIRED)).to_numpy())[0])
+        warnings.append(lines.problem(label, f"{repeated} line(s) repeat an earlier line exactly: same customer, time and amount "
+                                             f"(first {lines.where(first)}); if an order was exported twice, remove the copies, "
+                                             "since each counts as spend", first, "customer_id"))
     zero = amount == 0
     if zero.all():
         errors.append(Problem(label, f"every amount is 0 ({len(amount)} lines): there is no spend to measure; is amount the right "

@@ -148,14 +148,14 @@ def type_name(name: str) -> str:
     if typing.get_origin(ann) in (typing.Union, __import__("types").UnionType):
         args = [a for a in typing.get_args(ann) if a is not type(None)]
         ann, optional = args[0], True
-    if f.json_schema_extra.get("expect", "") and "date" in (f.json_schema_extra["expect"] or ""):
-        base = "date"
-    elif typing.get_origin(ann) is Literal:
+    if typing.get_origin(ann) is Literal:
         base = "choice"
     elif typing.get_origin(ann) is dict:
         base = "mapping"
     elif typing.get_origin(ann) is list:
         base = f"list of {_bare(typing.get_args(ann)[0]).__name__}"
+    elif (f.json_schema_extra.get("expect") or "").startswith("a date"):
+        base = "date"
     else:
         base = _bare(ann).__name__
     return base + (" or null" if optional else "")

@@ -59,6 +59,16 @@ def relative(path: Path) -> str:
         return str(path)
 
 
+def for_user(path: Path) -> str:
+    """A path the user can paste where they are: relative to the current folder when inside it (the project
+    root's files from the root), absolute otherwise (an analyst working in a folder of their own)."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 SOURCES = ["_config.yml", "_toc.yml", "references.bib", "CITATION.cff", "book", "chapters", "data", "results", "scripts"]
 
 

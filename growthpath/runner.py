@@ -310,11 +310,13 @@ def check_order_logs(todo: list[tuple[Chapter, dict]]) -> None:
                 checked = orders.model_problems(log.frame, log.label, lines=log.lines, threads=os.cpu_count() or 1, **uses)
                 errors += checked.errors
                 notes += checked.warnings if path else []  # the bundled logs' known traits are the chapters' to tell
+                if path and log.ignored:
+                    notes.append(f"{log.label}: column(s) not used by the book: {', '.join(map(repr, log.ignored))}")
     if logs:
         _free(logs)
-    if errors:
-        raise datapackage.DataError(errors)
-    for note in notes:
+    if errors:  # one log can feed several chapters' parameters: each problem once
+        raise datapackage.DataError(list({str(e): e for e in errors}.values()))
+    for note in dict.fromkeys(map(str, notes)):
         print(f"warning: {note}", file=sys.stderr)
 
 
