@@ -584,6 +584,10 @@ def churn_features(t, cutoff, window_days: int) -> pd.DataFrame:
     return _customer_index(_frame(c.filter(c.purchases > 0).order_by("customer_id")))
 
 
-def repeated_lines(t) -> int:
-    """Order lines (of raw lines, not purchases) that repeat an earlier one exactly: customer, time and amount."""
-    return int(_scalar(t.count()) - _scalar(t.select("customer_id", "date", "amount").distinct().count()))
+def repeated_lines(t) -> tuple[int, pd.DataFrame]:
+    """Order lines (raw lines, not purchases) that repeat an earlier one exactly: how many, and the repeated
+    (customer_id, date, amount) keys (few; to locate them)."""
+    keys = ["customer_id", "date", "amount"]
+    groups = t.group_by(keys).aggregate(n=t.count())
+    repeated = _frame(groups.filter(groups.n > 1))
+    return int((repeated["n"] - 1).sum()), repeated[keys]

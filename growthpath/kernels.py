@@ -90,7 +90,9 @@ def serving(kernel_name: str = "python3", env: dict | None = None):
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
     listener.listen(64)  # listening before the server has imported anything: no client can miss it
-    server = subprocess.Popen([*split[0], "-m", "growthpath.kernels", str(listener.fileno())],
+    # a process group of its own: a terminal's Ctrl-C reaches the runner, which ends the server, and not a server
+    # still starting up (an interpreter interrupted while importing `site` prints a fatal error)
+    server = subprocess.Popen([*split[0], "-m", "growthpath.kernels", str(listener.fileno())], process_group=0,
                               stdin=subprocess.PIPE, pass_fds=[listener.fileno()], env=env or dict(os.environ))
     listener.close()
     os.environ[SERVER_ENV] = json.dumps({"address": address, "interpreter": split[0]})

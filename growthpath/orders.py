@@ -1019,9 +1019,10 @@ def model_problems(frame: pd.DataFrame, label: str, *, calibration_end=None, hol
         errors.append(Problem(label, f"no repeat buyer: each of the {n} customers bought on one day only, so there is no repurchase, "
                                      "no time between purchases and nothing for the BG/NBD model to fit; is customer_id really the "
                                      "customer (not the order)?", column="customer_id"))
-    repeated = engine.repeated_lines(engine.table(positions[list(REQUIRED)]))
-    if repeated:
-        first = int(np.flatnonzero(positions.duplicated(list(REQUIRED)).to_numpy())[0])
+    repeated, keys = engine.repeated_lines(engine.table(positions[list(REQUIRED)]))
+    if repeated:  # locate the first copy among the lines of the customers concerned (few)
+        some = positions.loc[positions["customer_id"].isin(keys["customer_id"]), list(REQUIRED)]
+        first = int(some.index[some.duplicated().to_numpy()][0])
         warnings.append(lines.problem(label, f"{repeated} line(s) repeat an earlier line exactly: same customer, time and amount "
                                              f"(first {lines.where(first)}); if an order was exported twice, remove the copies, "
                                              "since each counts as spend", first, "customer_id"))

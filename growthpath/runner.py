@@ -289,7 +289,7 @@ def check_order_logs(todo: list[tuple[Chapter, dict]]) -> None:
     # what each log's chapter computes with; `[clv_]orders_encoding` / `[clv_]orders_date_format` when declared
     needs = {"orders_path": ("cohort_freq", "repurchase_days", "churn_window_days"),
              "clv_orders_path": ("calibration_end", "holdout_end")}
-    seen, logs, errors, notes = set(), {}, [], []
+    wanted: dict[tuple, dict] = {}   # per log (file, mapping, reading options): what it is read with, and the parameters to check
     for chapter, resolved in todo:
         effective = {**params.declared(chapter.source), **resolved}
         for path_key, columns_key in ORDER_LOGS.items():
@@ -298,26 +298,37 @@ def check_order_logs(todo: list[tuple[Chapter, dict]]) -> None:
             how = {k: effective.get(f"{prefix}orders_{k}", effective.get(f"orders_{k}")) or None for k in ("encoding", "date_format")}
             uses = {k: effective[k] for k in needs[path_key] if k in effective}
             source = (path or BUNDLED_LOGS[path_key], json.dumps([columns, how], sort_keys=True))
-            key = (source, json.dumps(uses, sort_keys=True, default=str))
-            if key not in seen:  # the bundled logs too: a chapter's parameters can ask what they cannot give
-                from growthpath import orders  # pandas: only when there is a log to check
+            entry = wanted.setdefault(source, {"path": path, "key": path_key, "columns": columns, "how": how, "uses": []})
+            _merge_uses(entry["uses"], uses)
+    logs, errors, notes = {}, [], []
+    for source, w in wanted.items():  # the bundled logs too: a chapter's parameters can ask what they cannot give
+        from growthpath import orders  # pandas: only when there is a log to check
 
-                seen.add(key)
-                if source not in logs:
-                    logs[source] = (orders.read(path, columns or None, **how) if path
-                                    else orders.read(None, resource=BUNDLED_LOGS[path_key]))
-                log = logs[source]
-                checked = orders.model_problems(log.frame, log.label, lines=log.lines, threads=os.cpu_count() or 1, **uses)
-                errors += checked.errors
-                notes += checked.warnings if path else []  # the bundled logs' known traits are the chapters' to tell
-                if path and log.ignored:
-                    notes.append(f"{log.label}: column(s) not used by the book: {', '.join(map(repr, log.ignored))}")
+        path = w["path"]
+        log = logs[source] = (orders.read(path, w["columns"] or None, **w["how"]) if path
+                              else orders.read(None, resource=BUNDLED_LOGS[w["key"]]))
+        for uses in w["uses"]:  # one check per log unless chapters ask it different values of a parameter
+            checked = orders.model_problems(log.frame, log.label, lines=log.lines, threads=os.cpu_count() or 1, **uses)
+            errors += checked.errors
+            notes += checked.warnings if path else []  # the bundled logs' known traits are the chapters' to tell
+        if path and log.ignored:
+            notes.append(f"{log.label}: column(s) not used by the book: {', '.join(map(repr, log.ignored))}")
     if logs:
         _free(logs)
     if errors:  # one log can feed several chapters' parameters: each problem once
         raise datapackage.DataError(list({str(e): e for e in errors}.values()))
     for note in dict.fromkeys(map(str, notes)):
         print(f"warning: {note}", file=sys.stderr)
+
+
+def _merge_uses(checks: list[dict], uses: dict) -> None:
+    """Add one chapter's parameters for a log to the checks planned for it: into the first check that
+    sets none of them differently, else as a check of its own."""
+    for check in checks:
+        if all(check.get(k, v) == v for k, v in uses.items()):
+            check.update(uses)
+            return
+    checks.append(dict(uses))
 
 
 def _free(logs: dict) -> None:
