@@ -891,17 +891,19 @@ def _read(path: Path, label: str) -> pd.DataFrame:
     return table.frame
 
 
+def _source(path: str | Path | None, resource: str) -> Path:
+    """The file `read` reads: `path` (relative to the project), or the data package's `resource`, validated."""
+    if path is None or str(path) == "":
+        datapackage.check(resource)
+        return paths.data_dir() / datapackage.resource(resource)["path"]
+    file = Path(path)
+    return file if file.is_absolute() else paths.root() / file
+
+
 def read(path: str | Path | None = None, columns: dict[str, str] | None = None, resource: str = DEFAULT_RESOURCE, *,
          encoding: str | None = None, date_format: str | None = None) -> OrderLog:
     """A validated order log with where it came from (see `load`); DataError listing every problem."""
-    if path is None or str(path) == "":
-        res = datapackage.resource(resource)
-        file = paths.data_dir() / res["path"]
-        datapackage.check(resource)
-    else:
-        file = Path(path)
-        if not file.is_absolute():
-            file = paths.root() / file
+    file = _source(path, resource)
     label = paths.relative(file)
     table, kind, used = _table(file, label, encoding)
     df = table.frame
@@ -953,7 +955,9 @@ def load(path: str | Path | None = None, columns: dict[str, str] | None = None,
     held = _LOADED.get("last")
     if key is not None and held is not None and held[0] == key and _untouched(held[1], held[2]):
         return held[1]
-    frame = read(path, columns, resource, encoding=encoding, date_format=date_format).frame
+    frame = _checked_copy(path, columns, resource, encoding, date_format)
+    if frame is None:
+        frame = read(path, columns, resource, encoding=encoding, date_format=date_format).frame
     _LOADED["last"] = (key, frame, (list(frame.columns), _fingerprint(frame)))
     return frame
 
@@ -974,6 +978,90 @@ def _load_key(path, columns, resource, encoding, date_format) -> tuple | None:
 def _untouched(frame: pd.DataFrame, then: tuple) -> bool:
     columns, mark = then
     return mark is not None and list(frame.columns) == columns and _fingerprint(frame) == mark
+
+
+# ----------------------------------------------------------------------------- checked copies
+# The runner reads and checks each order log once, before any kernel starts (`runner.check_order_logs`),
+# and keeps what it made: the validated frame and its prepared purchases, as Parquet under
+# _build/.cache/orders/<key>/. A chapter loading the same log then reads that copy instead of parsing and
+# grouping the file again (for a 200 MB CSV: 12 s per chapter). The key is the file's bytes, how it is
+# read (mapping, encoding, date format) and the code and library versions that read and group it, so a
+# copy is never used for anything else. The last KEEP_COPIES copies stay.
+KEEP_COPIES = 4
+_COPIES: dict[int, tuple] = {}  # id(frame) -> (fingerprint at load, copy folder): frames `load` read from a copy
+
+
+def copies_dir() -> Path:
+    return paths.root() / "_build" / ".cache" / "orders"
+
+
+def _copy_key(file: Path, columns, encoding, date_format) -> str | None:
+    import hashlib
+    from importlib.metadata import version
+
+    try:
+        with open(file, "rb") as f:
+            digest = hashlib.file_digest(f, "sha256")
+    except OSError:
+        return None
+    libraries = [version(name) for name in ("pandas", "pyarrow", "duckdb", "ibis-framework")]
+    digest.update(json.dumps([columns or {}, encoding, date_format, libraries], sort_keys=True).encode())
+    for module in (Path(__file__), Path(engine.__file__)):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:40]
+
+
+def keep_checked(log: OrderLog, columns: dict | None = None, encoding: str | None = None, date_format: str | None = None) -> Path | None:
+    """Write the checked copy of `log` (read with `columns`, `encoding`, `date_format`) for `load` in
+    other processes; the folder, or None when the file cannot be read again."""
+    import os
+    import shutil
+
+    key = _copy_key(log.file, columns, encoding, date_format)
+    if key is None:
+        return None
+    folder = copies_dir() / key
+    if not (folder / "done").exists():
+        staging = folder.with_name(f"{key}.{os.getpid()}.tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        log.frame.to_parquet(staging / "orders.parquet", index=False)
+        engine.save_prepared(prepared(log.frame), staging)
+        (staging / "done").touch()
+        shutil.rmtree(folder, ignore_errors=True)
+        staging.rename(folder)
+    (folder / "done").touch()  # most recently used
+    _prune()
+    return folder
+
+
+def _prune() -> None:
+    import shutil
+
+    kept = sorted((d for d in copies_dir().iterdir() if (d / "done").exists()), key=lambda d: (d / "done").stat().st_mtime_ns)
+    for old in kept[:-KEEP_COPIES]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _checked_copy(path, columns, resource, encoding, date_format) -> pd.DataFrame | None:
+    """The frame of the checked copy of this log, if the runner kept one; None otherwise."""
+    import weakref
+
+    file = _source(path, resource)
+    key = _copy_key(file, columns, encoding, date_format) if copies_dir().is_dir() else None
+    folder = copies_dir() / key if key else None
+    if folder is None or not (folder / "done").exists():
+        return None
+    try:
+        frame = pd.read_parquet(folder / "orders.parquet")
+    except OSError:  # pruned by another run meanwhile: read the file itself
+        return None
+    datapackage.record_read(file)
+    mark = _fingerprint(frame)
+    if mark is not None:
+        _COPIES[id(frame)] = (mark, folder)
+        weakref.finalize(frame, _COPIES.pop, id(frame), None)
+    return frame
 
 
 # ----------------------------------------------------------------------------- what the chapters need
@@ -1164,8 +1252,9 @@ def _fingerprint(frame: pd.DataFrame) -> tuple | None:
 def prepared(orders: pd.DataFrame, threads: int = 1):
     """The frame's purchases in an in-process DuckDB connection of its own (`engine.prepare`), for any engine
     function: made once and kept while the frame lives, its order columns are unchanged and no other frame
-    is measured. `threads`: DuckDB's threads when it is made (one by default, so the book's numbers are the
-    same to the last bit; the runner's checks, which publish no number, use every core)."""
+    is measured; read from the runner's checked copy when `load` read the frame from one. `threads`: DuckDB's
+    threads (one by default, so the same log gives the same numbers to the last bit; the runner's checks,
+    which publish no number, use every core)."""
     import weakref
 
     key = id(orders)
@@ -1176,13 +1265,24 @@ def prepared(orders: pd.DataFrame, threads: int = 1):
     for other in list(_PREPARED):
         _forget(other)
     con = engine.connect(threads=threads)  # by default one thread, which adds rows in one order: the same log gives the same last bit
-    table = engine.prepare(engine.table(orders), con)
+    copy = _COPIES.get(key)
+    if copy is not None and copy[0] == mark and (copy[1] / "done").exists():
+        table = engine.load_prepared(copy[1], con)  # what the runner prepared from this log, rows in a fixed order
+    else:
+        table = engine.prepare(engine.table(orders), con)
     if mark is not None:
         _PREPARED[key] = (mark, table, con)
         weakref.finalize(orders, _forget, key)
     else:  # not cached: the connection closes with the last expression using it
         weakref.finalize(table, con.disconnect)
     return table
+
+
+def release_prepared() -> None:
+    """Drop every frame's prepared tables and close their connections now (the runner, before its kernels
+    start), rather than when the frame is collected: in a finalizer, a Ctrl-C would be swallowed."""
+    for key in list(_PREPARED):
+        _forget(key)
 
 
 def _forget(key: int) -> None:

@@ -278,12 +278,13 @@ ORDER_LOGS = {"orders_path": "orders_columns", "clv_orders_path": "clv_orders_co
 BUNDLED_LOGS = {"orders_path": "orders_cdnow", "clv_orders_path": "orders_cdnow_sample"}  # used when the path is empty
 
 
-def check_order_logs(todo: list[tuple[Chapter, dict]]) -> None:
+def check_order_logs(todo: list[tuple[Chapter, dict]], keep: bool = True) -> None:
     """Validate every order log a chapter about to run reads (and its column mapping) before any kernel starts,
     so a bad file fails in seconds with the file, row and column, not halfway through a chapter; then
     whether it can feed what its chapter computes from it (`orders.model_problems`, given the chapter's
     own parameters: header only, one customer, nobody buying twice, zero amounts, calibration dates
-    outside the data…). Warnings go to stderr, and only when nothing failed."""
+    outside the data…). Warnings go to stderr, and only when nothing failed. `keep`: write each log that
+    passed as a checked copy (`orders.keep_checked`), which the chapters then read instead of the file."""
     import sys
 
     # what each log's chapter computes with; `[clv_]orders_encoding` / `[clv_]orders_date_format` when declared
@@ -307,10 +308,14 @@ def check_order_logs(todo: list[tuple[Chapter, dict]]) -> None:
         path = w["path"]
         log = logs[source] = (orders.read(path, w["columns"] or None, **w["how"]) if path
                               else orders.read(None, resource=BUNDLED_LOGS[w["key"]]))
+        found = []
         for uses in w["uses"]:  # one check per log unless chapters ask it different values of a parameter
             checked = orders.model_problems(log.frame, log.label, lines=log.lines, threads=os.cpu_count() or 1, **uses)
-            errors += checked.errors
+            found += checked.errors
             notes += checked.warnings if path else []  # the bundled logs' known traits are the chapters' to tell
+        errors += found
+        if keep and not found:  # the chapters read this checked copy instead of parsing and grouping the file again
+            orders.keep_checked(log, w["columns"] or None, **w["how"])
         if path and log.ignored:
             notes.append(f"{log.label}: column(s) not used by the book: {', '.join(map(repr, log.ignored))}")
     if logs:
@@ -338,6 +343,7 @@ def _free(logs: dict) -> None:
 
     from growthpath import orders
 
+    orders.release_prepared()
     logs.clear()
     gc.collect()
     orders.return_freed_memory()
@@ -377,7 +383,7 @@ def preview(names: list[str] | None = None, scenario: str = "base", overrides: d
     manifest, package = load_manifest(folder), package_digest()
     status = {ch.name: "cached" if not force and is_fresh(ch, r, manifest.get(ch.name), folder / f"{ch.name}.ipynb", package)
               else "run" for ch, r in planned}
-    check_order_logs([(ch, r) for ch, r in planned if status[ch.name] == "run"])
+    check_order_logs([(ch, r) for ch, r in planned if status[ch.name] == "run"], keep=False)
     if any(v == "run" for v in status.values()):
         status.update({ch.name: "run" for ch, _ in planned if reads_results(ch)})
     return folder, status

@@ -134,14 +134,15 @@ def chapters(step: Steps, path: str) -> dict:
 
     cal, hold, days = CAL_END, HOLD_END, list(REPURCHASE_DAYS)
     log = step("runner: orders.read (validated)", lambda: orders.read(path))
-    for name, uses in (("chapter 2's", dict(cohort_freq="M", repurchase_days=days)), ("chapter 4's churn", dict(churn_window_days=182)),
-                       ("chapter 4's CLV", dict(calibration_end=cal, holdout_end=hold))):
-        step(f"runner: model_problems ({name} parameters, every core)",
-             lambda: orders.model_problems(log.frame, log.label, lines=log.lines, threads=2, **uses))
+    step("runner: model_problems (prepares the purchases; the parameters of Chapters 2 and 4 merged; every core)",
+         lambda: orders.model_problems(log.frame, log.label, lines=log.lines, threads=2, cohort_freq="M", repurchase_days=days,
+                                       churn_window_days=182, calibration_end=cal, holdout_end=hold))
+    step("runner: keep_checked (the copy the chapters read; after a run of the same log: found, not written)",
+         lambda: orders.keep_checked(log))
     log = None
     gc.collect()
-    o = step("ch2: orders.load", lambda: orders.load(path))
-    step("ch2: logdesc.describe (prepares the frame: one DuckDB thread)", lambda: logdesc.describe(o, path))
+    o = step("ch2: orders.load (the runner's checked copy)", lambda: orders.load(path))
+    step("ch2: logdesc.describe (reads the copy's purchases)", lambda: logdesc.describe(o, path))
     step("ch2: cohort_retention", lambda: orders.cohort_retention(o, "M"))
     step("ch2: time_to_second_purchase + kaplan_meier", lambda: orders.kaplan_meier(orders.time_to_second_purchase(o)))
     step("ch2: top_share, gini, lorenz", lambda: (orders.top_share(o, 15), orders.gini(o), orders.lorenz(o)))
@@ -150,8 +151,8 @@ def chapters(step: Steps, path: str) -> dict:
     o = None
     gc.collect()
     orders._LOADED.clear()   # a chapter is a new process: nothing loaded yet
-    o = step("ch4: orders.load (CLV log)", lambda: orders.load(path))
-    step("ch4: logdesc.describe (prepares the frame)", lambda: logdesc.describe(o, path))
+    o = step("ch4: orders.load (CLV log, the runner's checked copy)", lambda: orders.load(path))
+    step("ch4: logdesc.describe (reads the copy's purchases)", lambda: logdesc.describe(o, path))
     summ = step("ch4: clv.rfm_summary", lambda: clv.rfm_summary(o, cal, hold))
     bg = step("ch4: clv.fit_bgnbd on weighted patterns", lambda: clv.fit_bgnbd(clv.patterns(summ, clv.BGNBD_COLUMNS), weights="n"))
     gg = step("ch4: clv.fit_gamma_gamma on weighted patterns",
