@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from growthpath.markup import escape_markdown
+
 RESULTS: dict[str, dict] = {}
 RESULTS_ENV = "GROWTHPATH_RESULTS_FILE"
 
@@ -104,10 +106,10 @@ class Table:
         inside the page instead of running off it (long tables break across pages)."""
         frame = (self.frame[list(self.print_columns)] if self.print_columns else self.frame).astype(str)
         widths = [_column_width(frame[c], str(c)) for c in frame.columns]
-        lines = [f":::{{list-table}} {_escape_markdown(self.caption)}".rstrip(), ":header-rows: 1",
+        lines = [f":::{{list-table}} {escape_markdown(self.caption)}".rstrip(), ":header-rows: 1",
                  f":widths: {' '.join(str(w) for w in widths)}", f":class: {'gp-table longtable' if len(frame) > LONG_ROWS else 'gp-table'}", ""]
         for row in [list(map(str, frame.columns))] + frame.values.tolist():
-            cells = [_escape_markdown(v) or " " for v in row]
+            cells = [escape_markdown(v) or " " for v in row]
             lines.append(f"* - {cells[0]}")
             lines += [f"  - {c}" for c in cells[1:]]
         return "\n".join(lines) + "\n:::\n"
@@ -134,13 +136,6 @@ def _format_float(value: float) -> str:
     return text if text not in ("-0", "") else "0"
 
 
-def _escape_markdown(text: str) -> str:
-    """Data text shown as text: no markup, no roles, no HTML, no pipes breaking the table."""
-    for ch in "\\`*_{}[]<>|$#%":  # '%' opens a MyST comment at the start of a line
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", " ")
-
-
 def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False, print_columns=()) -> Table:
     return Table(frame.reset_index(drop=True), caption, interactive, tuple(print_columns))
 
@@ -162,14 +157,14 @@ def run_parameters(scenario: str, params: dict, register=None) -> "Markdown":
             return f"{Path(v).name} (a file outside the project)"  # no machine's local folders on a page
         return json.dumps(v, ensure_ascii=False)
 
-    rows = "\n".join(f"| {_escape_markdown(k)} | {_escape_markdown(shown(k, v))} |" for k, v in params.items())
+    rows = "\n".join(f"| {escape_markdown(k)} | {escape_markdown(shown(k, v))} |" for k, v in params.items())
     if not params:
         return Markdown(":::{admonition} Run parameters\n:class: note gp-run-parameters\n"
-                        f"Scenario **{_escape_markdown(scenario)}**. This page has no parameters of its own: it "
+                        f"Scenario **{escape_markdown(scenario)}**. This page has no parameters of its own: it "
                         "reflects `data/` as built.\n:::\n")
     return Markdown(f":::{{admonition}} Run parameters\n:class: note gp-run-parameters\n"
-                    f"Scenario **{_escape_markdown(scenario)}**. Rerun with "
-                    f"`growthpath run --chapter … --scenario {_escape_markdown(scenario)} -p key=value`.\n\n"
+                    f"Scenario **{escape_markdown(scenario)}**. Rerun with "
+                    f"`growthpath run --chapter … --scenario {escape_markdown(scenario)} -p key=value`.\n\n"
                     f"| parameter | value |\n|---|---|\n{rows}\n:::\n")
 
 
@@ -216,7 +211,7 @@ def missing_results_note(missing: list[str]) -> "Markdown | None":
 
     if not missing:
         return None
-    names = ", ".join(f"`{_escape_markdown(n)}`" for n in missing)
+    names = ", ".join(f"`{escape_markdown(n)}`" for n in missing)
     return Markdown(":::{warning}\nNo results yet for scenario(s) " + names + ": run "
                     "`growthpath run --all-scenarios` (part of `make book`) to fill them in.\n:::\n")
 

@@ -57,7 +57,7 @@ def inputs_digest(builder: str) -> str:
     """sha256 of everything a build reads: the book's pages, executed chapters and static files, the
     configuration, the package (Sphinx extension, edition) and the edition's commit and data hash.
     The build date is left out on purpose: an unchanged book is not rebuilt just because a day passed."""
-    from growthpath import edition, runner
+    from growthpath import edition
 
     h = hashlib.sha256(builder.encode())
     files = [paths.root() / f for f in SOURCES] + sorted(
@@ -69,7 +69,7 @@ def inputs_digest(builder: str) -> str:
     pdf = paths.root() / "_build" / "latex" / "book.pdf"
     if builder == "html" and pdf.exists():  # the HTML edition links (and ships) the PDF
         h.update(hashlib.sha256(pdf.read_bytes()).digest())
-    h.update(runner.package_digest().encode())
+    h.update(paths.package_digest().encode())
     for tool in ("sphinxext.py", "edition.py"):
         h.update((Path(__file__).with_name(tool)).read_bytes())
     h.update(json.dumps([edition.git_commit(), edition.data_hash()]).encode())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -227,3 +228,10 @@ def garbled(claims: pd.DataFrame) -> pd.DataFrame:
     """Claims whose quote holds a `?` run: characters lost in the scraped seed text, so the value may be a
     reconstruction (the book says so wherever such a claim is used)."""
     return claims[claims["quote"].str.contains("?", regex=False)]
+
+
+def _file_problems(path: Path, label: str) -> list[datapackage.Problem]:
+    return structure_problems(datapackage.pd_read(path), label)
+
+
+datapackage.register_validator("claims", _file_problems)

@@ -287,7 +287,7 @@ def validate():
     Example: growthpath validate
     """
     project()
-    from growthpath import datapackage, scenarios
+    from growthpath import claims, datapackage, official, orders, scenarios  # noqa: F401  (the last three register their checks)
 
     problems = datapackage.validate()
     try:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from growthpath import paths
 
@@ -62,7 +62,7 @@ def record_read(path: Path) -> None:
 
 
 def record_dep(*deps: str) -> None:
-    """Note dependencies that are not files (e.g. `audit:000:2.1`, see `dep_digest`)."""
+    """Note dependencies that are not files (e.g. `audit:000:2.1`, see `runner.dep_digest`)."""
     target = os.environ.get(DEPS_ENV)
     if target and deps:
         with open(target, "a", encoding="utf-8") as fh:
@@ -97,10 +97,6 @@ def dep_digest(dep: str) -> str:
     """sha256 (hex) of what a recorded dependency covers, 'missing' for a file that is not there: a plain
     path covers the whole file; `<path>#<column>=<value>` the header line and the raw lines of the rows
     whose `column` is `value`, in file order (a file without that column: the whole file)."""
-    if dep.startswith("audit:"):  # the findings a chapter shows at one seed section
-        from growthpath import audit
-
-        return audit.place_digest(dep)
     rel, _, selector = dep.partition("#")
     path = paths.root() / rel
     if not path.exists():
@@ -324,22 +320,34 @@ def validate(names: list[str] | None = None) -> list[Problem]:
         if names is not None and res["name"] not in names:
             continue
         found = _file_problems(res)
-        if not found and res.get("x-validator") == "orders":  # 70k rows: a vectorised check, not row by row
-            from growthpath import orders
-            label = paths.relative(paths.data_dir() / res["path"])
-            found = orders.validate_frame(orders._read(paths.data_dir() / res["path"], label), label)[1]
+        kind, path = res.get("x-validator"), paths.data_dir() / res["path"]
+        if not found and kind == "orders":  # 70k rows: a vectorised check, not row by row
+            found = validator(kind)(path, paths.relative(path))
         elif not found and res.get("profile") == "tabular-data-resource":
             found = _frictionless_problems(res, desc)
-            if not found and res.get("x-validator") == "claims":  # cross-column rules of the ledger's structure
-                from growthpath import claims
-                label = paths.relative(paths.data_dir() / res["path"])
-                frame = pd_read(paths.data_dir() / res["path"])
-                found = claims.structure_problems(frame, label)
-            elif not found and res.get("x-validator") == "statistics":  # units, ids, one value per period
-                from growthpath import official
-                found = official.row_problems(paths.data_dir() / res["path"], paths.relative(paths.data_dir() / res["path"]))
+            if not found and kind:  # the ledger's cross-column rules; statistics' units, ids, one value per period
+                found = validator(kind)(path, paths.relative(path))
         problems.extend(found)
     return problems
+
+
+# x-validator name -> its checks (file, label) -> problems, registered by the module that owns the table
+# (claims, official, orders), so this module, which they all read through, imports none of them
+VALIDATORS: dict[str, "Callable[[Path, str], list[Problem]]"] = {}
+VALIDATOR_MODULES = {"claims": "growthpath.claims", "statistics": "growthpath.official", "orders": "growthpath.orders"}
+
+
+def register_validator(name: str, check) -> None:
+    VALIDATORS[name] = check
+
+
+def validator(name: str):
+    """The registered checks of x-validator `name`; an error, never a silently skipped check, when the
+    module that owns them was not imported."""
+    if name not in VALIDATORS:
+        raise RuntimeError(f"x-validator {name!r} is not registered: import {VALIDATOR_MODULES.get(name, 'its module')} "
+                           "before validating this resource")
+    return VALIDATORS[name]
 
 
 def pd_read(path: Path) -> "pd.DataFrame":

@@ -339,3 +339,6 @@ def _rounding(written: str) -> float:
     except InvalidOperation:
         return 0.0
     return 0.5 * 10.0 ** exponent if isinstance(exponent, int) else 0.0
+
+
+datapackage.register_validator("statistics", row_problems)

@@ -277,7 +277,9 @@ def _shape(header: list[str], body: list | pd.DataFrame, label: str, locate: Cal
     if isinstance(body, pd.DataFrame):
         frame = body
     else:
-        frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
+        longest = max(width, *map(len, body)) if body else width
+        frame = pd.DataFrame([list(r) + [""] * (longest - len(r)) for r in body], dtype=object) if body \
+            else pd.DataFrame(columns=range(width), dtype=object)  # short records padded here: pandas will stop padding them
     for j in range(frame.shape[1], width):  # every record shorter than the header
         frame[j] = ""
     frame = frame.fillna("").astype(str)
@@ -1370,3 +1372,11 @@ def rfm(orders: pd.DataFrame, asof: pd.Timestamp | None = None, bins: int = 5) -
     """Recency (days since last purchase), frequency (purchases), monetary (total amount) per
     customer, each scored 1..bins by quantile (higher = better; ties share a rank; `engine.rfm`)."""
     return engine.rfm(prepared(orders), asof, bins)
+
+
+def _file_problems(path: Path, label: str) -> list[Problem]:
+    """A bundled log's checks for `datapackage.validate` (x-validator "orders")."""
+    return validate_frame(_read(path, label), label)[1]
+
+
+datapackage.register_validator("orders", _file_problems)

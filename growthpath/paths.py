@@ -14,6 +14,22 @@ class NotAProject(RuntimeError):
     """The folder a command would act on is not a growthpath project."""
 
 
+TOOLING = {"cli.py", "__main__.py", "build.py", "lint.py", "linkcheck.py", "sphinxext.py"}  # never run in a chapter's kernel
+
+
+def package_digest() -> str:
+    """sha256 of the package code a chapter can run (the command line and build tooling excluded)."""
+    import hashlib
+
+    pkg = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(pkg.rglob("*.py")):
+        if p.parent == pkg and p.name in TOOLING:
+            continue
+        h.update(str(p.relative_to(pkg)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
 def is_project(folder: Path) -> bool:
     return all((folder / marker).is_file() for marker in MARKERS)
 

@@ -119,18 +119,19 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-TOOLING = {"cli.py", "__main__.py", "build.py", "lint.py", "linkcheck.py", "sphinxext.py"}  # never run in a chapter's kernel
 
 
-def package_digest() -> str:
-    """sha256 of the package code a chapter can run (the command line and build tooling excluded)."""
-    pkg = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for p in sorted(pkg.rglob("*.py")):
-        if p.parent == pkg and p.name in TOOLING:
-            continue
-        h.update(str(p.relative_to(pkg)).encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
+package_digest = paths.package_digest
+
+
+def dep_digest(dep: str) -> str:
+    """What a recorded dependency covers, hashed: the findings a chapter shows at one seed section
+    (`audit:<doc>:<section>`, `audit.place_digest`), else the file or rows of it (`datapackage.dep_digest`)."""
+    if dep.startswith("audit:"):
+        from growthpath import audit  # pandas and the rules: only for a chapter that recorded findings
+
+        return audit.place_digest(dep)
+    return datapackage.dep_digest(dep)
 
 
 def fingerprint(chapter: Chapter, resolved: dict, deps: list[str], package: str) -> str:
@@ -138,7 +139,7 @@ def fingerprint(chapter: Chapter, resolved: dict, deps: list[str], package: str)
     h.update(chapter.source.read_bytes())
     h.update(json.dumps(resolved, sort_keys=True, default=str).encode())
     for dep in sorted(set(deps)):  # a file, or some rows of it (`path#column=value`): see datapackage.dep_digest
-        h.update(dep.encode() + b"\0" + datapackage.dep_digest(dep).encode())
+        h.update(dep.encode() + b"\0" + dep_digest(dep).encode())
     h.update(package.encode())
     return h.hexdigest()
 

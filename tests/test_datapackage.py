@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from growthpath import datapackage
+from growthpath import claims, datapackage, official, orders  # noqa: F401  (they register their tables' checks)
 from growthpath.datapackage import DataError
 
 

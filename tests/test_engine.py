@@ -131,7 +131,8 @@ def test_column_mapping_and_missing_columns():
 
 
 @pytest.mark.spark
-@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")  # py4j's sockets
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning",  # py4j's sockets
+                            "ignore:The copy keyword is deprecated:DeprecationWarning")  # pyspark's toPandas on pandas 3
 @pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java (Debian: default-jre-headless)")
 def test_spark_local_mode_runs_the_same_code():
     from growthpath import engine, orders

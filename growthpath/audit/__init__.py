@@ -134,9 +134,9 @@ def place_digest(dep: str) -> str:
 
 
 def _place_digests() -> dict[str, str]:
-    from growthpath import datapackage, osutil, paths, runner
+    from growthpath import datapackage, osutil, paths
 
-    h = hashlib.sha256(runner.package_digest().encode())
+    h = hashlib.sha256(paths.package_digest().encode())
     for path in sorted(p for p in paths.data_dir().rglob("*") if p.is_file() and "orders" not in p.relative_to(paths.data_dir()).parts):
         h.update(str(path.relative_to(paths.data_dir())).encode() + b"\0" + path.read_bytes())
     key = h.hexdigest()

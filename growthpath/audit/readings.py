@@ -11,6 +11,14 @@ import pandas as pd
 
 from growthpath.audit.engine import Context, Ref, fmt
 
+ACRONYMS = {"cac", "ltv", "roi", "gmv", "aov", "dau", "mau", "kpi", "sku"}
+TIMES_UNAMBIGUOUS = re.compile(r"(是|为|达|达到|至|相当于)[^，,。；0-9]{0,12}的?([0-9.]+)倍")  # "is N times": the ratio itself
+
+
+def human(metric: str) -> str:
+    """'cac_annual_growth' → 'CAC annual growth'."""
+    return " ".join(w.upper() if w in ACRONYMS else w for w in metric.split("_"))
+
 
 @dataclass
 class Reading:

@@ -14,7 +14,7 @@ from itertools import combinations
 import pandas as pd
 
 from growthpath.audit.engine import Context, Finding, base_form, fmt, period_range, period_year, rule, stage
-from growthpath.audit.rules import human
+from growthpath.audit.readings import TIMES_UNAMBIGUOUS, human
 
 ANNUAL_WORDS = re.compile(r"年均|每年|(?<![0-9])年增|年化|复合|CAGR|同比|增速")
 CUMULATIVE_WORDS = re.compile(r"[较比]\s*(?:19|20)\d{2}\s*年|累计|相比(?:19|20)\d{2}")
@@ -380,7 +380,6 @@ def _frequency_finding(ctx, c, g, u, a, orders, ratio) -> Finding | None:
 
 
 # ----------------------------------------------------------------------------- 3. multipliers against their baseline
-TIMES_UNAMBIGUOUS = re.compile(r"(是|为|达|达到|至|相当于)[^，,。；0-9]{0,12}的?([0-9.]+)倍")
 
 
 def baseline_value(ctx: Context, r) -> tuple[float, str, list] | None:

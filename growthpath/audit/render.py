@@ -8,7 +8,7 @@ import json
 import pandas as pd
 
 from growthpath.audit.engine import Finding, fmt
-from growthpath.book import _escape_markdown as esc
+from growthpath.markup import escape_markdown as esc
 from growthpath.labels import available_section_labels  # noqa: F401  (chapters call render.available_section_labels)
 
 STYLE = {"contradiction": ("danger", "Contradiction"), "implausible": ("warning", "Implausible"),

@@ -8,6 +8,7 @@ import pandas as pd
 
 from growthpath.audit.engine import Context, Finding, fmt, period_range, period_year, rule
 from growthpath.audit import readings as rd
+from growthpath.audit.readings import human
 from growthpath.models.trend import implied_rates_pct
 
 GROWTH_SUFFIXES = ("_annual_growth", "_cagr", "_growth")
@@ -17,16 +18,10 @@ SHARE_WORDS = re.compile(r"(?:share|_rate$|_rate_|penetration|accuracy|coverage|
 CHANGE_WORDS = re.compile(r"(?:growth|increase|decrease|reduction|multiple|_vs_|uplift|gap|cagr)")
 
 
-ACRONYMS = {"cac", "ltv", "roi", "gmv", "aov", "dau", "mau", "kpi", "sku"}
 
 
 def _pct(x: float) -> str:
     return f"{x:.1f} %"
-
-
-def human(metric: str) -> str:
-    """'cac_annual_growth' → 'CAC annual growth'."""
-    return " ".join(w.upper() if w in ACRONYMS else w for w in metric.split("_"))
 
 
 def entity_scope(entity) -> str:
@@ -355,14 +350,13 @@ TIMES_AMBIGUOUS = re.compile(r"(提升|提高|增长|增加|激增|上升|高出
 @rule("times_ambiguity", "'增长N倍', '高N倍', '提升N倍': N times, or N+1 times?")
 def times_ambiguity(ctx: Context):
     """'增长/提升/提高/高(出)/翻N倍' is read both as ×N and as ×(N+1) (N times more). '是/为/达/至…的N倍'
-    states the ratio itself and is not flagged (see `relate.TIMES_UNAMBIGUOUS`)."""
-    from growthpath.audit.relate import TIMES_UNAMBIGUOUS
+    states the ratio itself and is not flagged (see `readings.TIMES_UNAMBIGUOUS`)."""
 
     out = []
     for _, r in ctx.claims[ctx.claims["unit"] == "倍"].iterrows():
         text = r["quote_zh"]
         m = TIMES_AMBIGUOUS.search(text)
-        if not m or float(m.group(3)) != r["value"] or TIMES_UNAMBIGUOUS.search(text):
+        if not m or float(m.group(3)) != r["value"] or rd.TIMES_UNAMBIGUOUS.search(text):
             continue
         n = r["value"]
         out.append(Finding(

@@ -64,7 +64,7 @@ def table(findings: list[Finding], sections: pd.DataFrame, reviewed: pd.DataFram
 
 def markdown(frame: pd.DataFrame) -> str:
     """The verdicts as a list a reader scans: '000 §1.1 Title — Does not hold. Why.'"""
-    from growthpath.book import _escape_markdown as esc
+    from growthpath.markup import escape_markdown as esc
 
     lines = []
     for r in frame.itertuples():
