@@ -1045,15 +1045,24 @@ def _prune() -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def checked_copy(path: str | Path | None = None, columns: dict[str, str] | None = None, resource: str = DEFAULT_RESOURCE, *,
+                 encoding: str | None = None, date_format: str | None = None) -> Path | None:
+    """The folder of the runner's checked copy of this log read this way (arguments as for `load`), or None
+    when there is none."""
+    file = _source(path, resource)
+    key = _copy_key(file, columns, encoding, date_format) if copies_dir().is_dir() else None
+    folder = copies_dir() / key if key else None
+    return folder if folder is not None and (folder / "done").exists() else None
+
+
 def _checked_copy(path, columns, resource, encoding, date_format) -> pd.DataFrame | None:
     """The frame of the checked copy of this log, if the runner kept one; None otherwise."""
     import weakref
 
-    file = _source(path, resource)
-    key = _copy_key(file, columns, encoding, date_format) if copies_dir().is_dir() else None
-    folder = copies_dir() / key if key else None
-    if folder is None or not (folder / "done").exists():
+    folder = checked_copy(path, columns, resource, encoding=encoding, date_format=date_format)
+    if folder is None:
         return None
+    file = _source(path, resource)
     try:
         frame = pd.read_parquet(folder / "orders.parquet")
     except OSError:  # pruned by another run meanwhile: read the file itself
