@@ -1049,7 +1049,10 @@ def checked_copy(path: str | Path | None = None, columns: dict[str, str] | None 
                  encoding: str | None = None, date_format: str | None = None) -> Path | None:
     """The folder of the runner's checked copy of this log read this way (arguments as for `load`), or None
     when there is none."""
-    file = _source(path, resource)
+    return _copy_of(_source(path, resource), columns, encoding, date_format)
+
+
+def _copy_of(file: Path, columns, encoding, date_format) -> Path | None:
     key = _copy_key(file, columns, encoding, date_format) if copies_dir().is_dir() else None
     folder = copies_dir() / key if key else None
     return folder if folder is not None and (folder / "done").exists() else None
@@ -1059,10 +1062,10 @@ def _checked_copy(path, columns, resource, encoding, date_format) -> pd.DataFram
     """The frame of the checked copy of this log, if the runner kept one; None otherwise."""
     import weakref
 
-    folder = checked_copy(path, columns, resource, encoding=encoding, date_format=date_format)
+    file = _source(path, resource)
+    folder = _copy_of(file, columns, encoding, date_format)
     if folder is None:
         return None
-    file = _source(path, resource)
     try:
         frame = pd.read_parquet(folder / "orders.parquet")
     except OSError:  # pruned by another run meanwhile: read the file itself

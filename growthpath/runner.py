@@ -119,11 +119,6 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-
-
-package_digest = paths.package_digest
-
-
 def dep_digest(dep: str) -> str:
     """What a recorded dependency covers, hashed: the findings a chapter shows at one seed section
     (`audit:<doc>:<section>`, `audit.place_digest`), else the file or rows of it (`datapackage.dep_digest`)."""
@@ -381,7 +376,7 @@ def preview(names: list[str] | None = None, scenario: str = "base", overrides: d
     overrides = overrides or {}
     planned = plan(names, scenario, overrides)
     folder = output_for(scenario, overrides, output_dir)
-    manifest, package = load_manifest(folder), package_digest()
+    manifest, package = load_manifest(folder), paths.package_digest()
     status = {ch.name: "cached" if not force and is_fresh(ch, r, manifest.get(ch.name), folder / f"{ch.name}.ipynb", package)
               else "run" for ch, r in planned}
     check_order_logs([(ch, r) for ch, r in planned if status[ch.name] == "run"], keep=False)
@@ -395,7 +390,7 @@ def _run(names, scenario, overrides, jobs, force, output_dir, progress) -> list[
     output_dir = output_for(scenario, overrides, output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     manifest = load_manifest(output_dir)
-    package = package_digest()
+    package = paths.package_digest()
     labels.write_section_labels()
     fresh = lambda ch, resolved: not force and is_fresh(ch, resolved, manifest.get(ch.name), output_dir / f"{ch.name}.ipynb", package)
     first = [(ch, r) for ch, r in planned if not reads_results(ch)]
