@@ -20,6 +20,7 @@ class Edition:
     date: str
     commit: str
     data_hash: str
+    abstract: str = ""
 
     @property
     def citation(self) -> str:
@@ -57,4 +58,5 @@ def current(today: dt.date | None = None) -> Edition:
     cff = yaml.safe_load((paths.root() / "CITATION.cff").read_text(encoding="utf-8")) if (paths.root() / "CITATION.cff").exists() else {}
     authors = ", ".join(a.get("name") or f"{a.get('family-names', '')}, {a.get('given-names', '')}" for a in cff.get("authors", [])) or "growthpath project"
     return Edition(cff.get("title", "growthpath"), authors, str(cff.get("version", "0")),
-                   (today or dt.datetime.now(dt.timezone.utc).date()).isoformat(), git_commit(), data_hash())
+                   (today or dt.datetime.now(dt.timezone.utc).date()).isoformat(), git_commit(), data_hash(),
+                   " ".join(str(cff.get("abstract", "")).split()))

@@ -230,8 +230,46 @@ def parameters_directive():
     return Parameters
 
 
+LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def latex_text(text: str) -> str:
+    """Plain text as LaTeX: specials escaped, Markdown's *emphasis* as italics."""
+    import re
+
+    escaped = "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
+    return re.sub(r"\*([^*]+)\*", r"\\emph{\1}", escaped)
+
+
+def title_page(ed) -> str:
+    """The PDF's title page: title and subtitle, authors, this edition (version, date, commit, data) and how to
+    cite it; the contents follow on their own page."""
+    title, _, subtitle = ed.title.partition(": ")
+    return "\n".join([
+        r"\begin{titlepage}", r"\centering", r"\vspace*{3cm}",
+        rf"{{\Huge\bfseries {latex_text(title)}\par}}", r"\vspace{0.8cm}",
+        rf"{{\Large {latex_text(subtitle.capitalize() if subtitle else '')}\par}}" if subtitle else "",
+        r"\vspace{0.8cm}",
+        rf"\parbox{{0.8\textwidth}}{{\centering {latex_text(ed.abstract)}\par}}\par" if ed.abstract else "",
+        r"\vspace{2cm}", rf"{{\Large {latex_text(ed.authors)}\par}}", r"\vspace{1cm}",
+        rf"{{\large Edition {latex_text(ed.version)}, {latex_text(ed.date)}\par}}",
+        rf"{{\small commit {latex_text(ed.commit)} \textperiodcentered{{}} data {latex_text(ed.data_hash)}\par}}",
+        r"\vfill", r"{\small\textbf{How to cite this edition}\par}", r"\vspace{0.3cm}",
+        rf"\parbox{{0.8\textwidth}}{{\small\raggedright {latex_text(ed.citation)}\par}}",
+        r"\end{titlepage}"])
+
+
+def _title_page(app, config) -> None:
+    """config-inited: LaTeX reads `latex_elements` when its builder starts, so the title page is set here."""
+    from growthpath import edition
+
+    config.latex_elements = {**config.latex_elements, "maketitle": title_page(edition.current())}
+
+
 def setup(app):
     app.add_directive("growthpath-parameters", parameters_directive())
+    app.connect("config-inited", _title_page)
     app.connect("builder-inited", _substitutions, priority=100)  # before myst-parser reads its config
     app.connect("builder-inited", _start_bundle)
     app.connect("build-finished", _write_bundle)

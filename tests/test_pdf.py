@@ -71,3 +71,18 @@ def test_no_character_is_missing_from_the_fonts(built):
     log = Path(built["pdf"]).with_suffix(".log").read_text(encoding="utf-8", errors="replace")
     missing = sorted(set(re.findall(r"Missing character: There is no (.+?) in font", log)))
     assert not missing, missing
+
+
+def test_a_title_page_then_a_contents_page_and_no_empty_chapter(pdf, built):
+    from growthpath import edition
+
+    pages = tool("pdftotext", "-layout", str(pdf), "-").split("\f")
+    title = " ".join(pages[0].split())
+    ed = edition.current()
+    assert ed.title.partition(":")[0] in title and f"Edition {ed.version}" in title
+    assert "How to cite this edition" in title and ed.data_hash in title
+    assert pages[1].split()[0] == "Contents"  # the contents page is titled as such, not after the first part
+    words = [" ".join(p.split()) for p in pages]
+    # a chapter page holding nothing but its heading (and running header/footer) is an empty chapter
+    empty = [i + 1 for i, text in enumerate(words) if text and len(text.split()) <= 12 and i > 2]
+    assert empty == [], empty
