@@ -9,11 +9,13 @@ import json
 from pathlib import Path
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from growthpath.markup import escape_markdown
+from growthpath.values import Value
 
 RESULTS: dict[str, dict] = {}
 RESULTS_ENV = "GROWTHPATH_RESULTS_FILE"
@@ -37,15 +39,21 @@ def _plain(value):
 
 
 def _record(name: str, value, unit: str, source: str, traced: bool = True, year: int | None = None,
-            kind: str | None = None) -> None:
-    """Keep the value with its provenance: the `source` the chapter names, plus the package functions
-    and data ids `growthpath.provenance` finds in the notebook's own code; `year` and `kind` say what the
-    value is (results/headlines.yml labels are checked against them)."""
-    from growthpath import provenance
+            kind: str | None = None, declared: "Value | None" = None) -> None:
+    """Keep the value with its provenance. A `declared` Value names the ids it was computed from and the package
+    function that returned it (`growthpath.values`); otherwise (chapters not yet converted) the `source` the
+    chapter names, plus the package functions and data ids `growthpath.provenance` finds in the notebook's own
+    code. `year` and `kind` say what the value is (results/headlines.yml labels are checked against them)."""
+    from growthpath import provenance, values
 
-    trace = provenance.trace(name) if traced else provenance.Trace()
-    RESULTS[name] = {"value": value, "unit": unit, "source": source, "computed_by": trace.functions,
-                     "data_ids": trace.ids_text()}
+    if declared is not None:
+        RESULTS[name] = {"value": value, "unit": unit, "source": values.source(declared.ids),
+                         "computed_by": [declared.computed_by] if declared.computed_by else [],
+                         "data_ids": ", ".join(declared.ids)}
+    else:
+        trace = provenance.trace(name) if traced else provenance.Trace()
+        RESULTS[name] = {"value": value, "unit": unit, "source": source, "computed_by": trace.functions,
+                         "data_ids": trace.ids_text()}
     if year is not None:
         RESULTS[name]["year"] = int(year)
     if kind is not None:
@@ -56,17 +64,22 @@ def _record(name: str, value, unit: str, source: str, traced: bool = True, year:
             json.dump(RESULTS, fh, ensure_ascii=False, indent=1, sort_keys=True)
 
 
-def glue_number(name: str, value, *, unit: str = "", source: str = "", year: int | None = None, kind: str | None = None,
-                _traced: bool = True) -> None:
-    """Glue a number for `{glue:text}` in the prose (format it there, e.g. `` {glue:text}`x:,.0f` ``).
-    `year` and `kind` (projection, ceiling, probability, growth, share, …) declare what the number is."""
+def _glued_number(name: str, value):
     from myst_nb import glue
 
     value = _plain(value)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise TypeError(f"glue_number({name!r}) needs a number, got {type(value).__name__}")
     glue(name, value, display=False)
-    _record(name, value, unit, source, _traced, year, kind)
+    return value
+
+
+def glue_number(name: str, value, *, unit: str = "", source: str = "", year: int | None = None, kind: str | None = None,
+                _traced: bool = True) -> None:
+    """Glue a number for `{glue:text}` in the prose (format it there, e.g. `` {glue:text}`x:,.0f` ``).
+    `year` and `kind` (projection, ceiling, probability, growth, share, …) declare what the number is.
+    (Chapters not yet converted to `glue_all`; their provenance is traced.)"""
+    _record(name, _glued_number(name, value), unit, source, _traced, year, kind)
 
 
 def glue_text(name: str, text: str, *, source: str = "") -> None:
@@ -74,6 +87,28 @@ def glue_text(name: str, text: str, *, source: str = "") -> None:
 
     glue(name, str(text), display=False)
     _record(name, str(text), "", source)
+
+
+def glue(name: str, v: "Value") -> None:
+    """Glue one Value: a number for {glue:text}, a sentence (`markdown`) for {glue:md}, else text; its provenance is
+    the ids and function it declares."""
+    from myst_nb import glue as myst_glue
+
+    if v.markdown:
+        myst_glue(name, Prose(v.value), display=False)
+        shown = str(v.value)
+    elif isinstance(v.value, str):
+        myst_glue(name, v.value, display=False)
+        shown = v.value
+    else:
+        shown = _glued_number(name, v.value)
+    _record(name, shown, v.unit, "", year=v.year, kind=v.kind, declared=v)
+
+
+def glue_all(result: "Mapping[str, Value]") -> None:
+    """Glue every Value a package function returned, under its name."""
+    for name, v in result.items():
+        glue(name, v)
 
 
 LONG_ROWS = 12  # print tables longer than this may break across pages (LaTeX longtable)
@@ -175,9 +210,10 @@ def claim_key(claim_id: str) -> str:
 
 def glue_claims(claims: pd.DataFrame) -> None:
     """Glue every claim's value as written in the seed (e.g. 3.2 for 3.2万亿元), keyed by `claim_key`."""
-    for row in claims.itertuples():
-        key = claim_key(row.claim_id)
-        glue_number(key, float(row.value), unit=row.unit, source=f"claims:{row.claim_id}", _traced=False)
+    from growthpath import values
+
+    for _, row in claims.iterrows():
+        glue(claim_key(row["claim_id"]), values.claim(row))
 
 
 class Prose:
