@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from growthpath.markup import escape_markdown
-from growthpath.values import Value
+from growthpath.values import Value, claim_key  # noqa: F401 (book.claim_key: chapters not yet converted)
 
 RESULTS: dict[str, dict] = {}
 RESULTS_ENV = "GROWTHPATH_RESULTS_FILE"
@@ -203,11 +203,6 @@ def run_parameters(scenario: str, params: dict, register=None) -> "Markdown":
                     f"| parameter | value |\n|---|---|\n{rows}\n:::\n")
 
 
-def claim_key(claim_id: str) -> str:
-    """Glue key of a claim's value: `000-1.1-04` → `claim_000_1_1_04` (used as {glue:text}`claim_000_1_1_04:g`)."""
-    return "claim_" + claim_id.replace("-", "_").replace(".", "_")
-
-
 def glue_claims(claims: pd.DataFrame) -> None:
     """Glue every claim's value as written in the seed (e.g. 3.2 for 3.2万亿元), keyed by `claim_key`."""
     from growthpath import values
@@ -265,13 +260,16 @@ class HeadlineError(ValueError):
     pass
 
 
-def glue_headlines(chapter: str) -> None:
+def glue_headlines(chapter: str, own_log: bool = False) -> None:
     """Check and glue the chapter's headlines (results/headlines.yml): each `holds` statement must be true
     of the values glued so far (else the chapter stops: its sentence would be false), and each sentence is
     glued as `headline_<key>` for the executive summary to quote. A headline this run's parameters do not
-    compute (a repurchase window an analyst left out) is skipped; the base edition's tests require them all."""
+    compute (a repurchase window an analyst left out) is skipped; the base edition's tests require them all. On an
+    analyst's own order log (`own_log`) nothing is glued: the headlines are the book's statements about its own data."""
     from growthpath import comparison
 
+    if own_log:
+        return
     values = {k: v["value"] for k, v in RESULTS.items()}
     for key, h in comparison.headlines().get(chapter, {}).items():
         if key not in values:   # not computed under this run's parameters (another order log, other windows)

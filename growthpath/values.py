@@ -71,6 +71,11 @@ def claim(row: pd.Series) -> Value:
     return Value(float(row["value"]), (str(row["claim_id"]),), unit=str(row["unit"]))
 
 
+def claim_key(claim_id: str) -> str:
+    """Glue key of a claim's value: `000-1.1-04` → `claim_000_1_1_04` (used as {glue:text}`claim_000_1_1_04:g`)."""
+    return "claim_" + claim_id.replace("-", "_").replace(".", "_")
+
+
 def parameter(name: str, value, unit: str = "") -> Value:
     """A run parameter reported as it was set."""
     return Value(value, (f"parameter:{name}",), unit=unit)

@@ -78,3 +78,96 @@ def test_outside_a_kernel_the_trace_is_empty():
     from growthpath import provenance
 
     assert provenance.trace("anything") == provenance.Trace()
+
+
+# ----------------------------------------------------------------------------- declared provenance (growthpath.values)
+# Chapter 2's CAC figures, by the metric of the §2.1 claims each is computed from: its value moves with `VALUE`;
+# `SPAN` claims give only the years the stated rate is compounded over (the endpoints' period).
+CAC = {"cac_multiple": ({"cac_start", "cac_end"}, set()), "cac_rise_pct": ({"cac_start", "cac_end"}, set()),
+       "cac_implied_2": ({"cac_start", "cac_end"}, set()), "cac_implied_3": ({"cac_start", "cac_end"}, set()),
+       "cac_at_stated_2": ({"cac_start", "cac_annual_growth"}, {"cac_end"}),
+       "cac_at_stated_3": ({"cac_start", "cac_annual_growth"}, {"cac_end"}),
+       "ind_multiple_2": ({"cac_annual_growth"}, {"cac_start", "cac_end"}),
+       "ind_multiple_3": ({"cac_annual_growth"}, {"cac_start", "cac_end"}),
+       "cac_pace": ({"cac_start", "cac_end", "cac_annual_growth"}, set()),
+       "cac_scopes": ({"cac_start", "cac_end", "cac_annual_growth"}, set())}
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    from growthpath import claims
+
+    return claims.load()
+
+
+def _cac_claims(ledger):
+    rows = ledger[(ledger["doc"] == "000") & (ledger["section"] == "2.1") & ledger["metric"].str.startswith("cac_")]
+    return dict(zip(rows["metric"], rows["claim_id"]))
+
+
+def test_each_of_chapter_2s_cac_values_names_exactly_the_claims_it_was_computed_from(ledger):
+    from growthpath import problem_definition
+
+    by_metric = _cac_claims(ledger)
+    got = problem_definition.cac(ledger)
+    assert got.keys() == CAC.keys()
+    for key, (moves, span) in CAC.items():
+        assert set(got[key].ids) == {by_metric[m] for m in moves | span}, key
+    for metric, claim_id in by_metric.items():   # a claim whose value moves a figure is named by it, and only then
+        changed = ledger.assign(value=ledger["value"].where(ledger["claim_id"] != claim_id, ledger["value"] * 1.1))
+        again = problem_definition.cac(changed)
+        moved = {k for k in CAC if again[k].value != got[k].value}
+        expected = {k for k, (moves, _) in CAC.items() if metric in moves}
+        assert moved <= expected and {k for k in expected if not got[k].markdown} <= moved, metric  # a phrase may not move
+
+
+def _chapter2_values(ledger):
+    from growthpath import audit, logdesc, orders, problem_definition as ch2
+
+    log = orders.load()
+    d = logdesc.describe(log)
+    retained = orders.cohort_retention(log, "M")
+    durations = orders.time_to_second_purchase(log)
+    windows = [30, 90, 180, 365]
+    calls = {"log_values": lambda: ch2.log_values(d), "cac": lambda: ch2.cac(ledger),
+             "ltv_and_baseline": lambda: ch2.ltv_and_baseline(ledger), "activation": lambda: ch2.activation(ledger),
+             "retention": lambda: ch2.retention(retained, d, ledger, "M"),
+             "repeat_purchase": lambda: ch2.repeat_purchase(durations, orders.kaplan_meier(durations), d, windows),
+             "concentration": lambda: ch2.concentration(log, d, ledger, 15.0),
+             "repurchase": lambda: ch2.repurchase(log, logdesc.repurchase_rates(log, windows), d, windows),
+             "conversion_gap": lambda: ch2.conversion_gap(ledger), "genz_sums": lambda: ch2.genz_sums(ledger),
+             "in_sections": lambda: audit.in_sections(audit.run(by_place=True), "000", "2.1", key="s21").values}
+    return logdesc.log_id(d), calls
+
+
+def test_no_value_of_chapter_2_names_an_id_its_function_did_not_read(ledger):
+    """Ledger ids: among the claims the function picked (noted by `claims.pick`), or cited by the findings it
+    counted; the order log: the one it was given; parameters: the chapter's own."""
+    import json
+
+    from growthpath import audit, provenance
+    from conftest import REPO
+
+    nb = json.loads((REPO / "chapters" / "02_problem_definition.ipynb").read_text(encoding="utf-8"))
+    own = "".join(next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))["source"])
+    log_id, calls = _chapter2_values(ledger)
+    for name, call in calls.items():
+        with provenance.capture() as read:
+            got = call()
+        if name == "in_sections":
+            here = audit.in_sections(audit.run(by_place=True), "000", "2.1", key="s21").found
+            read = [*read, *(r.claim_id for f in here for r in f.refs), *(o for f in here for o in f.official)]
+        assert got, name
+        for key, v in got.items():
+            assert v.ids, (name, key)                                    # every value names at least one id
+            for i in v.ids:
+                kind, _, rest = i.partition(":")
+                if kind == "orders":
+                    assert i == log_id, (name, key, i)
+                elif kind == "parameter":
+                    assert f"\n{rest} =" in f"\n{own}", (name, key, i)
+                elif kind == "section":
+                    assert i == "section:000 §2.1", (name, key, i)
+                else:                                                    # a claim id, or an official obs_id
+                    assert i in read, (name, key, i)
+            assert v.computed_by.startswith("growthpath."), (name, key)
