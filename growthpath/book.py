@@ -278,7 +278,17 @@ def glue_headlines(chapter: str, own_log: bool = False) -> None:
             raise HeadlineError(f"results/headlines.yml: {chapter}.{key}: {h.holds!r} does not hold, so the sentence "
                                 f"would be false: {h.sentence or h.label!r}")
         if h.sentence:
-            glue_markdown(f"headline_{key}", comparison.render(h, values), source=f"results/headlines.yml {chapter}.{key}")
+            glue(f"headline_{key}", Value(comparison.render(h, values), _ids_behind(h.sentence), markdown=True,
+                                          computed_by="growthpath.comparison.render"))
+
+
+def _ids_behind(sentence: str) -> list[str]:
+    """The ids recorded for the glued values a headline's sentence fills in (a traced record's '… (n in all)'
+    tail is left out: chapters not yet converted)."""
+    import string
+
+    keys = [field for _, field, _, _ in string.Formatter().parse(sentence) if field]
+    return [i for k in keys for i in RESULTS[k]["data_ids"].split(", ") if i and "…" not in i]
 
 
 def section_verdicts(found, chapter: int | None = None, own_log: bool = False) -> "Markdown":

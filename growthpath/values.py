@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 PREFIXES = {"assumption": "assumption register", "parameter": "parameter", "orders": "order log",
-            "section": "audit of the ledger"}
+            "section": "audit of the ledger", "scenario": "scenario definitions", "policy": "policy register"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ Values = dict  # name → Value, in the order the chapter glues them
 
 
 def ids(*sources) -> tuple[str, ...]:
-    """The ids of Values, claim rows (a Series with `claim_id`), frames with a `claim_id` or `obs_id` column,
+    """The ids of Values, claim and observation rows (a Series with `claim_id` or `obs_id`), frames with a `claim_id` or `obs_id` column,
     and plain id strings, in order, each once."""
     out: list[str] = []
     for s in sources:
@@ -54,8 +54,8 @@ def ids(*sources) -> tuple[str, ...]:
             out += s.ids
         elif isinstance(s, str):
             out.append(s)
-        elif isinstance(s, pd.Series) and "claim_id" in s.index:
-            out.append(str(s["claim_id"]))
+        elif isinstance(s, pd.Series) and ("claim_id" in s.index or "obs_id" in s.index):
+            out.append(str(s["claim_id"] if "claim_id" in s.index else s["obs_id"]))
         elif isinstance(s, pd.DataFrame):
             col = next(c for c in ("claim_id", "obs_id") if c in s.columns)
             out += [str(v) for v in s[col].dropna()]

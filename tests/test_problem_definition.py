@@ -57,7 +57,7 @@ def test_the_repurchase_table_adds_a_note_only_when_a_window_is_not_observable()
 
 def test_section_counts_name_the_sections_and_the_claims_their_findings_cite():
     found = audit.run(by_place=True)
-    here = audit.in_sections(found, "000", "2.1", key="s21")
+    here = audit.in_sections(found, "000 §2.1", key="s21")
     assert here.values["s21_findings"].value == len(here.found) > 0
     cited = {r.claim_id for f in here.found for r in f.refs}
     assert set(here.values["s21_findings"].ids) == {"section:000 §2.1"} | cited | {o for f in here.found for o in f.official}

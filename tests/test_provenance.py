@@ -136,7 +136,7 @@ def _chapter2_values(ledger):
              "concentration": lambda: ch2.concentration(log, d, ledger, 15.0),
              "repurchase": lambda: ch2.repurchase(log, logdesc.repurchase_rates(log, windows), d, windows),
              "conversion_gap": lambda: ch2.conversion_gap(ledger), "genz_sums": lambda: ch2.genz_sums(ledger),
-             "in_sections": lambda: audit.in_sections(audit.run(by_place=True), "000", "2.1", key="s21").values}
+             "in_sections": lambda: audit.in_sections(audit.run(by_place=True), "000 §2.1", key="s21").values}
     return logdesc.log_id(d), calls
 
 
@@ -155,7 +155,7 @@ def test_no_value_of_chapter_2_names_an_id_its_function_did_not_read(ledger):
         with provenance.capture() as read:
             got = call()
         if name == "in_sections":
-            here = audit.in_sections(audit.run(by_place=True), "000", "2.1", key="s21").found
+            here = audit.in_sections(audit.run(by_place=True), "000 §2.1", key="s21").found
             read = [*read, *(r.claim_id for f in here for r in f.refs), *(o for f in here for o in f.official)]
         assert got, name
         for key, v in got.items():

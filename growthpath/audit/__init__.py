@@ -215,14 +215,18 @@ class SectionFindings:
     values: dict
 
 
-def in_sections(findings: list[Finding], doc: str, *sections: str, key: str) -> SectionFindings:
-    """`for_places` on the sections of one document, with the counts a chapter reports about them."""
-    here = for_places(findings, [(doc, s) for s in sections])
-    places = [f"section:{doc} §{s}" for s in sections]
+def in_sections(findings: list[Finding], *places: str, key: str) -> SectionFindings:
+    """`for_places` on seed sections written as a reader sees them (`"000 §2.1"`), with the counts a chapter reports
+    about them."""
+    pairs = [tuple(p.split(" §")) for p in places]
+    if not pairs or any(len(pair) != 2 for pair in pairs):
+        raise ValueError(f"places are written '<doc> §<section>', e.g. '000 §2.1', not {places!r}")
+    here = for_places(findings, pairs)
+    sections = [f"section:{p}" for p in places]
     contradictions = [f for f in here if f.severity == "contradiction"]
 
     def cited(found):
-        return [*places, *(r.claim_id for f in found for r in f.refs), *(o for f in found for o in f.official)]
+        return [*sections, *(r.claim_id for f in found for r in f.refs), *(o for f in found for o in f.official)]
 
     name = f"{__name__}.in_sections"
     return SectionFindings(here, {f"{key}_findings": Value(len(here), cited(here), computed_by=name),
