@@ -169,7 +169,7 @@ _LOGIC = {"For": "a loop", "AsyncFor": "a loop", "While": "a loop", "If": "a con
           "SetComp": "a comprehension", "DictComp": "a comprehension", "GeneratorExp": "a comprehension",
           "Lambda": "a lambda", "FunctionDef": "a definition", "AsyncFunctionDef": "a definition",
           "ClassDef": "a definition", "BoolOp": "a conditional (and/or)", "Dict": "an inline table (a dict)"}
-MAX_LITERAL = 3   # a list, tuple or set written in a cell holds at most this many plain items
+MAX_LITERAL = 3   # a list, tuple or set written in a cell holds at most this many literal values (names are wiring, not data)
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ class CellLogic:
 
 def cell_logic(source: str, where: str) -> list[CellLogic]:
     """What a chapter code cell must not hold: loops, comprehensions, conditionals, lambdas, definitions and
-    inline data tables (a dict; a list, tuple or set of more than MAX_LITERAL items, or holding another one;
+    inline data tables (a dict; a list, tuple or set of more than MAX_LITERAL literal values, or holding another one;
     a DataFrame built in the cell). IPython magics and shell lines are not Python and are skipped."""
     import ast
 
@@ -195,7 +195,8 @@ def cell_logic(source: str, where: str) -> list[CellLogic]:
         if kind in _LOGIC:
             found.append(CellLogic(where, node.lineno, _LOGIC[kind]))
         elif isinstance(node, (ast.List, ast.Tuple, ast.Set)) and (
-                len(node.elts) > MAX_LITERAL or any(isinstance(e, (ast.List, ast.Tuple, ast.Set, ast.Dict)) for e in node.elts)):
+                sum(isinstance(e, ast.Constant) for e in node.elts) > MAX_LITERAL
+                or any(isinstance(e, (ast.List, ast.Tuple, ast.Set, ast.Dict)) for e in node.elts)):
             found.append(CellLogic(where, node.lineno, "an inline table (a long or nested list)"))
         elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "DataFrame":
             found.append(CellLogic(where, node.lineno, "an inline table (a DataFrame)"))
