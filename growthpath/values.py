@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 PREFIXES = {"assumption": "assumption register", "parameter": "parameter", "orders": "order log",
-            "section": "audit of the ledger", "scenario": "scenario definitions", "policy": "policy register"}
+            "section": "audit of the ledger", "scenario": "scenario definitions", "policy": "policy register",
+            "risk": "risk register", "shock": "shock register"}
 
 
 @dataclass(frozen=True)
