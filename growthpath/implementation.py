@@ -225,10 +225,6 @@ def uncovered_line() -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- 004 §4 and the timeline
-def genz_verdicts(claims: pd.DataFrame, findings) -> pd.DataFrame:
-    return effects.claim_verdicts(claims, findings, [("004", s) for s in ("4.1", "4.2", "4.3", "4.4")])
-
-
 @computes
 def genz_counts(found: pd.DataFrame) -> Values:
     """How many of 004 §4's claims there are, and how many have each verdict, in words."""
@@ -307,10 +303,6 @@ def experiment_table(plan: pd.DataFrame) -> dict:
 
 def experiment_plan(claims: pd.DataFrame, register: Register) -> pd.DataFrame:
     return power.experiment_plan(claims, register=register)
-
-
-def verdicts_table(found: pd.DataFrame) -> pd.DataFrame:
-    return found[["claim_id", "entity", "metric", "verdict", "quote"]]
 
 
 def milestones_table(marks: pd.DataFrame) -> pd.DataFrame:

@@ -37,20 +37,6 @@ def register_rows(register: pd.DataFrame, doc: str, section: str | None = None) 
     return register[(register["doc"] == doc) & (register["section"] == section)][REGISTER_COLUMNS]
 
 
-def genz_verdicts(claims: pd.DataFrame, findings) -> pd.DataFrame:
-    return effects.claim_verdicts(claims, findings, [("004", s) for s in ("6.1", "6.2", "6.3", "6.4")])
-
-
-@computes
-def genz_counts(found: pd.DataFrame) -> Values:
-    counts = found["verdict"].value_counts()
-    return {"n6_004": Value(len(found), ids(found)), "v6_counts": sentence(", ".join(f"{n} {v}" for v, n in counts.items()), found)}
-
-
-def verdicts_table(found: pd.DataFrame) -> pd.DataFrame:
-    return found[["claim_id", "entity", "metric", "verdict", "quote"]]
-
-
 @computes
 def register_summary(register: pd.DataFrame, claims: pd.DataFrame, assumptions: Register) -> Values:
     """How many risks the register holds, which score high, how many have a mitigation, and the range of the churn

@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from growthpath import actuals, feasibility, market, official, provenance, scenarios, simulate, targets, words
+from growthpath import actuals, feasibility, market, official, provenance, scenarios, simulate, words
 from growthpath import claims as ledger
 from growthpath.assumptions import Register
 from growthpath.models import trend

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from growthpath import assumptions, background, claims as ledger, market, official, provenance
-
-
-@pytest.fixture(scope="module")
-def data():
-    return ledger.load(), official.load(), assumptions.load()
+from growthpath import background, claims as ledger, market, official, provenance
 
 
 def test_the_plans_own_growth_names_only_the_claims_it_divides(data):

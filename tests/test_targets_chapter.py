@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from growthpath import assumptions, claims as ledger, official, provenance, targets, targets_chapter as ch3
-
-
-@pytest.fixture(scope="module")
-def data():
-    return ledger.load(), official.load(), assumptions.load()
+from growthpath import claims as ledger, provenance, targets, targets_chapter as ch3
 
 
 def test_the_gmv_base_names_the_target_and_its_rate(data):
