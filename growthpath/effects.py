@@ -134,3 +134,9 @@ def verdict_table(found: pd.DataFrame) -> pd.DataFrame:
 def verdicts_in(claims: pd.DataFrame, findings, doc: str, *sections: str) -> pd.DataFrame:
     """`claim_verdicts` for some sections of one seed document."""
     return claim_verdicts(claims, findings, [(doc, s) for s in sections])
+
+
+def labelled_effects(claims: pd.DataFrame, findings, places: list[tuple[str, str]]) -> pd.DataFrame:
+    """The effect claims of `places` that have a multiplier, labelled by claim id and effect, for a dot chart."""
+    found = effect_claims(claims, findings, places).dropna(subset=["multiplier"])
+    return found.assign(label=found["claim_id"] + " " + found["effect"])

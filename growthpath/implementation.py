@@ -28,8 +28,7 @@ CLAIM_ID = re.compile(r"\b\d{3}-\d+\.\d+[a-z]?-\d+\b")
 
 def effect_dots(claims: pd.DataFrame, findings) -> pd.DataFrame:
     """Effect claims of 000 §5.1 with a multiplier, labelled, for a dot chart."""
-    found = effects.effect_claims(claims, findings, [("000", "5.1")]).dropna(subset=["multiplier"])
-    return found.assign(label=found["claim_id"] + " " + found["effect"])
+    return effects.labelled_effects(claims, findings, [("000", "5.1")])
 
 
 # ----------------------------------------------------------------------------- §5.1 content originality
