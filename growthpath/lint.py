@@ -169,6 +169,7 @@ _LOGIC = {"For": "a loop", "AsyncFor": "a loop", "While": "a loop", "If": "a con
           "SetComp": "a comprehension", "DictComp": "a comprehension", "GeneratorExp": "a comprehension",
           "Lambda": "a lambda", "FunctionDef": "a definition", "AsyncFunctionDef": "a definition",
           "ClassDef": "a definition", "BoolOp": "a conditional (and/or)", "Dict": "an inline table (a dict)"}
+FILE_READS = {"open", "read_csv", "read_excel", "read_parquet", "read_json", "read_text"}
 MAX_LITERAL = 3   # a list, tuple or set written in a cell holds at most this many literal values (names are wiring, not data)
 
 
@@ -185,14 +186,14 @@ class CellLogic:
 def cell_logic(source: str, where: str) -> list[CellLogic]:
     """What a chapter code cell must not hold: loops, comprehensions, conditionals, lambdas, definitions and
     inline data tables (a dict; a list, tuple or set of more than MAX_LITERAL literal values, or holding another one;
-    a DataFrame built in the cell). IPython magics and shell lines are not Python and are skipped."""
+    a DataFrame built in the cell) and file reads. IPython magics and shell lines are not Python and are skipped."""
     import ast
 
     lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
     found = []
     for node in ast.walk(ast.parse("\n".join(lines))):
         kind = type(node).__name__
-        if kind in _LOGIC:
+        if kind in _LOGIC and not (isinstance(node, ast.Dict) and not node.keys):    # `{}`: no parameters, not a table
             found.append(CellLogic(where, node.lineno, _LOGIC[kind]))
         elif isinstance(node, (ast.List, ast.Tuple, ast.Set)) and (
                 sum(isinstance(e, ast.Constant) for e in node.elts) > MAX_LITERAL
@@ -200,6 +201,8 @@ def cell_logic(source: str, where: str) -> list[CellLogic]:
             found.append(CellLogic(where, node.lineno, "an inline table (a long or nested list)"))
         elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "DataFrame":
             found.append(CellLogic(where, node.lineno, "an inline table (a DataFrame)"))
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in FILE_READS:
+            found.append(CellLogic(where, node.lineno, "a file read"))
     return found
 
 

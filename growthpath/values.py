@@ -19,7 +19,7 @@ import pandas as pd
 
 PREFIXES = {"assumption": "assumption register", "parameter": "parameter", "orders": "order log",
             "section": "audit of the ledger", "scenario": "scenario definitions", "policy": "policy register",
-            "risk": "risk register", "shock": "shock register"}
+            "risk": "risk register", "shock": "shock register", "rule": "audit rules", "history": "audit history"}
 
 
 @dataclass(frozen=True)
