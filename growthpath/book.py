@@ -1,7 +1,8 @@
 """What a chapter notebook calls to talk to the book: setup, glue, tables and boxes.
 
-Numbers reach the prose only through `glue_number`/`glue_text` (myst-nb glue); every glued value
-is also kept in `RESULTS` so the runner can collect it."""
+Numbers and computed sentences reach the prose only through `glue`/`glue_all` (myst-nb glue) of the Values the
+package's functions return (`growthpath.values`); every glued value is also kept in `RESULTS`, with the provenance it
+declares, so the runner can collect it."""
 from __future__ import annotations
 
 import html
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from growthpath.markup import escape_markdown
-from growthpath.values import Value, claim_key  # noqa: F401 (book.claim_key: chapters not yet converted)
+from growthpath.values import Value
 
 RESULTS: dict[str, dict] = {}
 RESULTS_ENV = "GROWTHPATH_RESULTS_FILE"
@@ -38,26 +39,18 @@ def _plain(value):
     return value
 
 
-def _record(name: str, value, unit: str, source: str, traced: bool = True, year: int | None = None,
-            kind: str | None = None, declared: "Value | None" = None) -> None:
-    """Keep the value with its provenance. A `declared` Value names the ids it was computed from and the package
-    function that returned it (`growthpath.values`); otherwise (chapters not yet converted) the `source` the
-    chapter names, plus the package functions and data ids `growthpath.provenance` finds in the notebook's own
-    code. `year` and `kind` say what the value is (results/headlines.yml labels are checked against them)."""
-    from growthpath import provenance, values
+def _record(name: str, value, v: Value) -> None:
+    """Keep the value with the provenance it declares: the ids it was computed from, the package function that returned
+    it, and the kinds of data those ids are; `year` and `kind` say what the value is (results/headlines.yml labels are
+    checked against them)."""
+    from growthpath import values
 
-    if declared is not None:
-        RESULTS[name] = {"value": value, "unit": unit, "source": values.source(declared.ids),
-                         "computed_by": [declared.computed_by] if declared.computed_by else [],
-                         "data_ids": ", ".join(declared.ids)}
-    else:
-        trace = provenance.trace(name) if traced else provenance.Trace()
-        RESULTS[name] = {"value": value, "unit": unit, "source": source, "computed_by": trace.functions,
-                         "data_ids": trace.ids_text()}
-    if year is not None:
-        RESULTS[name]["year"] = int(year)
-    if kind is not None:
-        RESULTS[name]["kind"] = kind
+    RESULTS[name] = {"value": value, "unit": v.unit, "source": values.source(v.ids),
+                     "computed_by": [v.computed_by] if v.computed_by else [], "data_ids": ", ".join(v.ids)}
+    if v.year is not None:
+        RESULTS[name]["year"] = int(v.year)
+    if v.kind is not None:
+        RESULTS[name]["kind"] = v.kind
     target = os.environ.get(RESULTS_ENV)
     if target:
         with open(target, "w", encoding="utf-8") as fh:
@@ -69,24 +62,9 @@ def _glued_number(name: str, value):
 
     value = _plain(value)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise TypeError(f"glue_number({name!r}) needs a number, got {type(value).__name__}")
+        raise TypeError(f"glue({name!r}) needs a number or text, got {type(value).__name__}")
     glue(name, value, display=False)
     return value
-
-
-def glue_number(name: str, value, *, unit: str = "", source: str = "", year: int | None = None, kind: str | None = None,
-                _traced: bool = True) -> None:
-    """Glue a number for `{glue:text}` in the prose (format it there, e.g. `` {glue:text}`x:,.0f` ``).
-    `year` and `kind` (projection, ceiling, probability, growth, share, …) declare what the number is.
-    (Chapters not yet converted to `glue_all`; their provenance is traced.)"""
-    _record(name, _glued_number(name, value), unit, source, _traced, year, kind)
-
-
-def glue_text(name: str, text: str, *, source: str = "") -> None:
-    from myst_nb import glue
-
-    glue(name, str(text), display=False)
-    _record(name, str(text), "", source)
 
 
 def glue(name: str, v: "Value") -> None:
@@ -102,7 +80,7 @@ def glue(name: str, v: "Value") -> None:
         shown = v.value
     else:
         shown = _glued_number(name, v.value)
-    _record(name, shown, v.unit, "", year=v.year, kind=v.kind, declared=v)
+    _record(name, shown, v)
 
 
 def glue_all(result: "Mapping[str, Value]") -> None:
@@ -204,11 +182,11 @@ def run_parameters(scenario: str, params: dict, register=None) -> "Markdown":
 
 
 def glue_claims(claims: pd.DataFrame) -> None:
-    """Glue every claim's value as written in the seed (e.g. 3.2 for 3.2万亿元), keyed by `claim_key`."""
+    """Glue every claim's value as written in the seed (e.g. 3.2 for 3.2万亿元), keyed by `values.claim_key`."""
     from growthpath import values
 
     for _, row in claims.iterrows():
-        glue(claim_key(row["claim_id"]), values.claim(row))
+        glue(values.claim_key(row["claim_id"]), values.claim(row))
 
 
 class Prose:
@@ -225,15 +203,6 @@ class Prose:
         import re
 
         return re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]+)`", lambda m: next(g for g in m.groups() if g is not None), self.text)
-
-
-def glue_markdown(name: str, text: str, *, source: str = "") -> None:
-    """Glue a computed sentence or label, shown with {glue:md}`name` in its chapter (and with
-    {glue:text}`chapter.ipynb::name` as plain text on another page)."""
-    from myst_nb import glue
-
-    glue(name, Prose(text), display=False)
-    _record(name, text, "", source)
 
 
 def missing_results_note(missing: list[str]) -> "Markdown | None":
