@@ -1,7 +1,8 @@
 """What a chapter notebook calls to talk to the book: setup, glue, tables and boxes.
 
-Numbers reach the prose only through `glue_number`/`glue_text` (myst-nb glue); every glued value
-is also kept in `RESULTS` so the runner can collect it."""
+Numbers and computed sentences reach the prose only through `glue`/`glue_all` (myst-nb glue) of the Values the
+package's functions return (`growthpath.values`); every glued value is also kept in `RESULTS`, with the provenance it
+declares, so the runner can collect it."""
 from __future__ import annotations
 
 import html
@@ -9,11 +10,13 @@ import json
 from pathlib import Path
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from growthpath.markup import escape_markdown
+from growthpath.values import Value
 
 RESULTS: dict[str, dict] = {}
 RESULTS_ENV = "GROWTHPATH_RESULTS_FILE"
@@ -36,44 +39,54 @@ def _plain(value):
     return value
 
 
-def _record(name: str, value, unit: str, source: str, traced: bool = True, year: int | None = None,
-            kind: str | None = None) -> None:
-    """Keep the value with its provenance: the `source` the chapter names, plus the package functions
-    and data ids `growthpath.provenance` finds in the notebook's own code; `year` and `kind` say what the
-    value is (results/headlines.yml labels are checked against them)."""
-    from growthpath import provenance
+def _record(name: str, value, v: Value) -> None:
+    """Keep the value with the provenance it declares: the ids it was computed from, the package function that returned
+    it, and the kinds of data those ids are; `year` and `kind` say what the value is (results/headlines.yml labels are
+    checked against them)."""
+    from growthpath import values
 
-    trace = provenance.trace(name) if traced else provenance.Trace()
-    RESULTS[name] = {"value": value, "unit": unit, "source": source, "computed_by": trace.functions,
-                     "data_ids": trace.ids_text()}
-    if year is not None:
-        RESULTS[name]["year"] = int(year)
-    if kind is not None:
-        RESULTS[name]["kind"] = kind
+    RESULTS[name] = {"value": value, "unit": v.unit, "source": values.source(v.ids),
+                     "computed_by": [v.computed_by] if v.computed_by else [], "data_ids": ", ".join(v.ids)}
+    if v.year is not None:
+        RESULTS[name]["year"] = int(v.year)
+    if v.kind is not None:
+        RESULTS[name]["kind"] = v.kind
     target = os.environ.get(RESULTS_ENV)
     if target:
         with open(target, "w", encoding="utf-8") as fh:
             json.dump(RESULTS, fh, ensure_ascii=False, indent=1, sort_keys=True)
 
 
-def glue_number(name: str, value, *, unit: str = "", source: str = "", year: int | None = None, kind: str | None = None,
-                _traced: bool = True) -> None:
-    """Glue a number for `{glue:text}` in the prose (format it there, e.g. `` {glue:text}`x:,.0f` ``).
-    `year` and `kind` (projection, ceiling, probability, growth, share, …) declare what the number is."""
+def _glued_number(name: str, value):
     from myst_nb import glue
 
     value = _plain(value)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise TypeError(f"glue_number({name!r}) needs a number, got {type(value).__name__}")
+        raise TypeError(f"glue({name!r}) needs a number or text, got {type(value).__name__}")
     glue(name, value, display=False)
-    _record(name, value, unit, source, _traced, year, kind)
+    return value
 
 
-def glue_text(name: str, text: str, *, source: str = "") -> None:
-    from myst_nb import glue
+def glue(name: str, v: "Value") -> None:
+    """Glue one Value: a number for {glue:text}, a sentence (`markdown`) for {glue:md}, else text; its provenance is
+    the ids and function it declares."""
+    from myst_nb import glue as myst_glue
 
-    glue(name, str(text), display=False)
-    _record(name, str(text), "", source)
+    if v.markdown:
+        myst_glue(name, Prose(v.value), display=False)
+        shown = str(v.value)
+    elif isinstance(v.value, str):
+        myst_glue(name, v.value, display=False)
+        shown = v.value
+    else:
+        shown = _glued_number(name, v.value)
+    _record(name, shown, v)
+
+
+def glue_all(result: "Mapping[str, Value]") -> None:
+    """Glue every Value a package function returned, under its name."""
+    for name, v in result.items():
+        glue(name, v)
 
 
 LONG_ROWS = 12  # print tables longer than this may break across pages (LaTeX longtable)
@@ -168,16 +181,12 @@ def run_parameters(scenario: str, params: dict, register=None) -> "Markdown":
                     f"| parameter | value |\n|---|---|\n{rows}\n:::\n")
 
 
-def claim_key(claim_id: str) -> str:
-    """Glue key of a claim's value: `000-1.1-04` → `claim_000_1_1_04` (used as {glue:text}`claim_000_1_1_04:g`)."""
-    return "claim_" + claim_id.replace("-", "_").replace(".", "_")
-
-
 def glue_claims(claims: pd.DataFrame) -> None:
-    """Glue every claim's value as written in the seed (e.g. 3.2 for 3.2万亿元), keyed by `claim_key`."""
-    for row in claims.itertuples():
-        key = claim_key(row.claim_id)
-        glue_number(key, float(row.value), unit=row.unit, source=f"claims:{row.claim_id}", _traced=False)
+    """Glue every claim's value as written in the seed (e.g. 3.2 for 3.2万亿元), keyed by `values.claim_key`."""
+    from growthpath import values
+
+    for _, row in claims.iterrows():
+        glue(values.claim_key(row["claim_id"]), values.claim(row))
 
 
 class Prose:
@@ -194,15 +203,6 @@ class Prose:
         import re
 
         return re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]+)`", lambda m: next(g for g in m.groups() if g is not None), self.text)
-
-
-def glue_markdown(name: str, text: str, *, source: str = "") -> None:
-    """Glue a computed sentence or label, shown with {glue:md}`name` in its chapter (and with
-    {glue:text}`chapter.ipynb::name` as plain text on another page)."""
-    from myst_nb import glue
-
-    glue(name, Prose(text), display=False)
-    _record(name, text, "", source)
 
 
 def missing_results_note(missing: list[str]) -> "Markdown | None":
@@ -229,13 +229,16 @@ class HeadlineError(ValueError):
     pass
 
 
-def glue_headlines(chapter: str) -> None:
+def glue_headlines(chapter: str, own_log: bool = False) -> None:
     """Check and glue the chapter's headlines (results/headlines.yml): each `holds` statement must be true
     of the values glued so far (else the chapter stops: its sentence would be false), and each sentence is
     glued as `headline_<key>` for the executive summary to quote. A headline this run's parameters do not
-    compute (a repurchase window an analyst left out) is skipped; the base edition's tests require them all."""
+    compute (a repurchase window an analyst left out) is skipped; the base edition's tests require them all. On an
+    analyst's own order log (`own_log`) nothing is glued: the headlines are the book's statements about its own data."""
     from growthpath import comparison
 
+    if own_log:
+        return
     values = {k: v["value"] for k, v in RESULTS.items()}
     for key, h in comparison.headlines().get(chapter, {}).items():
         if key not in values:   # not computed under this run's parameters (another order log, other windows)
@@ -244,7 +247,17 @@ def glue_headlines(chapter: str) -> None:
             raise HeadlineError(f"results/headlines.yml: {chapter}.{key}: {h.holds!r} does not hold, so the sentence "
                                 f"would be false: {h.sentence or h.label!r}")
         if h.sentence:
-            glue_markdown(f"headline_{key}", comparison.render(h, values), source=f"results/headlines.yml {chapter}.{key}")
+            glue(f"headline_{key}", Value(comparison.render(h, values), _ids_behind(h.sentence), markdown=True,
+                                          computed_by="growthpath.comparison.render"))
+
+
+def _ids_behind(sentence: str) -> list[str]:
+    """The ids recorded for the glued values a headline's sentence fills in (a traced record's '… (n in all)'
+    tail is left out: chapters not yet converted)."""
+    import string
+
+    keys = [field for _, field, _, _ in string.Formatter().parse(sentence) if field]
+    return [i for k in keys for i in RESULTS[k]["data_ids"].split(", ") if i and "…" not in i]
 
 
 def section_verdicts(found, chapter: int | None = None, own_log: bool = False) -> "Markdown":

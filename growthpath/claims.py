@@ -116,20 +116,31 @@ def require_scope(row: pd.Series, scope) -> pd.Series:
     return row
 
 
+def _matching(claims: pd.DataFrame, where: dict) -> pd.DataFrame:
+    mask = pd.Series(True, index=claims.index)
+    for column, value in where.items():
+        mask &= claims[column].astype(str) == str(value)
+    return claims[mask]
+
+
 def pick(claims: pd.DataFrame, *, scope, **where: str) -> pd.Series:
     """The one claim matching every column=value given; a clear error if none or several match.
     `scope` (an entity type, a tuple of them, or "any"; see SCOPES) says whose figure is wanted: a claim
     whose entity type is outside it raises ScopeError (a platform's figure where the market's is asked)."""
-    mask = pd.Series(True, index=claims.index)
-    for column, value in where.items():
-        mask &= claims[column].astype(str) == str(value)
-    found = claims[mask]
+    found = _matching(claims, where)
     if len(found) != 1:
         ids = ", ".join(found["claim_id"]) or "none"
         raise LookupError(f"expected exactly one claim with {where}, found {len(found)} ({ids})")
     require_scope(found.iloc[0], scope)
     provenance.note(found["claim_id"])
     return found.iloc[0]
+
+
+def select(claims: pd.DataFrame, **where: str) -> pd.DataFrame:
+    """Every claim matching each column=value given (several, unlike `pick`), noted as read for provenance."""
+    found = _matching(claims, where)
+    provenance.note(found["claim_id"])
+    return found
 
 
 def in_sections(claims: pd.DataFrame, doc: str, sections: list[str] | str) -> pd.DataFrame:

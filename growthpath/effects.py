@@ -12,6 +12,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from growthpath.values import Value, computes, ids, sentence
+
 EFFECT_METRIC = re.compile(r"(?:increase|decrease|reduction|uplift|improvement|gain|_vs_|multiple)")
 DECREASE = re.compile(r"(?:decrease|reduction)")
 VERDICTS = ("flagged by the audit", "anonymous case", "cited study, no reference", "generic claim, no source", "named case, no source",
@@ -113,3 +115,28 @@ def claim_verdicts(claims: pd.DataFrame, findings=(), places: list[tuple[str, st
                          "unit": c["unit"].to_numpy(), "audit": audit,
                          "verdict": [verdict(e, bool(a)) for e, a in zip(c["entity"], audit)],
                          "quote": (c["quote_zh"] if "quote_zh" in c else c["quote"]).to_numpy()})
+
+
+@computes
+def verdict_values(found: pd.DataFrame, count_key: str, words_key: str) -> dict:
+    """How many claims `found` holds (`count_key`) and how many have each verdict, in words (`words_key`: '3 anonymous
+    case, 2 unverifiable'), each naming the claims counted."""
+    counts = found["verdict"].value_counts()
+    return {count_key: Value(len(found), ids(found)),
+            words_key: sentence(", ".join(f"{n} {v}" for v, n in counts.items()), found)}
+
+
+def verdict_table(found: pd.DataFrame) -> pd.DataFrame:
+    """Claims with their verdicts, as the chapters show them."""
+    return found[["claim_id", "entity", "metric", "verdict", "quote"]]
+
+
+def verdicts_in(claims: pd.DataFrame, findings, doc: str, *sections: str) -> pd.DataFrame:
+    """`claim_verdicts` for some sections of one seed document."""
+    return claim_verdicts(claims, findings, [(doc, s) for s in sections])
+
+
+def labelled_effects(claims: pd.DataFrame, findings, places: list[tuple[str, str]]) -> pd.DataFrame:
+    """The effect claims of `places` that have a multiplier, labelled by claim id and effect, for a dot chart."""
+    found = effect_claims(claims, findings, places).dropna(subset=["multiplier"])
+    return found.assign(label=found["claim_id"] + " " + found["effect"])

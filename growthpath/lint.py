@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-NAMES = ("Double 11", "ISO 31000", "Asia No. 1", "CDNOW 1/10 sample")
+NAMES = ("Double 11", "ISO 31000", "Asia No. 1", "CDNOW 1/10 sample", "砍一刀 4.0")
 
 _STRIP = [
     re.compile(r"\{[a-z:\-]+\}`[^`]*`"),           # MyST roles: glue, numref, ref, cite
@@ -37,7 +37,7 @@ _ALLOWED = re.compile(r"""
   | ^\#+\s+\d+(?:\.\d+)* | ^\s*\d+\.(?=\s)                                # 2. numbered headings, list items
   | (?<![\d.])00[04](?!\d|\.\d)                                          # 3. seed document ids
   | (?<![\w.])\d+[A-Za-z]+\w* | [A-Za-z]+-?\d+\w*                         # 4. fused with letters
-  | (?<![\d.,])100\s?%|=\s?100(?![\d.,])                                # 6. a whole, an index base
+  | (?<![\d.,])100\s?%|=\s?100(?!\d|[.,]\d)                             # 6. a whole, an index base
   | (?<![\d.,])[01](?![\d.,]|\s?%)                                        # 6. zero and one
   | (?<![\d.,])10[⁰¹²³⁴⁵⁶⁷⁸⁹]+                                          # 7. powers of ten
 """, re.X | re.M)
@@ -52,7 +52,7 @@ class Unglued:
     context: str
 
     def __str__(self) -> str:
-        return f"{self.notebook}, Markdown cell {self.cell}: '{self.number}' typed by hand in …{self.context}…"
+        return f"{self.notebook}, cell {self.cell} (Markdown or caption): '{self.number}' typed by hand in …{self.context}…"
 
 
 def prose_without_allowed(text: str) -> str:
@@ -64,22 +64,29 @@ def prose_without_allowed(text: str) -> str:
 
 
 def markdown_cells(path: Path) -> list[tuple[int, str]]:
-    """(index, text) of a notebook's Markdown cells; a .md page is one cell."""
+    """(index, text) of a notebook's Markdown cells and of its figure captions (a code cell's
+    `mystnb.figure.caption`); a .md page is one cell."""
     text = Path(path).read_text(encoding="utf-8")
     if Path(path).suffix == ".md":
         return [(0, text)]
     cells = json.loads(text)["cells"]
-    return [(i, "".join(c["source"])) for i, c in enumerate(cells) if c["cell_type"] == "markdown"]
+    return [(i, "".join(c["source"]) if c["cell_type"] == "markdown" else _caption(c))
+            for i, c in enumerate(cells) if c["cell_type"] == "markdown" or _caption(c)]
+
+
+def _caption(cell: dict) -> str:
+    return cell.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("caption", "")
+
+
+def unglued_in_text(text: str, where: str, index: int = 0) -> list["Unglued"]:
+    """The numbers typed by hand in one piece of Markdown (a cell, a caption, a glued sentence's template)."""
+    stripped = prose_without_allowed(text)
+    return [Unglued(where, index, m.group(), " ".join(stripped[max(0, m.start() - 35):m.end() + 25].split()))
+            for m in _NUMBER.finditer(stripped)]
 
 
 def unglued_numbers(path: Path) -> list[Unglued]:
-    found = []
-    for i, source in markdown_cells(path):
-        text = prose_without_allowed(source)
-        for m in _NUMBER.finditer(text):
-            context = " ".join(text[max(0, m.start() - 35):m.end() + 25].split())
-            found.append(Unglued(Path(path).name, i, m.group(), context))
-    return found
+    return [u for i, source in markdown_cells(path) for u in unglued_in_text(source, Path(path).name, i)]
 
 
 # ----------------------------------------------------------------------------- assumptions typed in code
@@ -154,3 +161,54 @@ def code_sources(paths) -> list[tuple[str, str]]:
                 if c["cell_type"] == "code":
                     out.append((f"{p.name}, code cell {i}", "".join(c["source"])))
     return out
+
+
+# ----------------------------------------------------------------------------- logic in chapter code cells
+_LOGIC = {"For": "a loop", "AsyncFor": "a loop", "While": "a loop", "If": "a conditional", "IfExp": "a conditional",
+          "Match": "a conditional", "Try": "a try block", "With": "a with block", "ListComp": "a comprehension",
+          "SetComp": "a comprehension", "DictComp": "a comprehension", "GeneratorExp": "a comprehension",
+          "Lambda": "a lambda", "FunctionDef": "a definition", "AsyncFunctionDef": "a definition",
+          "ClassDef": "a definition", "BoolOp": "a conditional (and/or)", "Dict": "an inline table (a dict)"}
+FILE_READS = {"open", "read_csv", "read_excel", "read_parquet", "read_json", "read_text"}
+MAX_LITERAL = 3   # a list, tuple or set written in a cell holds at most this many literal values (names are wiring, not data)
+
+
+@dataclass(frozen=True)
+class CellLogic:
+    where: str
+    line: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}, line {self.line}: {self.what} (move it into a tested package function)"
+
+
+def cell_logic(source: str, where: str) -> list[CellLogic]:
+    """What a chapter code cell must not hold: loops, comprehensions, conditionals, lambdas, definitions and
+    inline data tables (a dict; a list, tuple or set of more than MAX_LITERAL literal values, or holding another one;
+    a DataFrame built in the cell) and file reads. IPython magics and shell lines are not Python and are skipped."""
+    import ast
+
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    found = []
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        kind = type(node).__name__
+        if kind in _LOGIC and not (isinstance(node, ast.Dict) and not node.keys):    # `{}`: no parameters, not a table
+            found.append(CellLogic(where, node.lineno, _LOGIC[kind]))
+        elif isinstance(node, (ast.List, ast.Tuple, ast.Set)) and (
+                sum(isinstance(e, ast.Constant) for e in node.elts) > MAX_LITERAL
+                or any(isinstance(e, (ast.List, ast.Tuple, ast.Set, ast.Dict)) for e in node.elts)):
+            found.append(CellLogic(where, node.lineno, "an inline table (a long or nested list)"))
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "DataFrame":
+            found.append(CellLogic(where, node.lineno, "an inline table (a DataFrame)"))
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in FILE_READS:
+            found.append(CellLogic(where, node.lineno, "a file read"))
+    return found
+
+
+def notebook_logic(path: Path) -> list[CellLogic]:
+    """`cell_logic` of every code cell of a chapter notebook but its parameters cell (papermill's defaults)."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    return [found for i, c in enumerate(cells) if c["cell_type"] == "code"
+            and "parameters" not in c.get("metadata", {}).get("tags", [])
+            for found in cell_logic("".join(c["source"]), f"{Path(path).name}, code cell {i}")]

@@ -215,6 +215,16 @@ def describe(frame: pd.DataFrame, path: str = "", resource: str = orders_mod.DEF
                           source=origin.get("citation_full", ""), retailer=retailer, currency=amount.get("unit"), **common)
 
 
+def own_logs(*paths: str) -> bool:
+    """Whether a run measured an analyst's order log (any of a chapter's log parameters set) rather than the book's own."""
+    return any(paths)
+
+
+def log_id(d: LogDescription) -> str:
+    """The log's id in a value's provenance: `orders:<data package resource>`, or `orders:<file>` for an analyst's log."""
+    return f"orders:{d.resource if d.bundled else d.file}"
+
+
 # ----------------------------------------------------------------------------- chapter 2
 def orders_label(d: LogDescription) -> str:
     """How the chapter names the log in running text."""

@@ -126,11 +126,16 @@ def latest(stats: pd.DataFrame, series_id: str, grades=USED_GRADES) -> pd.Series
 
 
 def value_at(stats: pd.DataFrame, series_id: str, period: str, grades=USED_GRADES) -> float:
+    return float(observation(stats, series_id, period, grades)["value_canonical"])
+
+
+def observation(stats: pd.DataFrame, series_id: str, period: str, grades=USED_GRADES) -> pd.Series:
+    """The best-graded accepted observation of a series for one period (its row, with `obs_id`)."""
     rows = observations(stats, series_id, grades)
     rows = rows[rows["period"] == period]
     if rows.empty:
         raise LookupError(f"{series_id!r} has no accepted observation for {period!r}")
-    return float(rows.sort_values("grade", key=lambda g: g.map(GRADE_RANK)).iloc[0]["value_canonical"])
+    return rows.sort_values("grade", key=lambda g: g.map(GRADE_RANK)).iloc[0]
 
 
 def year_to_date(stats: pd.DataFrame, series_ids, grades=USED_GRADES) -> pd.DataFrame:

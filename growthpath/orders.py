@@ -942,6 +942,13 @@ def return_freed_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
+def load_parameters(path: str = "", columns: dict[str, str] | None = None, encoding: str = "", date_format: str = "",
+                    resource: str = DEFAULT_RESOURCE) -> pd.DataFrame:
+    """`load` with a chapter's parameters as papermill gives them: an empty path, mapping, encoding or format
+    means the default."""
+    return load(path or None, columns or None, resource, encoding=encoding or None, date_format=date_format or None)
+
+
 def load(path: str | Path | None = None, columns: dict[str, str] | None = None,
          resource: str = DEFAULT_RESOURCE, *, encoding: str | None = None, date_format: str | None = None) -> pd.DataFrame:
     """A validated order log: the file at `path`, or by default the data package's `resource` (the

@@ -78,6 +78,14 @@ def executed(tmp_path_factory) -> dict[str, Path]:
         return out
 
 
+@pytest.fixture(scope="module")
+def data():
+    """The ledger, the official statistics and the assumption register, as the chapters load them."""
+    from growthpath import assumptions, claims, official
+
+    return claims.load(), official.load(), assumptions.load()
+
+
 @pytest.fixture(scope="session")
 def built(executed):
     """PDF first (so the HTML can link it), then HTML, in the executed project copy."""

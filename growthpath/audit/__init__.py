@@ -19,10 +19,11 @@ import pandas as pd
 from growthpath.audit import relate, rules  # noqa: F401  (registers the rules)
 from growthpath.audit.engine import RULES, SEVERITIES, Context, Finding, Ref
 from growthpath.audit.engine import run as run_rules
+from growthpath.values import Value
 
 __all__ = ["RULES", "SEVERITIES", "Context", "Finding", "Ref", "context", "run", "published", "reviewed", "reviews", "history",
            "rejected_table",
-           "to_frame", "for_sections", "for_places"]
+           "to_frame", "for_sections", "for_places", "in_sections", "SectionFindings"]
 
 
 def _inputs(claims_path: str | Path | None = None) -> tuple:
@@ -203,6 +204,33 @@ def for_places(findings: list[Finding], places: list[tuple[str, str]]) -> list[F
     wanted = set(places)
     record_places(sorted(wanted))
     return [f for f in published(findings) if any((r.doc, r.section) in wanted for r in f.refs)]
+
+
+@dataclasses.dataclass(frozen=True)
+class SectionFindings:
+    """The published findings on some sections of one document (`found`) and how many there are (`values`:
+    `<key>_findings` and `<key>_contradictions`, each naming the sections and the ids its findings cite)."""
+
+    found: list
+    values: dict
+
+
+def in_sections(findings: list[Finding], *places: str, key: str) -> SectionFindings:
+    """`for_places` on seed sections written as a reader sees them (`"000 §2.1"`), with the counts a chapter reports
+    about them."""
+    pairs = [tuple(p.split(" §")) for p in places]
+    if not pairs or any(len(pair) != 2 for pair in pairs):
+        raise ValueError(f"places are written '<doc> §<section>', e.g. '000 §2.1', not {places!r}")
+    here = for_places(findings, pairs)
+    sections = [f"section:{p}" for p in places]
+    contradictions = [f for f in here if f.severity == "contradiction"]
+
+    def cited(found):
+        return [*sections, *(r.claim_id for f in found for r in f.refs), *(o for f in found for o in f.official)]
+
+    name = f"{__name__}.in_sections"
+    return SectionFindings(here, {f"{key}_findings": Value(len(here), cited(here), computed_by=name),
+                                  f"{key}_contradictions": Value(len(contradictions), cited(contradictions), computed_by=name)})
 
 
 # rules that relate parts to a whole (platforms to the market, shares to 100 %), a case to the average it is

@@ -41,16 +41,14 @@ def spec_ids(spec: dict) -> list[str]:
 
 
 def source_html(spec: dict) -> str:
-    """A collapsible 'Source' under the chart: the package functions that computed its data and the
-    data ids it shows or was computed from, recorded from the notebook's code as the chart is drawn."""
+    """A collapsible 'Source' under the chart: the ledger and official ids in the chart's own data (the frames the
+    package's chart functions return keep their `claim_id` and `obs_id` columns)."""
     from growthpath import provenance
 
-    trace = provenance.trace()
-    ids = list(dict.fromkeys(spec_ids(spec) + trace.ids))
+    ids = spec_ids(spec)
     shown = ", ".join(ids[:provenance.MAX_IDS]) + (f" … ({len(ids)} in all)" if len(ids) > provenance.MAX_IDS else "")
-    items = [f"<li>computed by: {', '.join(f'<code>{html.escape(f)}</code>' for f in trace.functions) or 'the cell above (no package function)'}</li>",
-             f"<li>data: {html.escape(shown) if ids else 'no ledger or official ids in the chart data'}</li>"]
-    return f'<details class="gp-source"><summary>Source</summary><ul>{"".join(items)}</ul></details>'
+    item = f"<li>data: {html.escape(shown) if ids else 'no ledger or official ids in the chart data'}</li>"
+    return f'<details class="gp-source"><summary>Source</summary><ul>{item}</ul></details>'
 
 
 SPEC_MIME = "application/vnd.vegalite.v6+json"  # '+json': nbformat stores it as JSON, JupyterLab draws it

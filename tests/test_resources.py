@@ -1,0 +1,42 @@
+"""Chapter 7's package functions (growthpath.resources) and the shared verdict counts (growthpath.effects): values
+name the claims and observations they were computed from."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from growthpath import effects, investment, official, resources
+
+
+def test_floor_values_name_the_floor_they_read(data):
+    claims, _, register = data
+    f = resources.floors(claims, register)
+    got = resources.floor_values(f, register)
+    assert got["req_net"].value - got["req_gross"].value == pytest.approx(got["req_diff"].value)
+    assert got["req_gross"].ids == (f["infra"]["claim_id"],)
+    assert got["req_npv"].ids == (f["infra"]["claim_id"], "assumption:discount_rate_pct")
+
+
+def test_the_subsidy_is_spread_over_the_platforms_own_buyers(data):
+    claims, stats, register = data
+    b = resources.bridge(claims, investment.cases(claims))
+    got = resources.subsidy(b, stats)
+    pdd = official.latest(stats, "pdd_active_buyers")
+    assert pdd["obs_id"] in got["pdd_per_buyer"].ids and got["pdd_year"].value == int(pdd["period"])
+    amount = b["frame"].set_index("case").loc[resources.SUBSIDY, "amount"]
+    assert got["pdd_per_buyer"].value == pytest.approx(investment.per_user_needed(amount, pdd["value_canonical"]))
+
+
+def test_verdict_counts_name_the_claims_counted():
+    found = pd.DataFrame({"claim_id": ["004-5.1-01", "004-5.1-02", "004-5.2-01"],
+                          "verdict": ["anonymous case", "anonymous case", "generic claim, no source"]})
+    got = effects.verdict_values(found, "n", "words")
+    assert got["n"].value == 3 and got["n"].ids == tuple(found["claim_id"])
+    assert got["words"].value == "2 anonymous case, 1 generic claim, no source" and got["words"].markdown
+    assert got["n"].computed_by == "growthpath.effects.verdict_values"
+
+
+def test_verdicts_in_reads_the_sections_of_one_document(data):
+    claims, _, _ = data
+    found = effects.verdicts_in(claims, [], "004", "5.1", "5.2")
+    assert set(found["claim_id"].str[:7]) <= {"004-5.1", "004-5.2"} and len(found) > 0

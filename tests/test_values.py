@@ -1,0 +1,66 @@
+"""Declared provenance: package functions return Values naming the ids they were computed from, and
+`book.glue_all` records exactly those ids (growthpath.values)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from growthpath import book, values
+from growthpath.values import Value
+
+
+@pytest.fixture
+def results():
+    book.RESULTS.clear()
+    yield book.RESULTS
+    book.RESULTS.clear()
+
+
+@values.computes
+def _ratio(a: pd.Series, b: pd.Series) -> dict:
+    return {"ratio": Value(b["value"] / a["value"], values.ids(a, b), unit="×"),
+            "said": values.sentence("**rose**", b)}
+
+
+def _row(claim_id, value):
+    return pd.Series({"claim_id": claim_id, "value": value, "unit": "元"})
+
+
+def test_glue_all_records_the_declared_ids_and_function(results):
+    book.glue_all(_ratio(_row("000-2.1-02", 2.0), _row("000-2.1-03", 3.0)))
+    assert results["ratio"] == {"value": 1.5, "unit": "×", "source": "ledger", "data_ids": "000-2.1-02, 000-2.1-03",
+                                "computed_by": [f"{__name__}._ratio"]}
+    assert results["said"]["data_ids"] == "000-2.1-03" and results["said"]["value"] == "**rose**"
+
+
+def test_a_value_keeps_its_year_and_kind(results):
+    book.glue("p", Value(0.25, ("assumption:icc",), kind="probability", year=2026))
+    assert results["p"]["kind"] == "probability" and results["p"]["year"] == 2026
+    assert results["p"]["source"] == "assumption register"
+
+
+def test_ids_are_kept_once_in_order_from_rows_frames_values_and_strings():
+    frame = pd.DataFrame({"obs_id": ["nbs_online_retail:2023", "nbs_online_retail:2024"]})
+    got = values.ids(Value(1, ("b", "a")), frame, "a", [_row("000-1.1-01", 1)])
+    assert got == ("b", "a", "nbs_online_retail:2023", "nbs_online_retail:2024", "000-1.1-01")
+    with pytest.raises(TypeError):
+        values.ids(3.5)
+
+
+def test_source_names_the_kinds_of_data():
+    assert values.source(["000-2.1-01", "nbs_online_retail:2023", "parameter:x", "orders:orders_cdnow"]) == \
+        "ledger, official statistics, parameter, order log"
+
+
+def test_a_non_finite_or_non_numeric_value_is_refused(results):
+    with pytest.raises(ValueError):
+        book.glue("x", Value(float("nan"), ("a",)))
+    with pytest.raises(TypeError):
+        book.glue("x", Value(True, ("a",)))
+
+
+def test_computes_keeps_an_inner_functions_name():
+    inner = Value(1.0, ("a",), computed_by="growthpath.x.inner")
+    outer = values.computes(lambda: {"v": inner, "w": Value(2.0, ("a",))})
+    out = outer()
+    assert out["v"].computed_by == "growthpath.x.inner" and out["w"].computed_by.endswith("<lambda>")
