@@ -21,8 +21,8 @@ pdf: venv system-book             ## PDF only: _build/latex/book.pdf
 	$(BIN)/growthpath run --all-scenarios
 	$(BIN)/growthpath build --pdf --no-html
 
-test: venv system-test            ## the whole test suite, including a strict book build
-	$(BIN)/python -m pytest
+test: venv system-test            ## the whole test suite, including a strict book build, on every core (pytest-xdist)
+	$(BIN)/python -m pytest -n auto
 
 venv: $(STAMP)
 

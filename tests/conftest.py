@@ -33,15 +33,18 @@ def pytest_addoption(parser):
 BOOK = {"executed", "built"}   # the session fixtures that run every chapter and build the book
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """For pytest-xdist's `--dist loadgroup` (`make test`): the tests that read the executed or built book
-    form one group, which runs first and on one worker while the other workers take the rest, module by
-    module (so a module's fixtures are made once); see `once_per_session` for the fixtures themselves."""
+    """Module order for pytest-xdist's `--dist loadscope --no-loadscope-reorder` (`make test`), which keeps a
+    module on one worker (its fixtures are made once) and hands modules out in this order: first a module
+    that reads the built book (its worker executes and builds the book, `once_per_session`), then every
+    module that needs neither (the other workers take these meanwhile), then the rest of the book's tests."""
+    module = lambda item: item.nodeid.split("::")[0]
+    uses = {}
     for item in items:
-        group = "book" if BOOK & set(item.fixturenames) else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=lambda item: not BOOK & set(item.fixturenames))  # stable: the book's tests first, in order
+        uses.setdefault(module(item), set()).update(BOOK & set(item.fixturenames))
+    first = next((m for m, used in uses.items() if "built" in used), None)
+    rank = {m: 0 if m == first else 2 if used else 1 for m, used in uses.items()}
+    items.sort(key=lambda item: rank[module(item)])  # stable: modules and tests otherwise in their own order
 
 
 @pytest.fixture
