@@ -125,6 +125,12 @@ def test_every_glued_claim_value_equals_the_ledger(executed, scenario):
         assert (r["value"], r["unit"], r["source"]) == (float(row["value"]), row["unit"], f"claims:{row['claim_id']}"), (r["chapter"], r["key"])
 
 
+def without_stills(cells: list[dict]) -> list[dict]:
+    """Cells without the PNGs `growthpath build --pdf` adds to the book's (base) charts for print."""
+    return [{**cell, "outputs": [{**out, "data": {k: v for k, v in out.get("data", {}).items() if k != "image/png"}}
+                                 for out in cell.get("outputs", [])]} for cell in cells]
+
+
 @pytest.mark.slow
 def test_a_chapter_that_reads_no_scenario_parameter_runs_once_and_is_reused(executed):
     """Under `run_scenarios` the first scenario runs every chapter; each later one reuses exactly the
@@ -146,7 +152,8 @@ def test_a_chapter_that_reads_no_scenario_parameter_runs_once_and_is_reused(exec
         assert {c for c, status in executed["outcomes"][name].items() if status == "reused"} == alike, name
         for chapter in alike:
             copy, source = (json.loads((executed[n] / f"{chapter}.ipynb").read_text(encoding="utf-8")) for n in (name, first))
-            assert copy["metadata"]["growthpath"]["scenario"] == name and copy["cells"] == source["cells"], (name, chapter)
+            assert copy["metadata"]["growthpath"]["scenario"] == name, (name, chapter)
+            assert without_stills(copy["cells"]) == without_stills(source["cells"]), (name, chapter)
             shown = [r for r in records[name] if r["chapter"] == chapter]
             assert shown and shown == [r for r in records[first] if r["chapter"] == chapter], (name, chapter)
             if chapter != "92_ledger":  # the ledger has no parameters box
