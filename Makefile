@@ -21,8 +21,8 @@ pdf: venv system-book             ## PDF only: _build/latex/book.pdf
 	$(BIN)/growthpath run --all-scenarios
 	$(BIN)/growthpath build --pdf --no-html
 
-test: venv system-test            ## the whole test suite, including a strict book build
-	$(BIN)/python -m pytest
+test: venv system-test            ## the whole test suite, including a strict book build, on every core (pytest-xdist)
+	$(BIN)/python -m pytest -n auto
 
 venv: $(STAMP)
 
@@ -40,8 +40,9 @@ system-book:                      ## xelatex + Chinese support for the PDF, Noto
 system-test:                      ## + a headless browser (offline rendering test) and Java (the Spark test)
 	scripts/system-deps.sh $(PDF_DEBS) chromium openjdk-17-jre-headless
 
-clean:                            ## executed chapters and build outputs (never data, sources or tracked files)
-	@if [ -x $(BIN)/growthpath ]; then $(BIN)/growthpath clean; else rm -rf _build book/chapters/*.ipynb book/chapters/.manifest.json book/chapters/_failed; fi
+clean:                            ## executed chapters and build outputs (never data, sources or tracked files): `growthpath clean`
+	@if [ -x $(BIN)/growthpath ]; then $(BIN)/growthpath clean; \
+	else $(PYTHON) -c 'from growthpath import paths; paths.clean(paths.root())'; fi   # no venv yet: the same function (growthpath.paths.clean), standard library only
 
 distclean: clean
 	rm -rf $(VENV)

@@ -153,9 +153,11 @@ def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False, pri
     return Table(frame.reset_index(drop=True), caption, interactive, tuple(print_columns))
 
 
-def run_parameters(scenario: str, params: dict, register=None) -> "Markdown":
+def run_parameters(params: dict, register=None, scenario: str | None = None) -> "Markdown":
     """The reader-facing 'Run parameters' box listing the values this chapter ran with; a parameter
-    left at None shows the value it takes from the assumption `register`."""
+    left at None shows the value it takes from the assumption `register`. `scenario` is given only by a
+    chapter that reads it (declares it in its parameters cell); the box of any other chapter says the
+    page is the same under every scenario (the runner runs it once and reuses it for the others)."""
     from IPython.display import Markdown
 
     def shown(k, v):
@@ -170,14 +172,14 @@ def run_parameters(scenario: str, params: dict, register=None) -> "Markdown":
             return f"{Path(v).name} (a file outside the project)"  # no machine's local folders on a page
         return json.dumps(v, ensure_ascii=False)
 
-    rows = "\n".join(f"| {escape_markdown(k)} | {escape_markdown(shown(k, v))} |" for k, v in params.items())
+    lead = (f"Scenario **{escape_markdown(scenario)}**." if scenario is not None
+            else "This page does not depend on the scenario: every scenario of `data/scenarios.yml` gives the same page.")
+    box = ":::{admonition} Run parameters\n:class: note gp-run-parameters\n"
     if not params:
-        return Markdown(":::{admonition} Run parameters\n:class: note gp-run-parameters\n"
-                        f"Scenario **{escape_markdown(scenario)}**. This page has no parameters of its own: it "
-                        "reflects `data/` as built.\n:::\n")
-    return Markdown(f":::{{admonition}} Run parameters\n:class: note gp-run-parameters\n"
-                    f"Scenario **{escape_markdown(scenario)}**. Rerun with "
-                    f"`growthpath run --chapter … --scenario {escape_markdown(scenario)} -p key=value`.\n\n"
+        return Markdown(f"{box}{lead} This page has no parameters of its own: it reflects `data/` as built.\n:::\n")
+    rerun = "growthpath run --chapter …" + (f" --scenario {escape_markdown(scenario)}" if scenario is not None else "")
+    rows = "\n".join(f"| {escape_markdown(k)} | {escape_markdown(shown(k, v))} |" for k, v in params.items())
+    return Markdown(f"{box}{lead} Rerun with `{rerun} -p key=value`.\n\n"
                     f"| parameter | value |\n|---|---|\n{rows}\n:::\n")
 
 

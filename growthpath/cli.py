@@ -113,8 +113,9 @@ class Progress:
     def done(self, outcome) -> None:
         self.running_names = [n for n in self.running_names if n != outcome.chapter]
         self.finished.append(outcome)
-        mark = "[green]ran[/]" if outcome.status == "ran" else "[red]FAILED[/]"
-        line = f"{mark} {outcome.chapter} in {outcome.seconds:.1f}s  ({len(self.finished) + self.cached}/{self.total}, " \
+        mark = {"ran": "[green]ran[/]", "reused": "[cyan]reused[/]"}.get(outcome.status, "[red]FAILED[/]")
+        took = f"({outcome.message})" if outcome.status == "reused" else f"in {outcome.seconds:.1f}s"
+        line = f"{mark} {outcome.chapter} {took}  ({len(self.finished) + self.cached}/{self.total}, " \
                f"{time.perf_counter() - self.start_time:.1f}s elapsed)"
         if self.live:
             self.live.console.print(line)
@@ -179,8 +180,9 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
     finally:
         progress.stop()
     failed = [o for o in outcomes if o.status == "failed"]
-    ran = sum(o.status == "ran" for o in outcomes)
-    out.print(f"{ran} ran, {len(outcomes) - ran - len(failed)} cached, {len(failed)} failed")
+    ran, reused = (sum(o.status == status for o in outcomes) for status in ("ran", "reused"))
+    out.print(f"{ran} ran, {reused} reused (same inputs under another scenario), {len(outcomes) - ran - reused - len(failed)} cached, "
+              f"{len(failed)} failed")
     if not all_scenarios:
         edition = "the book's edition" if folder == paths.book_chapters_dir() else "not the book's edition"
         out.print(f"executed chapters: {paths.for_user(folder)}/ ({edition}); "
@@ -199,9 +201,10 @@ def _dry_run(chapter, scenario, param, force, output, all_scenarios) -> None:
         names = scenarios.names() if all_scenarios else [scenario]
         for name in sorted(names, key=lambda n: n == "base"):
             folder, status = runner.preview(chapter or None, name, runner.parse_overrides(param or []), force, output)
-            todo = [c for c, s in status.items() if s == "run"]
+            todo, reused = ([c for c, s in status.items() if s == kind] for kind in ("run", "reused"))
             out.print(f"{name}: would run {len(todo)} chapter(s) ({', '.join(todo) or 'none'}), "
-                      f"{len(status) - len(todo)} cached; writes {paths.for_user(folder)}/", soft_wrap=True)
+                      f"reuse {len(reused)} from another scenario, {len(status) - len(todo) - len(reused)} cached; "
+                      f"writes {paths.for_user(folder)}/", soft_wrap=True)
     except (runner.RunError, scenarios.ScenarioError, DataError, ValueError) as exc:
         fail(str(exc))
 
@@ -381,8 +384,8 @@ def results(scenario: list[str] = typer.Option(None, "--scenario", "-s", help="S
         reports = []
         for name in names:
             changes = res.check(name)
-            n = len(res.load(res.results_path(name)))
-            out.print(f"{name}: {n} values, {len(changes)} differ from the golden copy")
+            n = len(res.computed(res.load(res.results_path(name))))
+            out.print(f"{name}: {n} computed values, {len(changes)} differ from the golden copy (claim_* values are the ledger's, not compared)")
             if changes:
                 reports.append(res.diff_report(name, changes))
     except res.ResultsError as exc:
@@ -398,18 +401,11 @@ def clean():
     Example: growthpath clean
     """
     root = project()
-    import shutil
-
     from growthpath import osutil, paths
 
-    chapters = paths.book_chapters_dir()
     try:
         with osutil.project_lock(root, "growthpath clean"):
-            shutil.rmtree(root / "_build", ignore_errors=True)
-            for path in [*chapters.glob("*.ipynb"), chapters / ".manifest.json"]:
-                path.unlink(missing_ok=True)
-            for folder in [chapters / "_failed", *chapters.glob(".run-*")]:
-                shutil.rmtree(folder, ignore_errors=True)
+            paths.clean(root)
     except osutil.Busy as exc:
         fail(str(exc))
     out.print("removed _build/ and the executed chapters in book/chapters/ (tracked files stay)")

@@ -131,7 +131,7 @@ def provenance_table(records: list[dict], include_claims: bool = False) -> pd.Da
     rows = [{"chapter": chapter_label(r["chapter"]), "key": r["key"], "value": _short(r["value"]), "unit": r.get("unit", ""),
              "source": r.get("source", ""), "computed by": ", ".join(_short_name(f) for f in r.get("computed_by", [])),
              "data ids": _few_ids(r.get("data_ids", ""))}
-            for r in records if include_claims or not r["key"].startswith("claim_")]
+            for r in records if include_claims or not results.is_ledger_copy(r)]
     return pd.DataFrame(rows, columns=["chapter", "key", "value", "unit", "source", "computed by", "data ids"])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 MARKERS = ("_config.yml", "data/datapackage.json")
@@ -110,3 +111,49 @@ def copy_project(dest: Path, source_root: Path | None = None) -> Path:
         else:
             shutil.copy2(src, dest / item)
     return dest
+
+
+# what runs and builds write: `growthpath clean` and `make clean` remove these (one implementation, `clean`)
+GENERATED = ["_build", "book/chapters/*.ipynb", "book/chapters/.manifest.json", "book/chapters/_failed",
+             "book/chapters/.run-*"]
+
+
+def tracked(project: Path) -> set[str]:
+    """Files git tracks under `project` (paths relative to it); none when it is not in a git work tree."""
+    try:  # run inside `project`, git names the files under it relative to it
+        out = subprocess.run(["git", "-C", str(project), "ls-files", "-z", "--", "."], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return set()
+    return {name for name in out.decode().split("\0") if name}
+
+
+def clean(project: Path) -> list[str]:
+    """Remove what runs and builds generated in `project` (`GENERATED`), never a file git tracks (e.g.
+    book/chapters/.gitkeep); the standard library only, so `make clean` can call it without the venv.
+    Returns what was removed, relative to the project."""
+    project = Path(project).resolve()
+    keep = tracked(project)
+    removed = []
+    for pattern in GENERATED:
+        for path in sorted(project.glob(pattern)):
+            rel = str(path.relative_to(project))
+            if path.is_dir() and not path.is_symlink():
+                if any(k == rel or k.startswith(rel + "/") for k in keep):
+                    _remove_untracked(path, project, keep)
+                else:
+                    shutil.rmtree(path, ignore_errors=True)
+                removed.append(rel)
+            elif rel not in keep:
+                path.unlink(missing_ok=True)
+                removed.append(rel)
+    return removed
+
+
+def _remove_untracked(folder: Path, project: Path, keep: set[str]) -> None:
+    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
+        for name in filenames:
+            path = Path(dirpath, name)
+            if str(path.relative_to(project)) not in keep:
+                path.unlink()
+        if not any(Path(dirpath).iterdir()):
+            Path(dirpath).rmdir()

@@ -3,7 +3,9 @@
 `results/<scenario>.json` is written by the runner after each run: a list of records
 {chapter, key, value, unit, source, computed_by, data_ids}, sorted by chapter and key. The golden copies in
 `results/golden/` are what reviewers accepted; `growthpath results --update` is the one deliberate way
-to change them. Numbers match when |new - old| <= ABS_TOL + REL_TOL * |old|; text must match exactly."""
+to change them. Numbers match when |new - old| <= ABS_TOL + REL_TOL * |old|; text must match exactly.
+The golden copies hold computed values only: a claim's value glued for the prose (`book.glue_claims`, keys
+`claim_…`) is the ledger's, and a test checks each against `data/claims/claims.csv` instead."""
 from __future__ import annotations
 
 import json
@@ -14,6 +16,7 @@ from pathlib import Path
 from growthpath import osutil, paths
 
 GOLDEN_FIELDS = ("chapter", "key", "value", "unit")
+LEDGER_PREFIX = "claim_"   # `book.claim_key`: a claim's value as the ledger states it, not computed
 REL_TOL = 1e-6   # fitted models (MLE, optimisers) may move in the last digits across BLAS builds
 ABS_TOL = 1e-9
 
@@ -50,6 +53,15 @@ def records_from_manifest(manifest: dict, scenario: str) -> list[dict]:
 
 def write(scenario: str, records: list[dict], path: Path | None = None) -> Path:
     return osutil.write_atomic(path or results_path(scenario), json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+
+
+def is_ledger_copy(record: dict) -> bool:
+    return record["key"].startswith(LEDGER_PREFIX)
+
+
+def computed(records: list[dict]) -> list[dict]:
+    """The records the book computed (what golden copies hold), without the ledger's own values."""
+    return [r for r in records if not is_ledger_copy(r)]
 
 
 class ResultsError(RuntimeError):
@@ -94,9 +106,10 @@ def same(old, new) -> bool:
 
 
 def compare(golden: list[dict], current: list[dict]) -> list[Change]:
-    """Every value added, removed or changed beyond the tolerances, in chapter/key order."""
-    old = {(r["chapter"], r["key"]): r["value"] for r in golden}
-    new = {(r["chapter"], r["key"]): r["value"] for r in current}
+    """Every computed value added, removed or changed beyond the tolerances, in chapter/key order
+    (ledger copies are not compared: see `computed`)."""
+    old = {(r["chapter"], r["key"]): r["value"] for r in computed(golden)}
+    new = {(r["chapter"], r["key"]): r["value"] for r in computed(current)}
     changes = []
     for chapter, key in sorted(old.keys() | new.keys()):
         if (chapter, key) not in new:
@@ -123,7 +136,7 @@ def check(scenario: str) -> list[Change]:
 
 
 def update(scenario: str) -> Path:
-    """Accept the current results of `scenario` as its golden copy (values and units only: provenance
-    lives in the results file, and a reviewer's diff should show numbers)."""
-    records = [{k: r.get(k, "") for k in GOLDEN_FIELDS} for r in load(results_path(scenario))]
+    """Accept the current results of `scenario` as its golden copy (computed values and units only:
+    provenance lives in the results file, and a reviewer's diff should show numbers)."""
+    records = [{k: r.get(k, "") for k in GOLDEN_FIELDS} for r in computed(load(results_path(scenario)))]
     return write(scenario, records, golden_path(scenario))

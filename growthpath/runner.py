@@ -36,7 +36,7 @@ class Chapter:
 @dataclass
 class Outcome:
     chapter: str
-    status: str                      # "ran" | "cached" | "failed"
+    status: str                      # "ran" | "reused" (same inputs under another scenario) | "cached" | "failed"
     seconds: float = 0.0
     message: str = ""
     deps: list[str] = field(default_factory=list)
@@ -129,10 +129,14 @@ def dep_digest(dep: str) -> str:
     return datapackage.dep_digest(dep)
 
 
+def _canonical(resolved: dict | None) -> str:
+    return json.dumps(resolved, sort_keys=True, default=str)
+
+
 def fingerprint(chapter: Chapter, resolved: dict, deps: list[str], package: str) -> str:
     h = hashlib.sha256()
     h.update(chapter.source.read_bytes())
-    h.update(json.dumps(resolved, sort_keys=True, default=str).encode())
+    h.update(_canonical(resolved).encode())
     for dep in sorted(set(deps)):  # a file, or some rows of it (`path#column=value`): see datapackage.dep_digest
         h.update(dep.encode() + b"\0" + dep_digest(dep).encode())
     h.update(package.encode())
@@ -155,6 +159,33 @@ def save_manifest(output_dir: Path, manifest: dict) -> None:
 
 def is_fresh(chapter: Chapter, resolved: dict, entry: dict | None, output: Path, package: str) -> bool:
     return bool(entry) and output.exists() and entry.get("hash") == fingerprint(chapter, resolved, entry.get("deps", []), package)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """An executed chapter in another scenario's folder whose inputs are the ones this run would use."""
+    folder: Path
+    entry: dict
+
+
+def same_run_elsewhere(chapter: Chapter, resolved: dict, output_dir: Path, package: str,
+                       made: set | None = None) -> Copy | None:
+    """A chapter that does not read the scenario (declares no `scenario` and no parameter a scenario
+    sets differently) executes to the same notebook under every scenario: its executed copy in another
+    scenario's folder is reused when its fingerprint (notebook, resolved parameters, recorded
+    dependencies, package) matches this run's, which is exactly when this run's cache would accept it.
+    `made`: only copies executed in this invocation, as (folder, chapter, hash) (`--force`)."""
+    here = Path(output_dir).resolve()
+    for name in scenarios.names():
+        folder = scenario_dir(name)
+        if folder.resolve() == here:
+            continue
+        entry = load_manifest(folder).get(chapter.name)
+        if (entry and _canonical(entry.get("parameters")) == _canonical(resolved)  # cheap first: other parameters, other run
+                and is_fresh(chapter, resolved, entry, folder / f"{chapter.name}.ipynb", package)
+                and (made is None or (folder.resolve(), chapter.name, entry["hash"]) in made)):
+            return Copy(folder, entry)
+    return None
 
 
 # ----------------------------------------------------------------------------- execution (in a worker process)
@@ -346,13 +377,17 @@ def _free(logs: dict) -> None:
 
 
 def run(names: list[str] | None = None, scenario: str = "base", overrides: dict[str, str] | None = None,
-        jobs: int = 2, force: bool = False, output_dir: Path | None = None, progress=None) -> list[Outcome]:
+        jobs: int = 2, force: bool = False, output_dir: Path | None = None, progress=None,
+        made: set | None = None) -> list[Outcome]:
     """Execute the chapters; returns one Outcome per chapter. Failed chapters leave their previous
-    output in place and their executed copy in `<output_dir>/_failed/` for inspection."""
+    output in place and their executed copy in `<output_dir>/_failed/` for inspection. A chapter whose
+    inputs equal those of its executed copy under another scenario is not run again: that copy is
+    reused (`same_run_elsewhere`). `made` collects what this call executes, and with `force` limits
+    reuse to copies in it (`run_scenarios` shares one across the scenarios)."""
     if jobs < 1:
         raise RunError(f"--jobs must be at least 1, got {jobs}")
     with osutil.project_lock(paths.root(), "growthpath run"):
-        return _run(names, scenario, overrides or {}, jobs, force, output_dir, progress)
+        return _run(names, scenario, overrides or {}, jobs, force, output_dir, progress, made)
 
 
 def output_for(scenario: str, overrides: dict[str, str], output_dir: Path | None = None) -> Path:
@@ -370,22 +405,22 @@ def output_for(scenario: str, overrides: dict[str, str], output_dir: Path | None
 
 def preview(names: list[str] | None = None, scenario: str = "base", overrides: dict[str, str] | None = None,
             force: bool = False, output_dir: Path | None = None) -> tuple[Path, dict[str, str]]:
-    """What `run` would do, without running: the folder it would write and, per chapter, "run" or
-    "cached" (pages built from results count as "run" when anything before them runs). Parameters and
+    """What `run` would do, without running: the folder it would write and, per chapter, "run", "reused"
+    (executed under another scenario with the same inputs) or "cached" (pages built from results count as "run" when anything before them runs). Parameters and
     order logs are checked as for a real run."""
     overrides = overrides or {}
     planned = plan(names, scenario, overrides)
     folder = output_for(scenario, overrides, output_dir)
     manifest, package = load_manifest(folder), paths.package_digest()
     status = {ch.name: "cached" if not force and is_fresh(ch, r, manifest.get(ch.name), folder / f"{ch.name}.ipynb", package)
-              else "run" for ch, r in planned}
+              else "reused" if not force and same_run_elsewhere(ch, r, folder, package) else "run" for ch, r in planned}
     check_order_logs([(ch, r) for ch, r in planned if status[ch.name] == "run"], keep=False)
     if any(v == "run" for v in status.values()):
         status.update({ch.name: "run" for ch, _ in planned if reads_results(ch)})
     return folder, status
 
 
-def _run(names, scenario, overrides, jobs, force, output_dir, progress) -> list[Outcome]:
+def _run(names, scenario, overrides, jobs, force, output_dir, progress, made=None) -> list[Outcome]:
     planned = plan(names, scenario, overrides)
     output_dir = output_for(scenario, overrides, output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -395,8 +430,11 @@ def _run(names, scenario, overrides, jobs, force, output_dir, progress) -> list[
     fresh = lambda ch, resolved: not force and is_fresh(ch, resolved, manifest.get(ch.name), output_dir / f"{ch.name}.ipynb", package)
     first = [(ch, r) for ch, r in planned if not reads_results(ch)]
     last = [(ch, r) for ch, r in planned if reads_results(ch)]
+    made = set() if made is None else made
+    elsewhere = lambda ch, r: same_run_elsewhere(ch, r, output_dir, package, made if force else None)
     todo = [(ch, r) for ch, r in first if not fresh(ch, r)]
-    check_order_logs(todo)
+    copies = {ch.name: copy for ch, r in todo if (copy := elsewhere(ch, r))}
+    check_order_logs([(ch, r) for ch, r in todo if ch.name not in copies])
     todo_names = {ch.name for ch, _ in todo}
     cached = {ch.name for ch, _ in first if ch.name not in todo_names} | {ch.name for ch, r in last if fresh(ch, r)}
     if progress:
@@ -413,17 +451,18 @@ def _run(names, scenario, overrides, jobs, force, output_dir, progress) -> list[
             # on Ctrl-C the workers are stopped before the fork server (exit callbacks run last-in, first-out):
             # a worker left running would start an ordinary kernel when its server vanishes
             fork_kernels = lambda: (stack.enter_context(_fork_server(threads)), stack.push(_stop_workers_on_ctrl_c(pool)))
-            if todo:
+            if len(copies) < len(todo):
                 fork_kernels()
-            outcomes += _run_batch(pool, todo, work, scenario, output_dir, manifest, package, progress, threads)
+            outcomes += _run_batch(pool, todo, work, scenario, output_dir, manifest, package, progress, threads, copies, made)
             results.write(scenario, results.records_from_manifest(manifest, scenario), results_file(scenario, output_dir))
             # pages built from the results files are judged only now, against the results just written
             later = [(ch, r) for ch, r in last if not fresh(ch, r)]
+            copies = {ch.name: copy for ch, r in later if (copy := elsewhere(ch, r))}
             if progress:
                 progress.cached -= sum(ch.name in cached for ch, _ in later)
-            if later:
+            if len(copies) < len(later):
                 fork_kernels()
-            outcomes += _run_batch(pool, later, work, scenario, output_dir, manifest, package, progress, threads)
+            outcomes += _run_batch(pool, later, work, scenario, output_dir, manifest, package, progress, threads, copies, made)
             results.write(scenario, results.records_from_manifest(manifest, scenario), results_file(scenario, output_dir))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -465,10 +504,17 @@ def expected_seconds(chapter: Chapter, manifest: dict) -> float:
 
 
 def _run_batch(pool, batch, work: Path, scenario: str, output_dir: Path, manifest: dict, package: str, progress,
-               threads: str = "1") -> list[Outcome]:
-    """Submit the longest chapters first (by their last run time), so the workers finish together."""
-    futures = {}
-    batch = sorted(batch, key=lambda item: -expected_seconds(item[0], manifest))
+               threads: str = "1", copies: dict | None = None, made: set | None = None) -> list[Outcome]:
+    """Publish the chapters executed with the same inputs under another scenario (`copies`), then submit
+    the others, the longest first (by their last run time), so the workers finish together."""
+    futures, outcomes, copies = {}, [], copies or {}
+    for ch, resolved in batch:
+        if ch.name in copies:
+            outcome = _reuse(ch, copies[ch.name], work, scenario, output_dir, manifest)
+            outcomes.append(outcome)
+            if progress:
+                progress.done(outcome)
+    batch = sorted([item for item in batch if item[0].name not in copies], key=lambda item: -expected_seconds(item[0], manifest))
     for ch, resolved in batch:
         files = {k: str(work / f"{ch.name}.{k}") for k in ("ipynb", "deps", "results")}
         Path(files["deps"]).touch()
@@ -477,11 +523,12 @@ def _run_batch(pool, batch, work: Path, scenario: str, output_dir: Path, manifes
         futures[fut] = (ch, resolved, files)
         if progress:
             progress.running(ch.name)
-    outcomes = []
     for fut in as_completed(futures):
         ch, resolved, files = futures[fut]
         outcome = _publish(ch, resolved, files, fut.result(), scenario, output_dir, manifest, package)
         outcomes.append(outcome)
+        if outcome.status == "ran" and made is not None:
+            made.add((Path(output_dir).resolve(), ch.name, manifest[ch.name]["hash"]))
         if progress:
             progress.done(outcome)
     return outcomes
@@ -504,8 +551,23 @@ def run_scenarios(names: list[str] | None = None, jobs: int = 2, force: bool = F
     if unknown:
         raise scenarios.ScenarioError(f"unknown scenario(s) {', '.join(map(repr, unknown))}; valid scenarios: {', '.join(every)}")
     chosen = sorted(names or every, key=lambda n: n == "base")
-    return {name: run(None, name, {}, jobs, force, scenario_dir(name), progress_for(name) if progress_for else None)
+    made = set()  # what this call executed: with --force, the only copies a later scenario may reuse
+    return {name: run(None, name, {}, jobs, force, scenario_dir(name), progress_for(name) if progress_for else None, made)
             for name in chosen}
+
+
+def _reuse(ch: Chapter, copy: Copy, work: Path, scenario: str, output_dir: Path, manifest: dict) -> Outcome:
+    """Publish the executed copy of a chapter from another scenario's folder as this scenario's: the same
+    notebook (its metadata naming this scenario) and the same manifest entry, so its glued values are in
+    this scenario's results file too."""
+    staged = work / f"{ch.name}.ipynb"
+    shutil.copyfile(copy.folder / f"{ch.name}.ipynb", staged)
+    _finish_notebook(staged, scenario, copy.entry.get("parameters", {}))
+    os.replace(staged, output_dir / f"{ch.name}.ipynb")
+    manifest[ch.name] = {**copy.entry, "scenario": scenario, "reused_from": paths.relative(copy.folder)}
+    save_manifest(output_dir, manifest)
+    (output_dir / FAILED_DIR / f"{ch.name}.ipynb").unlink(missing_ok=True)
+    return Outcome(ch.name, "reused", 0.0, f"same inputs as in {paths.relative(copy.folder)}", deps=copy.entry.get("deps", []))
 
 
 def _publish(ch: Chapter, resolved: dict, files: dict, result: dict, scenario: str, output_dir: Path,

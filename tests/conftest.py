@@ -30,6 +30,23 @@ def pytest_addoption(parser):
                      help="Rewrite tests/snapshots/* from the current code (a deliberate, reviewed change).")
 
 
+BOOK = {"executed", "built"}   # the session fixtures that run every chapter and build the book
+
+
+def pytest_collection_modifyitems(config, items):
+    """Module order for pytest-xdist's `--dist loadscope --no-loadscope-reorder` (`make test`), which keeps a
+    module on one worker (its fixtures are made once) and hands modules out in this order: first a module
+    that reads the built book (its worker executes and builds the book, `once_per_session`), then every
+    module that needs neither (the other workers take these meanwhile), then the rest of the book's tests."""
+    module = lambda item: item.nodeid.split("::")[0]
+    uses = {}
+    for item in items:
+        uses.setdefault(module(item), set()).update(BOOK & set(item.fixturenames))
+    first = next((m for m, used in uses.items() if "built" in used), None)
+    rank = {m: 0 if m == first else 2 if used else 1 for m, used in uses.items()}
+    items.sort(key=lambda item: rank[module(item)])  # stable: modules and tests otherwise in their own order
+
+
 @pytest.fixture
 def update_snapshots(request) -> bool:
     return request.config.getoption("--update-snapshots")
@@ -59,23 +76,28 @@ def project(tmp_path, monkeypatch) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def executed(tmp_path_factory) -> dict[str, Path]:
-    """Every chapter executed under every scenario: {scenario: folder of executed notebooks}.
-    The base run is done inside a project copy so the build test can use it."""
-    from growthpath import runner, scenarios
+def once_per_session(tmp_path_factory, name: str, make):
+    """`make(folder)` once per test session, even with pytest-xdist's workers: the first worker to get here
+    makes it under a file lock, in a folder all workers share, and records its JSON result (or its error);
+    the others read that (pytest-xdist: "Making session-scoped fixtures execute only once")."""
+    from filelock import FileLock
 
-    root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    with rooted(root):
-        out = {}
-        for name in sorted(scenarios.names(), key=lambda n: n == "base"):  # base last: its comparison page reads the others
-            folder = runner.scenario_dir(name)
-            outcomes = runner.run(scenario=name, output_dir=folder, jobs=2)
-            failed = [o for o in outcomes if o.status == "failed"]
-            assert not failed, f"{name}: {[(o.chapter, o.message) for o in failed]}"
-            out[name] = folder
-        out["root"] = root
-        return out
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    record = shared / f"{name}.json"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not record.exists():
+            folder = shared / name
+            folder.mkdir()
+            try:
+                record.write_text(json.dumps({"value": make(folder)}), encoding="utf-8")
+            except BaseException as exc:
+                record.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), encoding="utf-8")
+                raise
+    done = json.loads(record.read_text(encoding="utf-8"))
+    if "error" in done:
+        pytest.fail(f"session fixture {name!r} failed in another worker: {done['error']}", pytrace=False)
+    return done["value"]
 
 
 @pytest.fixture(scope="module")
@@ -87,13 +109,36 @@ def data():
 
 
 @pytest.fixture(scope="session")
-def built(executed):
-    """PDF first (so the HTML can link it), then HTML, in the executed project copy."""
-    from growthpath import build
+def executed(tmp_path_factory) -> dict:
+    """Every chapter executed under every scenario, as `growthpath run --all-scenarios` does it (a chapter
+    that reads no scenario parameter runs once and is reused): {scenario: folder of executed notebooks,
+    "root": the project copy (so the build test can use it), "outcomes": {scenario: {chapter: status}}}."""
+    def make(folder: Path) -> dict:
+        from growthpath import runner
 
-    with rooted(executed["root"]):
-        pdf = build.build_pdf() if shutil.which("xelatex") else None
-        return {"pdf": pdf, "html": build.build_html(), "root": executed["root"]}
+        root = copy_project(folder / "project")
+        with rooted(root):
+            runs = runner.run_scenarios(jobs=2)
+            failed = [(name, o.chapter, o.message) for name, outcomes in runs.items() for o in outcomes if o.status == "failed"]
+            assert not failed, failed
+            return {**{name: str(runner.scenario_dir(name)) for name in runs}, "root": str(root),
+                    "outcomes": {name: {o.chapter: o.status for o in outcomes} for name, outcomes in runs.items()}}
+
+    found = once_per_session(tmp_path_factory, "executed", make)
+    return {k: v if k == "outcomes" else Path(v) for k, v in found.items()}
+
+
+@pytest.fixture(scope="session")
+def built(executed, tmp_path_factory):
+    """PDF first (so the HTML can link it), then HTML, in the executed project copy."""
+    def make(folder: Path) -> dict:
+        from growthpath import build
+
+        with rooted(executed["root"]):
+            pdf = build.build_pdf() if shutil.which("xelatex") else None
+            return {"pdf": pdf and str(pdf), "html": str(build.build_html()), "root": str(executed["root"])}
+
+    return {k: v and Path(v) for k, v in once_per_session(tmp_path_factory, "built", make).items()}
 
 
 def glued(notebook: Path) -> dict:

@@ -149,8 +149,8 @@ def test_the_run_parameters_box_says_when_an_analyst_leaves_the_registers_range(
 
     A = assumptions.load()
     low, high = A.range("user_share_gain_pp")
-    shown = book.run_parameters("base", {"user_share_gain_pp": high + 4, "share_sd_pp": None}, register=A).data
+    shown = book.run_parameters({"user_share_gain_pp": high + 4, "share_sd_pp": None}, register=A, scenario="base").data
     assert f"range {low:g}–{high:g}: outside it" in shown.replace("\\", "")
     assert f"{A['share_sd_pp']:g} (assumption register)" in shown
-    inside = book.run_parameters("base", {"user_share_gain_pp": low}, register=A).data
+    inside = book.run_parameters({"user_share_gain_pp": low}, register=A, scenario="base").data
     assert "inside it" in inside.replace("\\", "")

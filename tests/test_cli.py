@@ -93,21 +93,37 @@ def test_build_is_skipped_when_nothing_it_reads_changed(project, monkeypatch):
 
 
 def test_clean_removes_outputs_only_and_matches_make_clean(project):
+    """`growthpath clean` and `make clean` (here without a venv, so through its fallback) leave the same
+    files: every source, and every file git tracks even where outputs live (.gitkeep, a tracked file in _build/)."""
+    import os
+    import sys
+
     chapters = project / "book" / "chapters"
     made = [chapters / "01_background.ipynb", chapters / ".manifest.json", chapters / "_failed" / "x.ipynb",
-            project / "_build" / "html" / "index.html"]
-    for path in made:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("{}", encoding="utf-8")
-    (chapters / ".gitkeep").touch()
-    def files():  # outside _build/, not counting the lock the command itself takes
-        return {p.relative_to(project) for p in project.rglob("*") if p.is_file() and "_build" not in p.relative_to(project).parts
+            chapters / ".run-1" / "x.ipynb", project / "_build" / "html" / "index.html"]
+    tracked = [chapters / ".gitkeep", project / "_build" / "notes" / "tracked.txt"]
+
+    def outputs():
+        for path in made + tracked:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("{}", encoding="utf-8")
+
+    def files():  # not counting the lock the command itself takes
+        return {p.relative_to(project) for p in project.rglob("*") if (p.is_file() or p.is_symlink()) and ".git" not in p.parts
                 and not p.name.startswith(".growthpath.lock")}
 
-    kept = files() - {p.relative_to(project) for p in made}
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    outputs()
+    subprocess.run(["git", "-C", str(project), "add", *map(str, tracked)], check=True)
+    expected = files() - {p.relative_to(project) for p in made}
     result = cli.invoke(app, ["clean"])
     assert result.exit_code == 0, result.output
-    assert not any(p.exists() for p in made) and not (project / "_build").exists()
-    assert files() == kept and (chapters / ".gitkeep").exists()   # .gitkeep and every source stay
+    after_cli = files()
+    outputs()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHON": sys.executable}
+    make = subprocess.run(["make", "-f", str(REPO / "Makefile"), "-C", str(project), "clean"], env=env,
+                          capture_output=True, text=True)
+    assert make.returncode == 0, make.stderr
+    assert after_cli == files() == expected and not any(p.exists() for p in made)
     make_clean = subprocess.run(["make", "-n", "clean"], cwd=REPO, capture_output=True, text=True).stdout
-    assert "growthpath clean" in make_clean  # one implementation
+    assert "growthpath clean" in make_clean and "paths.clean(" in make_clean  # one implementation, both ways

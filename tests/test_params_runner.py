@@ -124,3 +124,52 @@ def test_parameters_left_at_none_are_assumptions_in_the_register():
         for name, default in params.declared(ch.source).items():
             if default is None:
                 assert name in ids or params.DERIVED.get(name) in ids, f"{ch.name}: parameter {name!r} is None but is not an assumption id"
+
+
+def test_a_chapter_that_reads_no_scenario_parameter_resolves_alike_under_every_scenario():
+    """The runner may reuse a chapter's executed copy across scenarios only when nothing it reads differs:
+    chapters that declare `scenario` or a parameter a scenario sets get different parameters per scenario."""
+    every = scenarios.names()
+    set_by_scenarios = {k for name in every for k in scenarios.params(name)
+                        if len({json.dumps(scenarios.params(n).get(k)) for n in every}) > 1}
+    for ch in runner.discover():
+        declared = params.declared(ch.source)
+        resolved = [runner.resolve(ch, name, {}) for name in every]
+        alike = all(r == resolved[0] for r in resolved)
+        assert alike == ("scenario" not in declared and not set_by_scenarios & set(declared)), ch.name
+    independent = [ch.name for ch in runner.discover() if "scenario" not in params.declared(ch.source)]
+    assert {"02_problem_definition", "04_theory", "92_ledger"} <= set(independent) and "01_background" not in independent
+
+
+def reusable_copy(project, scenario: str, chapter, resolved: dict, deps: list[str]):
+    """An executed copy of `chapter` in `scenario`'s folder, recorded as run with `resolved` and `deps`."""
+    folder = runner.scenario_dir(scenario)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{chapter.name}.ipynb").write_text("{}", encoding="utf-8")
+    entry = {"hash": runner.fingerprint(chapter, resolved, deps, paths.package_digest()), "deps": deps,
+             "scenario": scenario, "parameters": resolved, "results": {}}
+    runner.save_manifest(folder, {chapter.name: entry})
+    return folder, entry
+
+
+def test_an_executed_copy_is_reused_only_when_every_input_is_the_same(project):
+    ch = runner.select(["problem_definition"])[0]
+    package, base = paths.package_digest(), runner.scenario_dir("base")
+    resolved = runner.resolve(ch, "optimistic", {})
+    folder, entry = reusable_copy(project, "optimistic", ch, resolved, ["data/claims/claims.csv"])
+    found = runner.same_run_elsewhere(ch, runner.resolve(ch, "base", {}), base, package)
+    assert found is not None and found.folder == folder and found.entry == entry
+    assert runner.same_run_elsewhere(ch, resolved, folder, package) is None          # never from its own folder
+    changed = runner.resolve(ch, "base", {"top_share_pct": "20"})
+    assert runner.same_run_elsewhere(ch, changed, base, package) is None             # a parameter changed
+    assert runner.same_run_elsewhere(ch, resolved, base, "another package") is None  # the code changed
+    assert runner.same_run_elsewhere(ch, resolved, base, package, made=set()) is None  # --force: only this run's copies
+    assert runner.same_run_elsewhere(ch, resolved, base, package, made={(folder.resolve(), ch.name, entry["hash"])}) is not None
+    (project / "data" / "claims" / "claims.csv").write_text("changed", encoding="utf-8")
+    assert runner.same_run_elsewhere(ch, resolved, base, package) is None            # a file it read changed
+
+
+def test_a_chapter_that_reads_the_scenario_is_never_reused(project):
+    ch = runner.select(["background"])[0]
+    reusable_copy(project, "optimistic", ch, runner.resolve(ch, "optimistic", {}), [])
+    assert runner.same_run_elsewhere(ch, runner.resolve(ch, "base", {}), runner.scenario_dir("base"), paths.package_digest()) is None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, copy_project, rooted
+from conftest import REPO, copy_project, data_rows, rooted
 
 SCENARIOS = ["base", "optimistic", "pessimistic"]
 
@@ -89,6 +89,75 @@ def test_every_glued_value_equals_the_golden_copy(executed, scenario):
     golden = results.load(REPO / "results" / "golden" / f"{scenario}.json")
     changes = results.compare(golden, current)
     assert not changes, results.diff_report(scenario, changes)
+
+
+def test_golden_copies_hold_computed_values_only():
+    from growthpath import results
+
+    for name in SCENARIOS:
+        golden = results.load(REPO / "results" / "golden" / f"{name}.json")
+        assert golden and not [r["key"] for r in golden if r["key"].startswith("claim_")], name
+
+
+def test_ledger_copies_are_not_compared_with_the_golden_copy():
+    from growthpath import results
+
+    golden = [rec("01", "a", 1.0)]
+    assert results.compare(golden, [rec("01", "a", 1.0), rec("01", "claim_000_1_1_01", 3.0)]) == []
+    assert [c.key for c in results.compare(golden, [rec("01", "a", 2.0)])] == ["a"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_glued_claim_value_equals_the_ledger(executed, scenario):
+    """The ledger's values glued for the prose (`claim_…`, left out of the golden copies) are the values and
+    units of data/claims/claims.csv, read here with the standard library; each chapter glues the claims of
+    the chapters it discusses, and at least one."""
+    from growthpath import book, results
+
+    ledger = {book.claim_key(r["claim_id"]): r for r in data_rows("claims/claims.csv")}
+    with rooted(executed["root"]):
+        records = [r for r in results.load(results.results_path(scenario)) if results.is_ledger_copy(r)]
+    chapters = {p.stem for p in (REPO / "chapters").glob("0[1-8]_*.ipynb")}
+    assert len(chapters) == 8 and {r["chapter"] for r in records} == chapters
+    for r in records:
+        row = ledger[r["key"]]
+        assert (r["value"], r["unit"], r["source"]) == (float(row["value"]), row["unit"], f"claims:{row['claim_id']}"), (r["chapter"], r["key"])
+
+
+def without_stills(cells: list[dict]) -> list[dict]:
+    """Cells without the PNGs `growthpath build --pdf` adds to the book's (base) charts for print."""
+    return [{**cell, "outputs": [{**out, "data": {k: v for k, v in out.get("data", {}).items() if k != "image/png"}}
+                                 for out in cell.get("outputs", [])]} for cell in cells]
+
+
+@pytest.mark.slow
+def test_a_chapter_that_reads_no_scenario_parameter_runs_once_and_is_reused(executed):
+    """Under `run_scenarios` the first scenario runs every chapter; each later one reuses exactly the
+    chapters whose resolved parameters are the same under every scenario (pages built from the results
+    files excepted: those files differ). A reused notebook is the executed one, naming its own scenario and
+    saying the page does not depend on it; its values are in that scenario's results file too."""
+    from growthpath import results, runner
+
+    order = list(executed["outcomes"])
+    first, later = order[0], order[1:]
+    with rooted(executed["root"]):
+        chapters = runner.discover()
+        alike = {ch.name for ch in chapters if not runner.reads_results(ch)
+                 and all(runner.resolve(ch, name, {}) == runner.resolve(ch, first, {}) for name in order)}
+        records = {name: results.load(results.results_path(name)) for name in order}
+    assert {"02_problem_definition", "04_theory", "92_ledger"} <= alike and "01_background" not in alike
+    assert set(executed["outcomes"][first].values()) == {"ran"}
+    for name in later:
+        assert {c for c, status in executed["outcomes"][name].items() if status == "reused"} == alike, name
+        for chapter in alike:
+            copy, source = (json.loads((executed[n] / f"{chapter}.ipynb").read_text(encoding="utf-8")) for n in (name, first))
+            assert copy["metadata"]["growthpath"]["scenario"] == name, (name, chapter)
+            assert without_stills(copy["cells"]) == without_stills(source["cells"]), (name, chapter)
+            shown = [r for r in records[name] if r["chapter"] == chapter]
+            assert shown and shown == [r for r in records[first] if r["chapter"] == chapter], (name, chapter)
+            if chapter != "92_ledger":  # the ledger has no parameters box
+                assert "This page does not depend on the scenario" in json.dumps(copy["cells"], ensure_ascii=False), chapter
 
 
 @pytest.mark.slow
