@@ -151,9 +151,9 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
     Example: growthpath run --chapter background --scenario pessimistic -p ci_level=0.9
     """
     project()
-    from growthpath import runner
-    from growthpath.datapackage import DataError
-    from growthpath.scenarios import ScenarioError
+    from growthpath.publish import runner
+    from growthpath.data.datapackage import DataError
+    from growthpath.data.scenarios import ScenarioError
 
     if all_scenarios and (chapter or param or output or scenario != "base"):
         fail("--all-scenarios runs every chapter of every scenario with its own parameters: "
@@ -194,8 +194,10 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
 
 
 def _dry_run(chapter, scenario, param, force, output, all_scenarios) -> None:
-    from growthpath import paths, runner, scenarios
-    from growthpath.datapackage import DataError
+    from growthpath import paths
+    from growthpath.data import scenarios
+    from growthpath.publish import runner
+    from growthpath.data.datapackage import DataError
 
     try:
         names = scenarios.names() if all_scenarios else [scenario]
@@ -241,7 +243,7 @@ def build(run_first: bool = typer.Option(False, "--run", help="Run every chapter
 
 
 def _dry_build(run_first: bool, pdf: bool, html: bool, force: bool) -> None:
-    from growthpath import build as builder
+    from growthpath.publish import build as builder
 
     if run_first:
         _dry_run(None, "base", None, False, None, all_scenarios=True)
@@ -258,7 +260,7 @@ def _dry_build(run_first: bool, pdf: bool, html: bool, force: bool) -> None:
 
 
 def _build(run_first: bool, pdf: bool, html: bool, force: bool) -> None:
-    from growthpath import build as builder
+    from growthpath.publish import build as builder
 
     if run_first:
         run(chapter=None, scenario="base", param=None, jobs=2, force=False, output=None, dry_run=False, all_scenarios=True)
@@ -290,7 +292,7 @@ def validate():
     Example: growthpath validate
     """
     project()
-    from growthpath import claims, datapackage, official, orders, scenarios  # noqa: F401  (the last three register their checks)
+    from growthpath.data import claims, datapackage, official, orders, scenarios  # noqa: F401  (the last three register their checks)
 
     problems = datapackage.validate()
     try:
@@ -310,7 +312,7 @@ def datapackage(refresh: bool = typer.Option(False, "--refresh", help="Re-record
     Example: growthpath datapackage --refresh
     """
     project()
-    from growthpath import datapackage as dp
+    from growthpath.data import datapackage as dp
 
     if refresh:
         changed = dp.refresh_hashes()
@@ -333,7 +335,7 @@ def audit(as_json: bool = typer.Option(False, "--json", help="Emit the findings 
     import json
 
     from growthpath import audit as engine
-    from growthpath.datapackage import DataError
+    from growthpath.data.datapackage import DataError
 
     if list_rules:
         for r in engine.RULES.values():
@@ -369,8 +371,8 @@ def results(scenario: list[str] = typer.Option(None, "--scenario", "-s", help="S
     Example: growthpath results --scenario base
     """
     project()
-    from growthpath import results as res
-    from growthpath import scenarios
+    from growthpath.publish import results as res
+    from growthpath.data import scenarios
 
     try:
         names = scenario or scenarios.names()
@@ -423,7 +425,7 @@ def params(as_json: bool = typer.Option(False, "--json", help="Emit the referenc
     project()
     import json
 
-    from growthpath import params as declared
+    from growthpath.data import params as declared
 
     table = declared.reference()
     if name is not None:

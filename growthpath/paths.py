@@ -67,6 +67,12 @@ def book_chapters_dir() -> Path:
     return root() / "book" / "chapters"
 
 
+def cache(name: str) -> Path:
+    """The one cache folder, `_build/.cache/`: `name` is one cache's file or folder in it (each cache's
+    key is in docs/architecture.md). Deleting the folder loses nothing but time."""
+    return root() / "_build" / ".cache" / name
+
+
 def relative(path: Path) -> str:
     """A path as a reader should see it: relative to the root when inside it."""
     path = Path(path).resolve()

@@ -21,7 +21,7 @@ Order logs at scale (`--skip-book` runs only these and keeps the build figures o
      process tree, the validation before any kernel starts, and each chapter's slowest cells (from the
      executed notebooks);
   b. `--scale-orders` order lines (100 M) in Parquet through Chapter 2's measures and the BG/NBD summary
-     and fits, by growthpath.engine on DuckDB directly (scripts/bench_orders.py), step by step;
+     and fits, by growthpath.data.order_engine on DuckDB directly (scripts/bench_orders.py), step by step;
   c. the same workload at `--orders` sizes, by the engine and by the chapters' path (a pandas frame and
      the `orders` wrappers) up to `--frame-max`.
 Logs are written under the system's temporary folder and deleted afterwards.
@@ -48,7 +48,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 IMPORTS = ("import pandas, numpy, scipy, statsmodels.api, altair\n"
-           "from growthpath import book, claims, official, orders, market, feasibility\n"
+           "from growthpath.data import claims, official, orders\nfrom growthpath.analysis import market, feasibility\nfrom growthpath.publish import page\n"
            "from growthpath.charts import helpers, theme\nbook.setup()")
 EXAMPLE_ROW = ("nbs_online_retail:2026,nbs_online_retail,2026,2026-12-31,,172000,亿元,172000,亿元,yes,example,"
                "BENCHMARK ROW: not a published figure,全国网上零售额,NBS,example,2027-01-20,https://www.stats.gov.cn/,example\n")
@@ -125,7 +125,7 @@ def anchor(root: Path) -> dict:
     """Jupyter Book's own path: execute every chapter (parameters injected, not run) during the build."""
     sys.path.insert(0, str(REPO))
     os.environ["GROWTHPATH_ROOT"] = str(root)
-    from growthpath import runner
+    from growthpath.publish import runner
 
     target = root / "book" / "chapters"
     for stale in target.glob("*.ipynb"):
@@ -161,7 +161,7 @@ def floor(root: Path, chapters: int, jobs: int) -> dict:
 
 def stills(root: Path) -> dict:
     """The PNG of every chart, which only the PDF build needs (growthpath.charts.stills), cold cache."""
-    step = timed([sys.executable, "-c", "from growthpath import build; print(build.fill_stills())"], root, "chart images for print")
+    step = timed([sys.executable, "-c", "from growthpath.publish import build; print(build.fill_stills())"], root, "chart images for print")
     return {**step, "counts": step["output"].strip().splitlines()[-1]}
 
 

@@ -6,7 +6,7 @@ models' inputs and fits (the per-customer BG/NBD summary, BG/NBD and Gamma-Gamma
 unique patterns aggregated in the backend).
 
     bench_orders.py engine FILE.parquet [--threads 2] [--memory-limit 4GB] [--temp-directory DIR]
-        growthpath.engine on DuckDB directly: the file read by DuckDB, its purchases materialised once
+        growthpath.data.order_engine on DuckDB directly: the file read by DuckDB, its purchases materialised once
         (engine.prepare), every measure an Ibis expression over them;
     bench_orders.py frame FILE.parquet
         the chapters' path: the log as a pandas frame (`orders.load`, validated) and the `orders` / `clv`
@@ -59,7 +59,7 @@ class Steps:
 
 def workload(step: Steps, m) -> dict:
     """Chapter 2's measures and the value models on `m`, a namespace of measure functions of one argument."""
-    from growthpath import orders
+    from growthpath.data import orders
     from growthpath.models import clv
 
     out = {}
@@ -86,9 +86,9 @@ def workload(step: Steps, m) -> dict:
 
 class EngineMeasures:
     def __init__(self, p):
-        from growthpath import engine
+        from growthpath.data import order_engine
 
-        self.e, self.p = engine, p
+        self.e, self.p = order_engine, p
 
     def __getattr__(self, name):
         fn = getattr(self.e, name)
@@ -100,10 +100,10 @@ class EngineMeasures:
 
 class FrameMeasures:
     def __init__(self, frame):
-        from growthpath import engine, orders
+        from growthpath.data import order_engine, orders
         from growthpath.models import clv
 
-        self.frame, self.o, self.clv, self.e = frame, orders, clv, engine
+        self.frame, self.o, self.clv, self.e = frame, orders, clv, order_engine
 
     def __getattr__(self, name):
         fn = getattr(self.o, name)
@@ -129,7 +129,8 @@ def chapters(step: Steps, path: str) -> dict:
 
     import pandas as pd
 
-    from growthpath import logdesc, orders
+    from growthpath.data import orders
+    from growthpath.analysis import logdesc
     from growthpath.models import churn, clv
 
     cal, hold, days = CAL_END, HOLD_END, list(REPURCHASE_DAYS)
@@ -185,18 +186,18 @@ def main() -> None:
         print(json.dumps({"mode": args.mode, "steps": step.rows, **step.total(), "results": out}, default=str))
         return
     if args.mode == "engine":
-        from growthpath import engine
+        from growthpath.data import order_engine
 
         settings = {"threads": args.threads, "memory_limit": args.memory_limit, "preserve_insertion_order": "false",
                     "temp_directory": args.temp_directory or f"{args.path}.duckdb.tmp"}
-        con = engine.connect(**settings)
-        t = step("read (DuckDB, Parquet)", lambda: engine.read_orders(con, args.path))
-        p = step("purchases, materialised once (engine.prepare)", lambda: engine.prepare(t))
+        con = order_engine.connect(**settings)
+        t = step("read (DuckDB, Parquet)", lambda: order_engine.read_orders(con, args.path))
+        p = step("purchases, materialised once (engine.prepare)", lambda: order_engine.prepare(t))
         measures = EngineMeasures(p)
     else:
-        from growthpath import engine, orders
+        from growthpath.data import order_engine, orders
 
-        engine.local().raw_sql(f"SET threads = {args.threads}")
+        order_engine.local().raw_sql(f"SET threads = {args.threads}")
         frame = step("orders.load (validated frame)", lambda: orders.load(args.path))
         measures = FrameMeasures(frame)
         step("purchases, materialised once (orders.prepared)", lambda: orders.prepared(frame))

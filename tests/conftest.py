@@ -103,7 +103,7 @@ def once_per_session(tmp_path_factory, name: str, make):
 @pytest.fixture(scope="module")
 def data():
     """The ledger, the official statistics and the assumption register, as the chapters load them."""
-    from growthpath import assumptions, claims, official
+    from growthpath.data import assumptions, claims, official
 
     return claims.load(), official.load(), assumptions.load()
 
@@ -114,7 +114,7 @@ def executed(tmp_path_factory) -> dict:
     that reads no scenario parameter runs once and is reused): {scenario: folder of executed notebooks,
     "root": the project copy (so the build test can use it), "outcomes": {scenario: {chapter: status}}}."""
     def make(folder: Path) -> dict:
-        from growthpath import runner
+        from growthpath.publish import runner
 
         root = copy_project(folder / "project")
         with rooted(root):
@@ -132,7 +132,7 @@ def executed(tmp_path_factory) -> dict:
 def built(executed, tmp_path_factory):
     """PDF first (so the HTML can link it), then HTML, in the executed project copy."""
     def make(folder: Path) -> dict:
-        from growthpath import build
+        from growthpath.publish import build
 
         with rooted(executed["root"]):
             pdf = build.build_pdf() if shutil.which("xelatex") else None

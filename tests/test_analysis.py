@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from growthpath import market, official, platforms, policy, population
+from growthpath.data import official
+from growthpath.analysis import market, platforms, policy, population
 
 
 PLATFORMS = ("WeChat", "Douyin", "Kuaishou", "Pinduoduo", "Xiaohongshu")
@@ -65,7 +66,7 @@ def test_policy_year_check():
 
 
 def test_genz_checks_on_real_ledger():
-    from growthpath import claims
+    from growthpath.data import claims
 
     c, s = claims.load(), official.load()
     g = population.genz_check(c, s)

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from growthpath import params, paths, runner, scenarios
+from growthpath import paths
+from growthpath.data import params, scenarios
+from growthpath.publish import runner
 from growthpath.cli import app
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,9 +1,11 @@
-"""The appendices' package functions (growthpath.appendices): counts name what they count."""
+"""The appendices' package functions (growthpath.publish.appendices): counts name what they count."""
 from __future__ import annotations
 
 import pytest
 
-from growthpath import appendices, assumptions, audit
+from growthpath import audit
+from growthpath.data import assumptions
+from growthpath.publish import appendices
 
 
 def test_audit_counts_add_up_by_severity_and_name_the_claims_cited(data):

@@ -19,7 +19,7 @@ def register_rows():
 
 
 def test_every_assumption_has_a_range_a_basis_and_chapters():
-    from growthpath import assumptions
+    from growthpath.data import assumptions
 
     frame = assumptions.table()
     assert len(frame) == len(register_rows()) >= 30
@@ -31,7 +31,7 @@ def test_every_assumption_has_a_range_a_basis_and_chapters():
 
 
 def test_a_value_outside_its_range_is_a_located_error():
-    from growthpath import assumptions
+    from growthpath.data import assumptions
 
     frame = pd.DataFrame([{"id": "a", "value": 5.0, "low": 1.0, "high": 4.0}, {"id": "b", "value": 2.0, "low": 3.0, "high": 1.0}])
     problems = [str(p) for p in assumptions.check(frame)]
@@ -41,7 +41,7 @@ def test_a_value_outside_its_range_is_a_located_error():
 
 
 def test_the_register_records_what_is_read_and_applies_overrides():
-    from growthpath import assumptions
+    from growthpath.data import assumptions
 
     A = assumptions.load()
     assert A["gross_margin_pct"] == 30.0 and A.read == ["gross_margin_pct"]
@@ -52,7 +52,7 @@ def test_the_register_records_what_is_read_and_applies_overrides():
 
 
 def test_a_table_cell_backed_by_an_assumption_is_filled_from_the_register_and_checked():
-    from growthpath import assumptions
+    from growthpath.data import assumptions
 
     A = assumptions.load()
     frame = pd.DataFrame([{"p": 0.2, "p_source": "assumption:shock_cac_probability"}, {"p": 0.5, "p_source": "000-1.1-01"},
@@ -65,7 +65,8 @@ def test_a_table_cell_backed_by_an_assumption_is_filled_from_the_register_and_ch
 
 # ----------------------------------------------------------------------------- nothing typed in code
 def test_no_assumption_is_typed_in_package_or_chapter_code():
-    from growthpath import assumptions, lint
+    from growthpath.data import assumptions
+    from growthpath.publish import lint
 
     ids = list(assumptions.table()["id"])
     found = [str(t) for where, src in lint.code_sources(PACKAGE + NOTEBOOKS) for t in lint.typed_assumptions(src, where, ids)]
@@ -83,14 +84,14 @@ def test_no_assumption_is_typed_in_package_or_chapter_code():
     ("other = 30.0\nf(alpha=0.05)", []),
 ])
 def test_the_lint_finds_assumptions_typed_in_code(code, names):
-    from growthpath import lint
+    from growthpath.publish import lint
 
     assert [t.name for t in lint.typed_assumptions(code, "x.py", ["gross_margin_pct", "icc"])] == names
 
 
 def test_every_assumption_is_read_somewhere():
     """No orphan rows: each id appears as a string in the package or in a chapter's code."""
-    from growthpath import lint
+    from growthpath.publish import lint
 
     code = "\n".join(src for _, src in lint.code_sources(PACKAGE + NOTEBOOKS))
     shocks = (REPO / "data" / "reference" / "shocks.csv").read_text(encoding="utf-8")
@@ -121,7 +122,8 @@ def test_the_assumed_share_gain_is_the_plans_own_share_pace():
 
 # ----------------------------------------------------------------------------- sensitivity
 def test_a_headline_that_reads_no_assumption_is_labelled_as_data_only():
-    from growthpath import assumptions, claims, official, sensitivity
+    from growthpath.data import assumptions, claims, official
+    from growthpath.analysis import sensitivity
 
     ctx = sensitivity.Context(claims.load(), official.load(), n_sims=2000)
     data_only = sensitivity.Headline("x", "k", "a count of claims", "claims", lambda c, r: float(len(c.claims)))
@@ -135,7 +137,8 @@ def test_a_headline_that_reads_no_assumption_is_labelled_as_data_only():
 @pytest.mark.slow
 def test_sensitivity_base_values_equal_the_chapters(executed):
     from conftest import glued
-    from growthpath import assumptions, claims, official, sensitivity
+    from growthpath.data import assumptions, claims, official
+    from growthpath.analysis import sensitivity
 
     ctx = sensitivity.Context(claims.load(), official.load())
     A = assumptions.load()
@@ -145,12 +148,13 @@ def test_sensitivity_base_values_equal_the_chapters(executed):
 
 
 def test_the_run_parameters_box_says_when_an_analyst_leaves_the_registers_range():
-    from growthpath import assumptions, book
+    from growthpath.data import assumptions
+    from growthpath.publish import page
 
     A = assumptions.load()
     low, high = A.range("user_share_gain_pp")
-    shown = book.run_parameters({"user_share_gain_pp": high + 4, "share_sd_pp": None}, register=A, scenario="base").data
+    shown = page.run_parameters({"user_share_gain_pp": high + 4, "share_sd_pp": None}, register=A, scenario="base").data
     assert f"range {low:g}–{high:g}: outside it" in shown.replace("\\", "")
     assert f"{A['share_sd_pp']:g} (assumption register)" in shown
-    inside = book.run_parameters({"user_share_gain_pp": low}, register=A, scenario="base").data
+    inside = page.run_parameters({"user_share_gain_pp": low}, register=A, scenario="base").data
     assert "inside it" in inside.replace("\\", "")

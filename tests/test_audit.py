@@ -82,7 +82,7 @@ def test_in_a_chapter_run_findings_are_computed_once_and_reused(project, monkeyp
     """Inside `growthpath run` (the dependency file is set) the findings are cached by content: the
     reused ones equal a fresh computation, the inputs are still recorded as read, the official rows
     the rules drew on are noted again for provenance, and a change of inputs or thresholds misses."""
-    from growthpath import datapackage, provenance
+    from growthpath.data import datapackage, provenance
 
     deps = project / "deps.txt"
     monkeypatch.setenv(datapackage.DEPS_ENV, str(deps))
@@ -107,7 +107,7 @@ def test_in_a_chapter_run_findings_are_computed_once_and_reused(project, monkeyp
 
 
 def test_outside_a_chapter_run_nothing_is_cached(project, monkeypatch):
-    from growthpath import datapackage
+    from growthpath.data import datapackage
 
     monkeypatch.delenv(datapackage.DEPS_ENV, raising=False)
     shutil.rmtree(project / "_build" / ".cache" / "audit", ignore_errors=True)
@@ -139,7 +139,7 @@ def test_a_rejected_finding_is_shown_only_in_the_appendix():
 
 
 def test_no_contradiction_sets_different_entities_or_scopes_against_each_other():
-    from growthpath import claims
+    from growthpath.data import claims
 
     mixed = audit.mixed_scope(audit.published(audit.run()), claims.load())
     assert not mixed, [f.id for f in mixed]
@@ -169,7 +169,7 @@ def test_history_matches_the_snapshot_in_git():
 
 
 def test_every_seed_section_has_a_verdict_and_a_reason():
-    from growthpath import claims, datapackage
+    from growthpath.data import claims, datapackage
     from growthpath.audit import verdicts
 
     findings = audit.run()
@@ -184,7 +184,7 @@ def test_every_seed_section_has_a_verdict_and_a_reason():
 
 
 def test_facts_carry_a_checkable_source():
-    from growthpath import datapackage
+    from growthpath.data import datapackage
 
     facts = datapackage.read_table("facts")
     assert len(facts) >= 5
@@ -196,7 +196,7 @@ def test_facts_carry_a_checkable_source():
 def test_targets_misfit_recomputed_from_the_ledger():
     """The summary's sentence on the plan's targets, against the arithmetic redone from the ledger's values:
     GMV ×(1 + g)³ over users ×(1 + u)³ or ×(1 + cumulative) and order value target ÷ base, 2023 → 2026."""
-    from growthpath import claims
+    from growthpath.data import claims
 
     v = claims.load().set_index("claim_id")["value"]
     gmv = (1 + v["000-3.1-06"] / 100) ** 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from growthpath.audit import engine
+from growthpath.audit import registry
 from growthpath.audit import rules  # noqa: F401
 
 COLS = ["claim_id", "doc", "section", "metric", "entity", "period", "kind", "value", "unit", "value_canonical",
@@ -55,9 +55,9 @@ BOUNDS = pd.DataFrame([("users", "netizens", "part_of", 0.9, "every user is a ne
 
 
 def run(rule, claims, official=(), seeds=None, facts=None):
-    ctx = engine.Context(pd.DataFrame(claims, columns=COLS), stats(official), FAMILIES, RELATIONS, BOUNDS,
+    ctx = registry.Context(pd.DataFrame(claims, columns=COLS), stats(official), FAMILIES, RELATIONS, BOUNDS,
                          facts=facts, seeds=seeds)
-    r = engine.RULES[rule]
+    r = registry.RULES[rule]
     return r.func(ctx, **r.defaults)
 
 
@@ -300,7 +300,7 @@ def test_known_facts():
     facts = pd.DataFrame([
         ("f1", "ownership", "88VIP is Alibaba's membership", "Alibaba", "88VIP", "alibaba", "contradiction", "src", "2018", "http://x", ""),
         ("f2", "regulation", "crypto payments are illegal in mainland China", "illegal", "BNB支付", "", "implausible", "PBoC", "2021", "http://y", ""),
-    ], columns=engine.FACT_COLUMNS)
+    ], columns=registry.FACT_COLUMNS)
     seeds = {"000": "支付宝“88VIP”打通淘宝。天猫“88VIP”会员增长。", "004": "28%的Z世代尝试过BNB支付。"}
     rows = [claim("000-5.3-01", "a", 95, "%", quote="支付宝“88VIP”打通淘宝", entity="Ant", entity_id="ant_group", programme="88VIP"),
             claim("000-5.3-02", "b", 20, "%", quote="天猫“88VIP”会员增长", entity="Alibaba", entity_id="alibaba", programme="88VIP"),
@@ -365,13 +365,13 @@ def test_rate_outside_range():
 def test_every_rule_is_tested_and_documented():
     import inspect
     source = inspect.getsource(inspect.getmodule(test_cross_doc_conflict))
-    for name, r in engine.RULES.items():
+    for name, r in registry.RULES.items():
         assert f'"{name}"' in source, f"rule {name} has no test"
         assert r.doc and r.title
 
 
 def test_finding_requires_refs_and_known_severity():
     with pytest.raises(ValueError):
-        engine.Finding("x", "bad", [engine.Ref("000", "1.1", "000-1.1-01")], {}, "", "", "")
+        registry.Finding("x", "bad", [registry.Ref("000", "1.1", "000-1.1-01")], {}, "", "", "")
     with pytest.raises(ValueError):
-        engine.Finding("x", "unclear", [], {}, "", "", "")
+        registry.Finding("x", "unclear", [], {}, "", "", "")

@@ -182,7 +182,7 @@ def scenarios_edit(old: str, new: str):
     return lambda r: edit(r / "data" / "scenarios.yml", old, new)
 
 
-SCENARIO_CASES = {  # data/scenarios.yml: strict, every parameter against its declaration (growthpath.params)
+SCENARIO_CASES = {  # data/scenarios.yml: strict, every parameter against its declaration (growthpath.data.params)
     "scenarios: duplicated name": (scenarios_edit("  optimistic:", "  pessimistic:\n    description: x\n    justification: y\n  optimistic:"),
                                    VALIDATE, True, ["scenarios.yml", "line 34", "'scenarios.pessimistic' is defined twice"]),
     "scenarios: name that is a path": (scenarios_edit("  optimistic:", "  ../../etc:"), VALIDATE, True,

@@ -76,7 +76,7 @@ def test_charts_draw_without_network(html, tmp_path):
 
 @pytest.mark.slow
 def test_every_internal_link_resolves(html):
-    from growthpath import linkcheck
+    from growthpath.publish import linkcheck
 
     broken, external = linkcheck.check(html)
     assert broken == []
@@ -161,7 +161,7 @@ def requests_of(html: Path, served: str, name: str, profile: Path, extra: str = 
 def test_every_seed_section_ends_with_a_verdict(html):
     """Each section of both documents has a verdict (holds / does not hold / cannot be checked) in the
     chapter that covers it and in Appendix A, as a reader sees the built pages."""
-    from growthpath import claims
+    from growthpath.data import claims
 
     verdict = re.compile(r"<strong>(\d{3}) §([0-9.b]+)</strong>.{0,400}?<strong>(Holds|Does not hold|Cannot be checked)\.</strong>", re.S)
     found: dict[str, set] = {}

@@ -109,7 +109,7 @@ def expected(scenario):
 
 def test_the_revision_sentence_reports_the_range_or_its_absence():
     import pandas as pd
-    from growthpath import market
+    from growthpath.analysis import market
 
     revs = pd.DataFrame({"year": [2023, 2024], "ytd": [12.1, 8.9], "full": [11.0, 7.2], "revision": [-1.1, -1.7]})
     assert "between -1.7 and -1.1 percentage points" in market.revision_sentence(revs)
@@ -119,7 +119,8 @@ def test_the_revision_sentence_reports_the_range_or_its_absence():
 def test_local_level_check_recomputed_with_statsmodels():
     """The history-only check is statsmodels' local-level model on the published growth rates."""
     from statsmodels.tsa.statespace.structural import UnobservedComponents
-    from growthpath import market, official as off
+    from growthpath.data import official as off
+    from growthpath.analysis import market
 
     growth = [official("nbs_online_retail_growth", str(y)) for y in range(2014, 2026)]
     res = UnobservedComponents(np.array(growth), level="llevel").fit(disp=False)

@@ -1,5 +1,5 @@
 """Chapter 2 (the same under every scenario) and with an analyst's own order file: glued numbers equal an
-independent recomputation from the raw files (plain pandas/numpy, not growthpath.orders)."""
+independent recomputation from the raw files (plain pandas/numpy, not growthpath.data.orders)."""
 from __future__ import annotations
 
 import csv
@@ -155,7 +155,7 @@ def test_chapter2_numbers(executed):
 
 @pytest.fixture(scope="module")
 def alt_run(executed, tmp_path_factory):
-    from growthpath import runner
+    from growthpath.publish import runner
 
     out = tmp_path_factory.mktemp("alt")
     with rooted(executed["root"]):

@@ -150,7 +150,8 @@ def test_plan_against_actuals_names_its_scope(executed):
 
 
 def test_the_plan_against_actuals_table_states_scope_and_never_grades_a_part_by_its_whole():
-    from growthpath import actuals, claims, official
+    from growthpath.data import claims, official
+    from growthpath.analysis import actuals
 
     t = actuals.table(claims.load(), official.load())
     assert t["scope"].str.len().gt(0).all()

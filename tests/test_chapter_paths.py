@@ -19,7 +19,7 @@ CDNOW = REPO / "data" / "orders" / "cdnow_master.csv.gz"
 
 @pytest.fixture(scope="module")
 def cdnow():
-    from growthpath import orders
+    from growthpath.data import orders
 
     return orders.load(CDNOW)
 
@@ -30,7 +30,7 @@ def pandas_purchases(frame):
 
 
 def test_log_description_equals_pandas(cdnow):
-    from growthpath import logdesc
+    from growthpath.analysis import logdesc
 
     d = logdesc.describe(cdnow, str(CDNOW))
     day = cdnow["date"].dt.normalize()
@@ -42,7 +42,8 @@ def test_log_description_equals_pandas(cdnow):
 
 
 def test_late_share_counts_customers_acquired_after_the_first_quarter(tmp_path):
-    from growthpath import logdesc, orders
+    from growthpath.data import orders
+    from growthpath.analysis import logdesc
 
     rows = [("a", "2024-01-05", 10), ("a", "2024-02-01", 5), ("b", "2024-03-31", 7), ("c", "2024-04-01", 3),
             ("d", "2024-09-09", 4), ("e", "2024-01-20", 2), ("e", "2024-11-02", 8)]
@@ -54,7 +55,7 @@ def test_late_share_counts_customers_acquired_after_the_first_quarter(tmp_path):
 
 
 def test_cumulative_tracking_equals_the_per_customer_computation(cdnow):
-    from growthpath import orders
+    from growthpath.data import orders
     from growthpath.models import clv
 
     fit = clv.fit_bgnbd(clv.rfm_summary(cdnow, "1997-09-30", "1998-06-30"))
@@ -109,7 +110,7 @@ def test_exact_gradients_match_finite_differences(model):
 
 
 def test_fits_reproduce_the_published_cdnow_estimates_per_customer_and_by_pattern():
-    from growthpath import orders
+    from growthpath.data import orders
     from growthpath.models import clv
 
     s = clv.rfm_summary(orders.load(REPO / "data" / "orders" / "cdnow_sample.csv.gz"), "1997-09-30", "1998-06-30")
@@ -138,7 +139,7 @@ def test_histogram_holds_one_row_per_bin():
 
 
 def test_loading_a_log_twice_gives_the_same_frame_only_while_nothing_changed(tmp_path):
-    from growthpath import orders
+    from growthpath.data import orders
 
     path = tmp_path / "log.csv"
     pd.DataFrame({"customer_id": list("aabbcc"), "date": ["2024-01-01", "2024-02-01"] * 3,

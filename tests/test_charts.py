@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from growthpath.charts import helpers, render, theme
+from growthpath.charts import helpers, renderer, theme
 
 YEARS = pd.DataFrame({"year": [2020, 2021, 2022], "value": [1.0, 2.0, 3.0], "series": ["a"] * 3})
 
@@ -57,7 +57,7 @@ def test_theme_is_enabled_and_its_cjk_font_is_installed():
 
 def test_embed_html_cannot_be_closed_by_data():
     spec = {"data": {"values": [{"q": "</script><script>alert(1)</script>"}]}, "mark": "point"}
-    html = render.embed_html(spec, "gp-x")
+    html = renderer.embed_html(spec, "gp-x")
     assert html.count("</script>") == 1 and html.count("<script") == 1 and "alert(1)" in html
     payload = html.split("var spec=", 1)[1].split(";var tries", 1)[0]
     assert "<" not in payload and json.loads(payload) == spec
@@ -66,14 +66,14 @@ def test_embed_html_cannot_be_closed_by_data():
 
 def test_mimebundle_has_html_and_the_spec():
     spec = charts()["grouped_bars"].to_dict()
-    bundle = render.mimebundle(spec)
-    assert set(bundle) == {"text/html", render.SPEC_MIME, "text/plain"}
-    assert bundle[render.SPEC_MIME] == spec
+    bundle = renderer.mimebundle(spec)
+    assert set(bundle) == {"text/html", renderer.SPEC_MIME, "text/plain"}
+    assert bundle[renderer.SPEC_MIME] == spec
 
 
 def _notebook_with_charts(path, specs):
     cells = [{"cell_type": "code", "metadata": {}, "source": "", "execution_count": 1,
-              "outputs": [{"output_type": "display_data", "metadata": {}, "data": render.mimebundle(s)}]} for s in specs]
+              "outputs": [{"output_type": "display_data", "metadata": {}, "data": renderer.mimebundle(s)}]} for s in specs]
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
 
 

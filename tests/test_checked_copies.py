@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from growthpath import orders
+from growthpath.data import orders
 from growthpath.models import clv
 
 

@@ -67,7 +67,7 @@ def test_a_model_that_cannot_be_identified_says_so():
 
 
 def test_the_threshold_comes_from_the_register():
-    from growthpath import assumptions
+    from growthpath.data import assumptions
 
     A = assumptions.load()
     assert churn.default_threshold() == A["churn_threshold"]

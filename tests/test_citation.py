@@ -10,7 +10,7 @@ import jsonschema
 import yaml
 
 import growthpath
-from growthpath import edition
+from growthpath.publish import edition
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from growthpath import claims, datapackage
+from growthpath.data import claims, datapackage
 
 REPO = Path(__file__).resolve().parents[1]
-PICKERS = {"claims", "claims_mod"}  # module names chapters and package modules import growthpath.claims as
+PICKERS = {"claims", "claims_mod"}  # module names chapters and package modules import growthpath.data.claims as
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +196,7 @@ def unscoped_pick_calls() -> list[tuple[str, int, str]]:
 def test_call_site_scanner_sees_known_calls():
     calls = unscoped_pick_calls()
     files = {c[0] for c in calls}
-    if any(f.startswith("growthpath/population.py") for f in files):
+    if any(f.startswith("growthpath/analysis/population.py") for f in files):
         assert any("z_gen_population" in c[2] for c in calls)
     assert _rebinds_pick(ast.parse("pick = lambda run, t: t\npick('a', 'b')"))  # a local lambda named pick is not claims.pick
     assert not _rebinds_pick(ast.parse("row = claims.pick(C, metric='x', scope='market')"))

@@ -71,7 +71,7 @@ def test_run_rejects_bad_input_and_keeps_outputs(project, args, message):
 def test_build_is_skipped_when_nothing_it_reads_changed(project, monkeypatch):
     import subprocess
 
-    from growthpath import build
+    from growthpath.publish import build
 
     calls = []
 

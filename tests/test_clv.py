@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import integrate
 
-from growthpath import orders
+from growthpath.data import orders
 from growthpath.models import clv
 
 CAL_END, HOLD_END = "1997-09-30", "1998-06-30"

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from growthpath import claims, datapackage, official, orders  # noqa: F401  (they register their tables' checks)
-from growthpath.datapackage import DataError
+from growthpath.data import claims, datapackage, official, orders  # noqa: F401  (they register their tables' checks)
+from growthpath.data.datapackage import DataError
 
 
 def test_all_resources_valid():

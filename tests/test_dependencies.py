@@ -11,7 +11,7 @@ from importlib.metadata import packages_distributions
 
 from conftest import REPO
 
-RUN_NOT_IMPORTED = {"jupyter-book": "the build runs `jupyter-book build` (growthpath.build)"}
+RUN_NOT_IMPORTED = {"jupyter-book": "the build runs `jupyter-book build` (growthpath.publish.build)"}
 
 
 def _name(requirement: str) -> str:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from growthpath import claims, economics
+from growthpath.data import claims
+from growthpath.analysis import economics
 
 
 def test_cac_endpoints_vs_stated_rate():

@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from growthpath import audit, claims, effects
+from growthpath import audit
+from growthpath.data import claims
+from growthpath.analysis import effects
 
 
 @pytest.mark.parametrize("metric,value,unit,want", [

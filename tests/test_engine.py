@@ -1,4 +1,4 @@
-"""The order-level measures exist once, as the Ibis expressions of growthpath.engine: `orders` and
+"""The order-level measures exist once, as the Ibis expressions of growthpath.data.order_engine: `orders` and
 `clv.rfm_summary` are thin wrappers over them (no pandas implementation of their own), they give the
 CDNOW numbers the former pandas implementation gave, and the same code runs on DuckDB (a file DuckDB
 reads, a pandas frame handed over) and, unchanged, on Spark in local mode (a small file; needs Java)."""
@@ -23,43 +23,43 @@ MEASURES = ("purchases", "cohort_retention", "repurchase_within", "inter_purchas
 
 def same_as_frame(t, frame, cal_end, hold_end):
     """The engine on table `t` equals the `orders` / `clv` wrappers on the pandas frame of the same log."""
-    from growthpath import engine, orders
+    from growthpath.data import order_engine, orders
     from growthpath.models import clv
 
     for days in (30, 90, 365):
-        assert engine.repurchase_within(t, days) == pytest.approx(orders.repurchase_within(frame, days), nan_ok=True)
-    assert engine.gini(t) == pytest.approx(orders.gini(frame), rel=1e-12)
+        assert order_engine.repurchase_within(t, days) == pytest.approx(orders.repurchase_within(frame, days), nan_ok=True)
+    assert order_engine.gini(t) == pytest.approx(orders.gini(frame), rel=1e-12)
     for pct in (15, 50):
-        assert engine.top_share(t, pct) == pytest.approx(orders.top_share(frame, pct), rel=1e-12)
+        assert order_engine.top_share(t, pct) == pytest.approx(orders.top_share(frame, pct), rel=1e-12)
     for freq in ("M", "W"):
-        ours, theirs = engine.cohort_retention(t, freq), orders.cohort_retention(frame, freq)
+        ours, theirs = order_engine.cohort_retention(t, freq), orders.cohort_retention(frame, freq)
         assert list(ours.index) == list(theirs.index.astype(str))
         np.testing.assert_allclose(ours.to_numpy(float), theirs.to_numpy(float), rtol=1e-12)
-    pd.testing.assert_series_equal(engine.inter_purchase_days(t), orders.inter_purchase_days(frame))
-    pd.testing.assert_frame_equal(engine.time_to_second_purchase(t), orders.time_to_second_purchase(frame))
-    pd.testing.assert_frame_equal(engine.lorenz(t), orders.lorenz(frame), rtol=1e-12)
-    pd.testing.assert_series_equal(engine.customer_revenue(t), orders.customer_revenue(frame), rtol=1e-12)
-    pd.testing.assert_frame_equal(engine.rfm(t), orders.rfm(frame), rtol=1e-12)
-    pd.testing.assert_frame_equal(engine.purchase_days(t), orders.purchases(frame), rtol=1e-12)
-    ours, theirs = engine.rfm_summary(t, cal_end, hold_end), clv.rfm_summary(frame, cal_end, hold_end)
+    pd.testing.assert_series_equal(order_engine.inter_purchase_days(t), orders.inter_purchase_days(frame))
+    pd.testing.assert_frame_equal(order_engine.time_to_second_purchase(t), orders.time_to_second_purchase(frame))
+    pd.testing.assert_frame_equal(order_engine.lorenz(t), orders.lorenz(frame), rtol=1e-12)
+    pd.testing.assert_series_equal(order_engine.customer_revenue(t), orders.customer_revenue(frame), rtol=1e-12)
+    pd.testing.assert_frame_equal(order_engine.rfm(t), orders.rfm(frame), rtol=1e-12)
+    pd.testing.assert_frame_equal(order_engine.purchase_days(t), orders.purchases(frame), rtol=1e-12)
+    ours, theirs = order_engine.rfm_summary(t, cal_end, hold_end), clv.rfm_summary(frame, cal_end, hold_end)
     assert list(ours.index) == list(theirs.index.astype(str)) and list(ours.columns) == list(theirs.columns)
     np.testing.assert_allclose(ours.to_numpy(float), theirs.to_numpy(float), rtol=1e-9, atol=1e-9)
 
 
 def test_duckdb_on_the_file_equals_the_wrappers_on_the_frame():
-    from growthpath import engine, orders
+    from growthpath.data import order_engine, orders
 
-    t = engine.read_orders(engine.connect(threads=2), CDNOW)
+    t = order_engine.read_orders(order_engine.connect(threads=2), CDNOW)
     same_as_frame(t, orders.load(), "1997-09-30", "1998-06-30")
-    prepared = engine.prepare(t)  # the same measures from purchases materialised once
+    prepared = order_engine.prepare(t)  # the same measures from purchases materialised once
     same_as_frame(prepared, orders.load(), "1997-09-30", "1998-06-30")
-    engine.release(prepared)
+    order_engine.release(prepared)
 
 
 def test_the_measures_are_the_engines_and_nothing_else():
     # each measure of `orders` (and clv.rfm_summary) only hands the frame to the engine function of its name:
     # no groupby, no second implementation
-    from growthpath import engine, orders
+    from growthpath.data import order_engine, orders
     from growthpath.models import clv
 
     for name in MEASURES:
@@ -67,7 +67,7 @@ def test_the_measures_are_the_engines_and_nothing_else():
         body = source.split('"""')[-1]
         assert not re.search(r"groupby|\.agg\(|\.transform\(|\.diff\(|\.rank\(|np\.(sort|cumsum)", body), name
         assert re.search(rf"engine\.({name}|purchase_days)\(prepared\(orders\)", body), name
-        assert callable(getattr(engine, name if name != "purchases" else "purchase_days"))
+        assert callable(getattr(order_engine, name if name != "purchases" else "purchase_days"))
     assert "engine.rfm_summary(orders_mod.prepared(orders)" in inspect.getsource(clv.rfm_summary)
     module = inspect.getsource(orders)
     assert ".groupby(" not in module and "drop_duplicates" not in module  # model_problems counts in the engine too
@@ -75,7 +75,7 @@ def test_the_measures_are_the_engines_and_nothing_else():
 
 def test_cdnow_numbers_are_those_of_the_former_pandas_implementation():
     # what orders.* / clv.rfm_summary gave on the CDNOW master log before they ran on the engine
-    from growthpath import orders
+    from growthpath.data import orders
     from growthpath.models import clv
 
     o = orders.load()
@@ -109,7 +109,7 @@ def test_cdnow_numbers_are_those_of_the_former_pandas_implementation():
 
 
 def test_a_frame_is_prepared_once_and_again_when_it_changes():
-    from growthpath import engine, orders
+    from growthpath.data import order_engine, orders
 
     o = orders.load(SMALL, MAPPING)
     first = orders.prepared(o)
@@ -117,17 +117,17 @@ def test_a_frame_is_prepared_once_and_again_when_it_changes():
     before = orders.gini(o)
     o.loc[0, "amount"] = o["amount"].max() * 50  # an in-place edit: the frame's purchases are made again
     assert orders.prepared(o) is not first
-    assert orders.gini(o) != before and orders.gini(o) == pytest.approx(engine.gini(engine.table(o)), rel=1e-12)
+    assert orders.gini(o) != before and orders.gini(o) == pytest.approx(order_engine.gini(order_engine.table(o)), rel=1e-12)
 
 
 def test_column_mapping_and_missing_columns():
-    from growthpath import engine
+    from growthpath.data import order_engine
 
-    con = engine.connect()
+    con = order_engine.connect()
     with pytest.raises(ValueError, match="missing column\\(s\\) date, amount; found buyer"):
-        engine.read_orders(con, SMALL, {"customer_id": "buyer"})
+        order_engine.read_orders(con, SMALL, {"customer_id": "buyer"})
     with pytest.raises(ValueError, match="unknown backend"):
-        engine.connect("oracle")
+        order_engine.connect("oracle")
 
 
 @pytest.mark.spark
@@ -135,11 +135,11 @@ def test_column_mapping_and_missing_columns():
                             "ignore:The copy keyword is deprecated:DeprecationWarning")  # pyspark's toPandas on pandas 3
 @pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java (Debian: default-jre-headless)")
 def test_spark_local_mode_runs_the_same_code():
-    from growthpath import engine, orders
+    from growthpath.data import order_engine, orders
 
-    con = engine.connect("pyspark")
+    con = order_engine.connect("pyspark")
     try:
-        t = engine.read_orders(con, SMALL, MAPPING)
+        t = order_engine.read_orders(con, SMALL, MAPPING)
         frame = orders.load(SMALL, MAPPING)
         cal_end = str(frame["date"].quantile(0.5).date())
         same_as_frame(t, frame, cal_end, str(frame["date"].max().date()))
@@ -149,16 +149,16 @@ def test_spark_local_mode_runs_the_same_code():
 
 def test_duckdb_patterns_equal_the_summarys_patterns_on_cdnow():
     # BG/NBD patterns are grouped on whole days in DuckDB: exactly the per-customer summary's, aggregated
-    from growthpath import engine, orders
+    from growthpath.data import order_engine, orders
     from growthpath.models import clv
 
-    t = engine.read_orders(engine.connect(threads=2), CDNOW)
+    t = order_engine.read_orders(order_engine.connect(threads=2), CDNOW)
     summary = clv.rfm_summary(orders.load(), "1997-09-30")
-    bg = engine.bgnbd_patterns(t, "1997-09-30")
+    bg = order_engine.bgnbd_patterns(t, "1997-09-30")
     pd.testing.assert_frame_equal(bg, clv.patterns(summary), check_exact=True)
     assert len(bg) == 8685 and bg["n"].sum() == len(summary) == 23570
     # Gamma-Gamma patterns: the compensated mean spend is the same whichever way DuckDB reads the log
-    gg = engine.gamma_gamma_patterns(t, "1997-09-30")
+    gg = order_engine.gamma_gamma_patterns(t, "1997-09-30")
     repeaters = summary[summary["x"] > 0]
     pd.testing.assert_frame_equal(gg, clv.patterns(repeaters, clv.GAMMA_GAMMA_COLUMNS), check_exact=True)
     assert gg["n"].sum() == len(repeaters) == 9451 and len(gg) == 6037

@@ -86,7 +86,7 @@ def test_a_killed_build_leaves_the_published_book_as_it_was(project, sig):
     if sig != signal.SIGKILL:  # an unwinding build cleans up after itself …
         assert not list((project / "_build").glob(".staging-*"))
     # … and the next build removes what a killed one left behind before it starts
-    from growthpath import build
+    from growthpath.publish import build
     build._remove_abandoned_staging(project / "_build")
     time.sleep(0.5)
     assert not [p for p in (project / "_build").glob(".staging-*") if not build._alive(int(p.name.rsplit("-", 1)[-1]))]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from growthpath import claims, feasibility, official
+from growthpath.data import claims, official
+from growthpath.analysis import feasibility
 
 SIM = dict(target_year=2026, ci_level=0.95, share_sd_pp=1.0, n_sims=4000, seed=5)
 

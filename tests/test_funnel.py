@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, claim_value, data_rows
-from growthpath import assumptions, claims, economics, funnel, programme
-from growthpath.datapackage import DataError
+from growthpath.data import assumptions, claims
+from growthpath.analysis import economics, funnel, timelines
+from growthpath.data.datapackage import DataError
 from growthpath.models import power
 
 # Ledger metrics whose rate, as seed 000 defines it, ends in a paid order, with the seed's own words.
@@ -95,7 +96,7 @@ def test_each_stage_is_defined_in_the_seeds_own_words():
 
 
 def test_a_second_purchase_stage_is_located(project):
-    from growthpath import datapackage
+    from growthpath.data import datapackage
     path = project / "data" / "reference" / "funnel.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -112,7 +113,7 @@ def test_a_second_purchase_stage_is_located(project):
 
 
 def test_a_funnel_rate_that_disagrees_with_its_claim_is_located(project):
-    from growthpath import datapackage
+    from growthpath.data import datapackage
     path = project / "data" / "reference" / "funnel.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("group,0.35,0.35", "group,0.36,0.35"), encoding="utf-8")
     datapackage.refresh_hashes()
@@ -130,7 +131,7 @@ def test_logistics_arithmetic():
 
 
 def test_programme_readings():
-    bars, marks = programme.phases_004(claims.load(), "2024-01-01")
+    bars, marks = timelines.phases_004(claims.load(), "2024-01-01")
     seq = bars[bars["reading"] == "004 read sequential"]
     cum = bars[bars["reading"] == "004 read cumulative"]
     assert seq["end"].max() == pd.Timestamp("2025-10-01") and cum["end"].max() == pd.Timestamp("2025-01-01")

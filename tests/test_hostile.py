@@ -20,7 +20,8 @@ TOC = "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/chapters/91_
 @pytest.fixture(scope="module")
 def hostile_book(tmp_path_factory):
     from conftest import copy_project
-    from growthpath import claims, datapackage, runner  # noqa: F401  (claims registers the ledger checks)
+    from growthpath.data import claims, datapackage  # noqa: F401  (claims registers the ledger checks)
+    from growthpath.publish import runner
 
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     ledger = root / "data" / "claims" / "claims.csv"

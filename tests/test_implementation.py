@@ -1,11 +1,12 @@
-"""Chapter 5's package functions (growthpath.implementation): the sentences follow the numbers and each value
+"""Chapter 5's package functions (growthpath.analysis.ch05_implementation): the sentences follow the numbers and each value
 names the claims and assumptions it was computed from."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from growthpath import assumptions, claims as ledger, implementation as ch5
+from growthpath.data import assumptions, claims as ledger
+from growthpath.analysis import ch05_implementation as ch5
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from growthpath import claims, investment
+from growthpath.data import claims
+from growthpath.analysis import investment
 
 
 def test_npv_by_hand():

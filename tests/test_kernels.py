@@ -1,4 +1,4 @@
-"""Forked chapter kernels (growthpath.kernels): separate processes that start with the libraries
+"""Forked chapter kernels (growthpath.publish.kernels): separate processes that start with the libraries
 imported, that behave like ordinary kernels (interrupt, shutdown, environment, working directory),
 that never outlive the run, and that give a chapter the same outputs and dependencies."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 import psutil
 import pytest
 
-from growthpath import kernels, runner
+from growthpath.publish import kernels, runner
 
 pytestmark = pytest.mark.skipif(not kernels.enabled(), reason="forked kernels need Linux")
 
@@ -122,13 +122,14 @@ import sys
 opened = []
 sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" and isinstance(args[0], str) else None)
 import importlib
-from growthpath import kernels, paths
+from growthpath import paths
+from growthpath.publish import kernels
 for name in kernels.preload():
     importlib.import_module(name)
 data = str(paths.data_dir())
 print(len([p for p in opened if p.startswith(data)]))
 if "--control" in sys.argv:
-    from growthpath import claims
+    from growthpath.data import claims
     claims.load()
     print(len([p for p in opened if p.startswith(data)]))
 """

@@ -1,4 +1,5 @@
-"""The package's modules import each other without a cycle (a cycle is how layers blur: a data module
+"""The package's layers: imports only go downwards (foundation ← data ← analysis, models, audit ← charts ←
+publish ← command line), and modules import each other without a cycle (a cycle is how layers blur: a data module
 that imports the audit, the audit that imports the runner), and the data package's checks that other
 modules own are never skipped silently when those modules are not loaded."""
 from __future__ import annotations
@@ -62,11 +63,44 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_the_package_has_no_import_cycle():
     graph = imports()
-    assert len(graph) > 40 and graph["growthpath.runner"]  # the graph is read, not empty
+    assert len(graph) > 40 and graph["growthpath.publish.runner"]  # the graph is read, not empty
     assert cycles(graph) == []
 
 
+LAYERS = {"data": 1, "analysis": 2, "models": 2, "audit": 2, "charts": 3, "publish": 4}
+FOUNDATION = {"growthpath", "growthpath.paths", "growthpath.osutil", "growthpath.markup"}
+TOP = {"growthpath.cli", "growthpath.__main__"}
+
+
+def layer(module: str) -> int:
+    """0 foundation, 1 data, 2 analysis/models/audit, 3 charts, 4 publish, 5 the command line."""
+    if module in FOUNDATION:
+        return 0
+    if module in TOP:
+        return 5
+    parts = module.split(".")
+    if len(parts) < 2 or parts[1] not in LAYERS:
+        raise AssertionError(f"{module} is in no layer: put it in one of {sorted(LAYERS)} (or the foundation)")
+    return LAYERS[parts[1]]
+
+
+def upward(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(f"{a} imports {b}" for a, deps in graph.items() for b in deps if layer(b) > layer(a))
+
+
+def test_the_layer_check_finds_an_upward_import():
+    assert upward({"growthpath.data.claims": {"growthpath.publish.page"}}) == [
+        "growthpath.data.claims imports growthpath.publish.page"]
+    assert upward({"growthpath.publish.page": {"growthpath.data.claims", "growthpath.paths"}}) == []
+
+
+def test_every_module_is_in_a_layer_and_imports_only_go_downwards():
+    graph = imports()
+    assert all(layer(m) in range(6) for m in graph)
+    assert upward(graph) == []
+
+
 def test_a_check_whose_module_is_not_loaded_is_an_error_not_a_pass():
-    code = "from growthpath import datapackage\ntry:\n    datapackage.validate(['claims'])\nexcept RuntimeError as e:\n    print(e)\n"
+    code = "from growthpath.data import datapackage\ntry:\n    datapackage.validate(['claims'])\nexcept RuntimeError as e:\n    print(e)\n"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    assert "x-validator 'claims' is not registered: import growthpath.claims" in out, out
+    assert "x-validator 'claims' is not registered: import growthpath.data.claims" in out, out

@@ -6,7 +6,7 @@ import re
 import opencc
 import pandas as pd
 
-from growthpath import claims, datapackage
+from growthpath.data import claims, datapackage
 
 
 def test_ledger_has_every_reference_claim():

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from growthpath import assumptions, claims
-from growthpath.datapackage import DataError
+from growthpath.data import assumptions, claims
+from growthpath.data.datapackage import DataError
 from growthpath.models import lifecycle
 
 
@@ -83,7 +83,7 @@ def test_a_typed_value_that_disagrees_with_the_register_is_located(project):
     text = path.read_text(encoding="utf-8")
     assert "orders_mature,orders_per_month,mature,,1.0," in text
     path.write_text(text.replace("orders_mature,orders_per_month,mature,,1.0,", "orders_mature,orders_per_month,mature,,2.0,"), encoding="utf-8")
-    from growthpath import datapackage
+    from growthpath.data import datapackage
     datapackage.refresh_hashes()
     with pytest.raises(DataError) as err:
         lifecycle.load_parameters()
@@ -95,7 +95,7 @@ def test_a_parameter_that_disagrees_with_its_claim_is_located(project):
     path = project / "data" / "reference" / "lifecycle.csv"
     text = path.read_text(encoding="utf-8").replace("activation,transition,new,growing,0.28", "activation,transition,new,growing,0.30")
     path.write_text(text, encoding="utf-8")
-    from growthpath import datapackage
+    from growthpath.data import datapackage
     datapackage.refresh_hashes()
     with pytest.raises(DataError) as err:
         lifecycle.load_parameters(claims.load())

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from growthpath import orders, params
+from growthpath.data import orders, params
 from growthpath.cli import app
-from growthpath.datapackage import DataError
+from growthpath.data.datapackage import DataError
 
 
 def log(tmp_path, rows=None, **extra) -> Path:

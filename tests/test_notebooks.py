@@ -43,7 +43,7 @@ def test_code_cells_are_short(path):
 def test_code_cells_call_the_package_and_glue_what_it_returns(path):
     """No loops, comprehensions, conditionals, lambdas or inline data tables in a chapter's code cells (its parameters
     cell holds papermill's defaults and is not checked)."""
-    from growthpath import lint
+    from growthpath.publish import lint
 
     found = lint.notebook_logic(path)
     assert not found, "\n".join(map(str, found))
@@ -67,7 +67,7 @@ def test_code_cells_call_the_package_and_glue_what_it_returns(path):
     ("def f():\n    pass", ["a definition"]),
 ])
 def test_the_cell_check_flags_logic_only(code, flagged):
-    from growthpath import lint
+    from growthpath.publish import lint
 
     assert [f.what for f in lint.cell_logic(code, "cell")] == flagged
 
@@ -77,8 +77,8 @@ PAGES = NOTEBOOKS + sorted((REPO / "book").glob("*.md"))
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
 def test_no_number_typed_by_hand_in_prose(path):
-    """Every figure in the prose is glued; growthpath.lint documents the few allowed kinds."""
-    from growthpath import lint
+    """Every figure in the prose is glued; growthpath.publish.lint documents the few allowed kinds."""
+    from growthpath.publish import lint
 
     found = lint.unglued_numbers(path)
     assert not found, "\n".join(map(str, found))
@@ -94,7 +94,7 @@ def test_no_number_typed_by_hand_in_prose(path):
     ("1. **First step** with 7 days", ["7"]),
 ])
 def test_the_lint_flags_hand_typed_numbers_only(tmp_path, text, flagged):
-    from growthpath import lint
+    from growthpath.publish import lint
 
     page = tmp_path / "page.md"
     page.write_text(text, encoding="utf-8")
@@ -115,7 +115,7 @@ def test_executed_chapters_print_no_warnings(executed, scenario):
 
 
 def test_the_lint_reads_figure_captions(tmp_path):
-    from growthpath import lint
+    from growthpath.publish import lint
 
     cells = [{"cell_type": "code", "source": ["chart()"], "outputs": [], "execution_count": None,
               "metadata": {"mystnb": {"figure": {"caption": "A 95 % band; index, 2021 = 100.", "name": "fig-x"}}}}]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from growthpath import official
+from growthpath.data import official
 
 
 def _stats(rows):
@@ -44,7 +44,7 @@ def test_real_series_are_what_the_notes_say():
 
 
 def test_grade_words_adds_the_note_only_when_there_is_one():
-    from growthpath import official
+    from growthpath.data import official
 
     assert official.grade_words({"grade": "yes-secondary", "grade_note": "low quality"}) == "grade yes-secondary, low quality"
     assert official.grade_words({"grade": "yes", "grade_note": float("nan")}) == "grade yes"
@@ -52,7 +52,7 @@ def test_grade_words_adds_the_note_only_when_there_is_one():
 
 
 def test_months_covered_and_words_of_a_cumulative_period():
-    from growthpath import official
+    from growthpath.data import official
 
     assert official.months_covered("2023-01/10") == 10 and official.months_covered("2026-01/08 YTD") == 8
     assert official.period_words("2023-01/10") == "January–October 2023"

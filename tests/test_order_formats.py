@@ -11,8 +11,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from growthpath import orders as o
-from growthpath.datapackage import DataError
+from growthpath.data import orders as o
+from growthpath.data.datapackage import DataError
 
 HEADER = "customer_id,date,amount\n"
 
@@ -476,7 +476,7 @@ def test_customers_first_seen_on_the_calibration_end_are_a_warning():
 
 
 def test_the_runner_checks_what_each_chapter_computes_before_any_kernel(project, capsys):
-    from growthpath import runner
+    from growthpath.publish import runner
 
     chapters = {ch.name: ch for ch in runner.select(None)}
     problem, theory = chapters["02_problem_definition"], chapters["04_theory"]

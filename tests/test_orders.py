@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from growthpath import orders as o
-from growthpath.datapackage import DataError
+from growthpath.data import orders as o
+from growthpath.data.datapackage import DataError
 
 
 def log(rows):

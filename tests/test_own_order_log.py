@@ -2,7 +2,7 @@
 file, its period and customers (checked against plain pandas on the file), nothing about CDNOW, 1997–98, US dollars
 or published estimates reaches the page, a fit that is not regular says so, no warning or local path is printed,
 and a measure the log cannot show is reported as not observable while the chapter runs on
-(growthpath.logdesc, chapters/02_problem_definition.ipynb, chapters/04_theory.ipynb)."""
+(growthpath.analysis.logdesc, chapters/02_problem_definition.ipynb, chapters/04_theory.ipynb)."""
 from __future__ import annotations
 
 import importlib.util
@@ -16,7 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import REPO, glued
-from growthpath import logdesc, orders, params
+from growthpath.data import orders, params
+from growthpath.analysis import logdesc
 from growthpath.models import clv
 
 COLUMNS = "{customer_id: buyer, date: paid_at, amount: gmv}"

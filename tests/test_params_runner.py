@@ -5,8 +5,10 @@ import json
 
 import pytest
 
-from growthpath import params, paths, runner, scenarios
-from growthpath.params import ParameterError
+from growthpath import paths
+from growthpath.data import params, scenarios
+from growthpath.publish import runner
+from growthpath.data.params import ParameterError
 
 
 def chapter():
@@ -64,7 +66,7 @@ def test_plan_collects_errors_before_running():
 def test_bad_scenario_file_is_reported(project):
     (project / "data" / "scenarios.yml").write_text("defaults: {}\nscenarios:\n  optimistic:\n    description: x\n    justification: y\n",
                                                     encoding="utf-8")
-    from growthpath import datapackage
+    from growthpath.data import datapackage
     datapackage.refresh_hashes()
     with pytest.raises(scenarios.ScenarioError, match="'base' is required"):
         scenarios.load()
@@ -117,7 +119,7 @@ def test_chapter2_accepts_a_column_mapping():
 def test_parameters_left_at_none_are_assumptions_in_the_register():
     """A chapter parameter declared as None takes its value from data/reference/assumptions.csv: its name
     must be a register id, or the run could neither resolve nor show it."""
-    from growthpath import assumptions
+    from growthpath.data import assumptions
 
     ids = set(assumptions.table()["id"])
     for ch in runner.discover():

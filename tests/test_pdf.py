@@ -74,7 +74,7 @@ def test_no_character_is_missing_from_the_fonts(built):
 
 
 def test_a_title_page_then_a_contents_page_and_no_empty_chapter(pdf, built):
-    from growthpath import edition
+    from growthpath.publish import edition
 
     pages = tool("pdftotext", "-layout", str(pdf), "-").split("\f")
     title = " ".join(pages[0].split())

@@ -41,7 +41,7 @@ def test_invalid_inputs(args):
 
 # ----------------------------------------------------------------------------- conventions and clusters
 def test_alpha_and_power_default_to_the_register():
-    from growthpath import assumptions
+    from growthpath.data import assumptions
 
     A = assumptions.load()
     assert power.conventions() == (A["power_alpha"], A["power_target"])
@@ -68,7 +68,7 @@ def test_design_effect_by_hand():
 
 
 def _plan(**overrides):
-    from growthpath import assumptions, claims
+    from growthpath.data import assumptions, claims
 
     A = assumptions.load().with_overrides(**overrides)
     return power.experiment_plan(claims.load(), register=A), A

@@ -1,11 +1,13 @@
-"""Chapter 2's package functions (growthpath.problem_definition) on the ledger and on small made-up inputs: the
+"""Chapter 2's package functions (growthpath.analysis.ch02_problem_definition) on the ledger and on small made-up inputs: the
 sentences follow the numbers, and each value names what it was computed from."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from growthpath import audit, claims as ledger, logdesc, orders, problem_definition as ch2
+from growthpath import audit
+from growthpath.data import claims as ledger, orders
+from growthpath.analysis import logdesc, ch02_problem_definition as ch2
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def test_the_funnel_has_only_the_two_stages_the_plan_gives(claims):
 
 
 def test_payment_shares_sum_names_both_claims_and_select_notes_them(claims):
-    from growthpath import provenance
+    from growthpath.data import provenance
 
     with provenance.capture() as read:
         pay = ledger.select(claims, doc="004", metric="payment_market_share")

@@ -38,7 +38,8 @@ def ledgers(draw):
 @SETTINGS
 @given(frame=ledgers())
 def test_any_well_formed_ledger_loads_and_audits(tmp_path, frame):
-    from growthpath import audit, claims
+    from growthpath import audit
+    from growthpath.data import claims
 
     path = tmp_path / "ledger.csv"
     write_csv(path, frame)
@@ -61,8 +62,8 @@ CORRUPTIONS = {
 @SETTINGS
 @given(frame=ledgers(), which=st.sampled_from(sorted(CORRUPTIONS)), data=st.data())
 def test_any_malformed_ledger_fails_with_a_located_data_error(tmp_path, frame, which, data):
-    from growthpath import claims
-    from growthpath.datapackage import DataError
+    from growthpath.data import claims
+    from growthpath.data.datapackage import DataError
 
     bad, column = CORRUPTIONS[which]
     row = data.draw(st.integers(0, len(frame) - 1))
@@ -79,8 +80,8 @@ def test_any_malformed_ledger_fails_with_a_located_data_error(tmp_path, frame, w
 @SETTINGS
 @given(frame=ledgers(), drop=st.sampled_from(["value", "unit", "quote", "claim_id"]))
 def test_a_ledger_missing_a_column_fails_naming_it(tmp_path, frame, drop):
-    from growthpath import claims
-    from growthpath.datapackage import DataError
+    from growthpath.data import claims
+    from growthpath.data.datapackage import DataError
 
     path = tmp_path / "ledger.csv"
     write_csv(path, frame.drop(columns=[drop]))
@@ -102,7 +103,7 @@ def order_logs(draw):
 @SETTINGS
 @given(raw=order_logs())
 def test_any_well_formed_order_log_is_analysed_without_crashing(tmp_path, raw):
-    from growthpath import orders
+    from growthpath.data import orders
     from growthpath.models import clv
 
     path = tmp_path / "orders.csv"
@@ -126,8 +127,8 @@ BAD_CELLS = {"amount": ["-5", "lots", "inf"], "date": ["2024-02-30", "yesterday"
 @SETTINGS
 @given(raw=order_logs(), column=st.sampled_from(sorted(BAD_CELLS)), data=st.data())
 def test_any_malformed_order_log_fails_naming_row_and_column(tmp_path, raw, column, data):
-    from growthpath import orders
-    from growthpath.datapackage import DataError
+    from growthpath.data import orders
+    from growthpath.data.datapackage import DataError
 
     row = data.draw(st.integers(0, len(raw) - 1))
     raw = raw.copy()
@@ -143,8 +144,8 @@ def test_any_malformed_order_log_fails_naming_row_and_column(tmp_path, raw, colu
 @given(text=st.text(min_size=1, max_size=200))
 def test_arbitrary_bytes_as_an_order_log_never_crash_the_loader(tmp_path, text):
     """Whatever the file holds, the loader either returns a valid log or raises DataError."""
-    from growthpath import orders
-    from growthpath.datapackage import DataError
+    from growthpath.data import orders
+    from growthpath.data.datapackage import DataError
 
     path = tmp_path / "orders.csv"
     path.write_text(text, encoding="utf-8")

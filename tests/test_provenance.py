@@ -1,5 +1,5 @@
 """Provenance is declared where values are computed: the package's readers note the ids they select
-(`provenance.capture`), functions return Values naming them (`growthpath.values`), and Chapter 2's CAC figures
+(`provenance.capture`), functions return Values naming them (`growthpath.data.values`), and Chapter 2's CAC figures
 name exactly the claims they were computed from."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 
 def test_capture_collects_what_the_readers_selected_inside_the_block_only():
-    from growthpath import claims, provenance
+    from growthpath.data import claims, provenance
 
     ledger = claims.load()
     claims.pick(ledger, scope="any", doc="000", metric="users_start")        # outside: not collected
@@ -21,7 +21,8 @@ def test_capture_collects_what_the_readers_selected_inside_the_block_only():
 def test_a_reused_result_names_the_same_ids_and_is_a_copy():
     """market.outlook is computed once per content and arguments in a process; the second call must still note the
     official rows it stands on, and must not share mutable parts."""
-    from growthpath import market, official, provenance
+    from growthpath.data import official, provenance
+    from growthpath.analysis import market
 
     stats = official.load()
     market._OUTLOOKS.clear()  # the first call below computes, the second reuses
@@ -40,18 +41,18 @@ def test_a_reused_result_names_the_same_ids_and_is_a_copy():
 def test_a_chart_carries_a_collapsible_source_naming_the_ids_in_its_data():
     import altair as alt
 
-    from growthpath import claims
-    from growthpath.charts import render
+    from growthpath.data import claims
+    from growthpath.charts import renderer
 
     few = claims.load().query("section == '1.1'").head(3)
     spec = alt.Chart(few[["claim_id", "value"]]).mark_bar().encode(x="claim_id", y="value").to_dict()
-    html = render.source_html(spec)
+    html = renderer.source_html(spec)
     assert html.startswith('<details class="gp-source"><summary>Source</summary>')
     assert all(i in html for i in few["claim_id"])
-    assert "no ledger or official ids" in render.source_html(alt.Chart(few[["value"]]).mark_bar().encode(y="value").to_dict())
+    assert "no ledger or official ids" in renderer.source_html(alt.Chart(few[["value"]]).mark_bar().encode(y="value").to_dict())
 
 
-# ----------------------------------------------------------------------------- declared provenance (growthpath.values)
+# ----------------------------------------------------------------------------- declared provenance (growthpath.data.values)
 # Chapter 2's CAC figures, by the metric of the §2.1 claims each is computed from: its value moves with `VALUE`;
 # `SPAN` claims give only the years the stated rate is compounded over (the endpoints' period).
 CAC = {"cac_multiple": ({"cac_start", "cac_end"}, set()), "cac_rise_pct": ({"cac_start", "cac_end"}, set()),
@@ -66,7 +67,7 @@ CAC = {"cac_multiple": ({"cac_start", "cac_end"}, set()), "cac_rise_pct": ({"cac
 
 @pytest.fixture(scope="module")
 def ledger():
-    from growthpath import claims
+    from growthpath.data import claims
 
     return claims.load()
 
@@ -77,23 +78,25 @@ def _cac_claims(ledger):
 
 
 def test_each_of_chapter_2s_cac_values_names_exactly_the_claims_it_was_computed_from(ledger):
-    from growthpath import problem_definition
+    from growthpath.analysis import ch02_problem_definition
 
     by_metric = _cac_claims(ledger)
-    got = problem_definition.cac(ledger)
+    got = ch02_problem_definition.cac(ledger)
     assert got.keys() == CAC.keys()
     for key, (moves, span) in CAC.items():
         assert set(got[key].ids) == {by_metric[m] for m in moves | span}, key
     for metric, claim_id in by_metric.items():   # a claim whose value moves a figure is named by it, and only then
         changed = ledger.assign(value=ledger["value"].where(ledger["claim_id"] != claim_id, ledger["value"] * 1.1))
-        again = problem_definition.cac(changed)
+        again = ch02_problem_definition.cac(changed)
         moved = {k for k in CAC if again[k].value != got[k].value}
         expected = {k for k, (moves, _) in CAC.items() if metric in moves}
         assert moved <= expected and {k for k in expected if not got[k].markdown} <= moved, metric  # a phrase may not move
 
 
 def _chapter2_values(ledger):
-    from growthpath import audit, logdesc, orders, problem_definition as ch2
+    from growthpath import audit
+    from growthpath.data import orders
+    from growthpath.analysis import logdesc, ch02_problem_definition as ch2
 
     log = orders.load()
     d = logdesc.describe(log)
@@ -116,7 +119,8 @@ def test_no_value_of_chapter_2_names_an_id_its_function_did_not_read(ledger):
     counted; the order log: the one it was given; parameters: the chapter's own."""
     import json
 
-    from growthpath import audit, provenance
+    from growthpath import audit
+    from growthpath.data import provenance
     from conftest import REPO
 
     nb = json.loads((REPO / "chapters" / "02_problem_definition.ipynb").read_text(encoding="utf-8"))

@@ -1,17 +1,18 @@
-"""Chapter 7's package functions (growthpath.resources) and the shared verdict counts (growthpath.effects): values
+"""Chapter 7's package functions (growthpath.analysis.ch07_resources) and the shared verdict counts (growthpath.analysis.effects): values
 name the claims and observations they were computed from."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from growthpath import effects, investment, official, resources
+from growthpath.data import official
+from growthpath.analysis import effects, investment, ch07_resources
 
 
 def test_floor_values_name_the_floor_they_read(data):
     claims, _, register = data
-    f = resources.floors(claims, register)
-    got = resources.floor_values(f, register)
+    f = ch07_resources.floors(claims, register)
+    got = ch07_resources.floor_values(f, register)
     assert got["req_net"].value - got["req_gross"].value == pytest.approx(got["req_diff"].value)
     assert got["req_gross"].ids == (f["infra"]["claim_id"],)
     assert got["req_npv"].ids == (f["infra"]["claim_id"], "assumption:discount_rate_pct")
@@ -19,11 +20,11 @@ def test_floor_values_name_the_floor_they_read(data):
 
 def test_the_subsidy_is_spread_over_the_platforms_own_buyers(data):
     claims, stats, register = data
-    b = resources.bridge(claims, investment.cases(claims))
-    got = resources.subsidy(b, stats)
+    b = ch07_resources.bridge(claims, investment.cases(claims))
+    got = ch07_resources.subsidy(b, stats)
     pdd = official.latest(stats, "pdd_active_buyers")
     assert pdd["obs_id"] in got["pdd_per_buyer"].ids and got["pdd_year"].value == int(pdd["period"])
-    amount = b["frame"].set_index("case").loc[resources.SUBSIDY, "amount"]
+    amount = b["frame"].set_index("case").loc[ch07_resources.SUBSIDY, "amount"]
     assert got["pdd_per_buyer"].value == pytest.approx(investment.per_user_needed(amount, pdd["value_canonical"]))
 
 
@@ -33,7 +34,7 @@ def test_verdict_counts_name_the_claims_counted():
     got = effects.verdict_values(found, "n", "words")
     assert got["n"].value == 3 and got["n"].ids == tuple(found["claim_id"])
     assert got["words"].value == "2 anonymous case, 1 generic claim, no source" and got["words"].markdown
-    assert got["n"].computed_by == "growthpath.effects.verdict_values"
+    assert got["n"].computed_by == "growthpath.analysis.effects.verdict_values"
 
 
 def test_verdicts_in_reads_the_sections_of_one_document(data):

@@ -22,7 +22,7 @@ def rec(chapter, key, value):
 
 
 def test_values_within_tolerance_are_the_same():
-    from growthpath import results
+    from growthpath.publish import results
 
     golden = [rec("01", "a", 1.0), rec("01", "b", "text"), rec("02", "c", 3)]
     same = [rec("01", "a", 1.0 + 1e-9), rec("01", "b", "text"), rec("02", "c", 3)]
@@ -30,7 +30,7 @@ def test_values_within_tolerance_are_the_same():
 
 
 def test_changes_additions_and_removals_are_reported_with_chapter_key_old_and_new():
-    from growthpath import results
+    from growthpath.publish import results
 
     golden = [rec("01", "a", 1.0), rec("01", "b", "old"), rec("02", "gone", 5)]
     current = [rec("01", "a", 1.01), rec("01", "b", "new"), rec("03", "fresh", 7)]
@@ -43,7 +43,7 @@ def test_changes_additions_and_removals_are_reported_with_chapter_key_old_and_ne
 
 
 def test_booleans_and_numbers_are_not_confused():
-    from growthpath import results
+    from growthpath.publish import results
 
     assert not results.same(1, True) and results.same(2, 2.0) and not results.same("2", 2)
 
@@ -51,7 +51,7 @@ def test_booleans_and_numbers_are_not_confused():
 def test_results_command_fails_with_a_diff_then_update_accepts(project):
     from typer.testing import CliRunner
 
-    from growthpath import results
+    from growthpath.publish import results
     from growthpath.cli import app
 
     for name in SCENARIOS:
@@ -82,7 +82,7 @@ def test_results_command_names_a_missing_file_and_an_unknown_scenario(project):
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_every_glued_value_equals_the_golden_copy(executed, scenario):
-    from growthpath import results
+    from growthpath.publish import results
 
     with rooted(executed["root"]):
         current = results.load(results.results_path(scenario))
@@ -92,7 +92,7 @@ def test_every_glued_value_equals_the_golden_copy(executed, scenario):
 
 
 def test_golden_copies_hold_computed_values_only():
-    from growthpath import results
+    from growthpath.publish import results
 
     for name in SCENARIOS:
         golden = results.load(REPO / "results" / "golden" / f"{name}.json")
@@ -100,7 +100,7 @@ def test_golden_copies_hold_computed_values_only():
 
 
 def test_ledger_copies_are_not_compared_with_the_golden_copy():
-    from growthpath import results
+    from growthpath.publish import results
 
     golden = [rec("01", "a", 1.0)]
     assert results.compare(golden, [rec("01", "a", 1.0), rec("01", "claim_000_1_1_01", 3.0)]) == []
@@ -113,9 +113,9 @@ def test_every_glued_claim_value_equals_the_ledger(executed, scenario):
     """The ledger's values glued for the prose (`claim_…`, left out of the golden copies) are the values and
     units of data/claims/claims.csv, read here with the standard library; each chapter glues the claims of
     the chapters it discusses, and at least one."""
-    from growthpath import book, results
+    from growthpath.publish import page, results
 
-    ledger = {book.claim_key(r["claim_id"]): r for r in data_rows("claims/claims.csv")}
+    ledger = {page.claim_key(r["claim_id"]): r for r in data_rows("claims/claims.csv")}
     with rooted(executed["root"]):
         records = [r for r in results.load(results.results_path(scenario)) if results.is_ledger_copy(r)]
     chapters = {p.stem for p in (REPO / "chapters").glob("0[1-8]_*.ipynb")}
@@ -137,7 +137,7 @@ def test_a_chapter_that_reads_no_scenario_parameter_runs_once_and_is_reused(exec
     chapters whose resolved parameters are the same under every scenario (pages built from the results
     files excepted: those files differ). A reused notebook is the executed one, naming its own scenario and
     saying the page does not depend on it; its values are in that scenario's results file too."""
-    from growthpath import results, runner
+    from growthpath.publish import results, runner
 
     order = list(executed["outcomes"])
     first, later = order[0], order[1:]
@@ -163,7 +163,7 @@ def test_a_chapter_that_reads_no_scenario_parameter_runs_once_and_is_reused(exec
 @pytest.mark.slow
 def test_two_runs_from_the_same_inputs_give_identical_results(executed, tmp_path):
     """A second, independent base run (fresh copy, no cache) writes a byte-identical results file."""
-    from growthpath import results, runner
+    from growthpath.publish import results, runner
 
     root = copy_project(tmp_path / "again")
     with rooted(root):
@@ -194,16 +194,16 @@ def test_a_value_with_no_id_or_no_function_is_reported():
 def test_every_glued_value_records_its_provenance(executed):
     """Every value names the ids it was computed from (data, register rows, parameters, or the assumptions it rests on)
     and the package function that computed it; known cases name exactly their function and their inputs."""
-    from growthpath import results
+    from growthpath.publish import results
 
     with rooted(executed["root"]):
         records = results.load(results.results_path("base"))
     assert unnamed(records) == []
     by_key = {(r["chapter"], r["key"]): r for r in records}
     clv = by_key["04_theory", "clv_mean"]
-    assert clv["computed_by"] == ["growthpath.theory.value_values"]
+    assert clv["computed_by"] == ["growthpath.analysis.ch04_theory.value_values"]
     assert clv["data_ids"] == "orders:orders_cdnow_sample, parameter:calibration_end, parameter:holdout_end, parameter:clv_horizon_weeks"
-    assert by_key["01_background", "base_mean"]["computed_by"] == ["growthpath.background.outlook"]
+    assert by_key["01_background", "base_mean"]["computed_by"] == ["growthpath.analysis.ch01_background.outlook"]
     assert "assumption:ytd_revision_sd_pp" in by_key["01_background", "base_mean"]["data_ids"].split(", ")
     assert by_key["04_theory", "luckin_multiple"]["data_ids"].split(", ") == ["000-4.2-04", "000-4.2-05"]
 
@@ -245,12 +245,12 @@ def test_every_headline_exists_in_the_golden_results():
 
 
 def test_headlines_file_is_validated(project):
-    from growthpath import comparison
+    from growthpath.publish import appendix_tables
 
     (project / "results").mkdir(exist_ok=True)
     (project / "results" / "headlines.yml").write_text("01_background:\n  x: {label: X, colour: red}\n", encoding="utf-8")
-    with pytest.raises(comparison.HeadlineError, match=r"results/headlines.yml: 01_background.x"):
-        comparison.headlines()
+    with pytest.raises(appendix_tables.HeadlineError, match=r"results/headlines.yml: 01_background.x"):
+        appendix_tables.headlines()
 
 
 @pytest.mark.slow
@@ -258,42 +258,42 @@ def test_headlines_file_is_validated(project):
 def test_headlines_name_what_they_compute_and_their_sentences_hold(executed, scenario):
     """Each headline's label names the year and kind of quantity its key computes (as the chapter declares
     when it glues it), each `holds` statement is true, and each printed sentence is the template filled in."""
-    from growthpath import comparison, results
+    from growthpath.publish import appendix_tables, results
 
     with rooted(executed["root"]):
         records = results.load(results.results_path(scenario))
-    spec = comparison.headlines()
-    assert not comparison.label_problems(spec, records)
-    assert not comparison.statement_problems(spec, records)
+    spec = appendix_tables.headlines()
+    assert not appendix_tables.label_problems(spec, records)
+    assert not appendix_tables.statement_problems(spec, records)
 
 
 def test_the_label_check_catches_a_mislabelled_headline():
     """The labels of an earlier edition: a 2023 figure labelled 2020, a projection labelled a ceiling."""
-    from growthpath import comparison
+    from growthpath.publish import appendix_tables
 
-    spec = {"01": {"a": comparison.Headline(label="Plan's implied 2020 online retail vs NBS", year=2020, quantity="share"),
-                   "b": comparison.Headline(label="Online shoppers, fitted ceiling", year=2026, quantity="projection")}}
+    spec = {"01": {"a": appendix_tables.Headline(label="Plan's implied 2020 online retail vs NBS", year=2020, quantity="share"),
+                   "b": appendix_tables.Headline(label="Online shoppers, fitted ceiling", year=2026, quantity="projection")}}
     records = [{"chapter": "01", "key": "a", "value": 84.8, "year": 2023, "kind": "share"},
                {"chapter": "01", "key": "b", "value": 9.7, "year": 2026, "kind": "projection"}]
-    problems = comparison.label_problems(spec, records)
+    problems = appendix_tables.label_problems(spec, records)
     assert any("the label says 2020, the chapter glued year 2023" in p for p in problems)
     assert any("does not say it is a projection" in p for p in problems) and any("calls a projection a ceiling" in p for p in problems)
-    fixed = {"01": {"a": comparison.Headline(label="Plan's implied 2023 market as a share of NBS", year=2023, quantity="share"),
-                    "b": comparison.Headline(label="Online shoppers, 2026 projection", year=2026, quantity="projection")}}
-    assert comparison.label_problems(fixed, records) == []
+    fixed = {"01": {"a": appendix_tables.Headline(label="Plan's implied 2023 market as a share of NBS", year=2023, quantity="share"),
+                    "b": appendix_tables.Headline(label="Online shoppers, 2026 projection", year=2026, quantity="projection")}}
+    assert appendix_tables.label_problems(fixed, records) == []
 
 
 def test_a_false_statement_or_a_changed_sentence_is_reported():
-    from growthpath import comparison
+    from growthpath.publish import appendix_tables
 
-    h = comparison.Headline(label="x", sentence="P is {p:.0%} ({words}).", holds="words == likelihood(p)")
+    h = appendix_tables.Headline(label="x", sentence="P is {p:.0%} ({words}).", holds="words == likelihood(p)")
     good = [{"chapter": "c", "key": "p", "value": 0.95}, {"chapter": "c", "key": "words", "value": "almost certain"},
             {"chapter": "c", "key": "headline_p", "value": "P is 95% (almost certain)."}]
-    assert comparison.statement_problems({"c": {"p": h}}, good) == []
+    assert appendix_tables.statement_problems({"c": {"p": h}}, good) == []
     bad = [dict(r) for r in good]
     bad[0]["value"] = 0.5
     bad[2]["value"] = "P is 50% (almost certain)."
-    assert comparison.statement_problems({"c": {"p": h}}, bad) == ["c.p: 'words == likelihood(p)' does not hold"]
+    assert appendix_tables.statement_problems({"c": {"p": h}}, bad) == ["c.p: 'words == likelihood(p)' does not hold"]
     typed = [dict(r) for r in good]
     typed[2]["value"] = "P is nearly certain."
-    assert comparison.statement_problems({"c": {"p": h}}, typed) == ["c.p: the printed sentence is not the one in results/headlines.yml"]
+    assert appendix_tables.statement_problems({"c": {"p": h}}, typed) == ["c.p: the printed sentence is not the one in results/headlines.yml"]

@@ -1,11 +1,12 @@
-"""Chapter 6's package functions (growthpath.risk_chapter): risk counts name the register's risks, stress-test
+"""Chapter 6's package functions (growthpath.analysis.ch06_risk): risk counts name the register's risks, stress-test
 values the shocks and what the runs read."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from growthpath import assumptions, claims as ledger, official, risk_chapter as ch6, risks, stress
+from growthpath.data import assumptions, claims as ledger, official, risks
+from growthpath.analysis import ch06_risk as ch6, stress
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from conftest import REPO
-from growthpath import orders as o
-from growthpath.datapackage import DataError
+from growthpath.data import orders as o
+from growthpath.data.datapackage import DataError
 
 MAKE_ORDERS = REPO / "scripts" / "make_orders.py"
 
@@ -94,16 +94,16 @@ def test_bgnbd_parameters_of_a_simulated_log_are_recovered(tmp_path):
     sys.path.insert(0, str(REPO / "scripts"))
     import make_orders
 
-    from growthpath import engine
+    from growthpath.data import order_engine
     from growthpath.models import clv
 
     path = make(tmp_path / "dropout.parquet", 300_000, "--dropout", "--seed", "3")
-    t = engine.prepare(engine.read_orders(engine.connect(threads=2), path))
-    fit = clv.fit_bgnbd(engine.bgnbd_patterns(t, "2024-06-30"), weights="n")
+    t = order_engine.prepare(order_engine.read_orders(order_engine.connect(threads=2), path))
+    fit = clv.fit_bgnbd(order_engine.bgnbd_patterns(t, "2024-06-30"), weights="n")
     truth = make_orders.DROPOUT
     assert fit.usable, fit.note
     assert fit.params["r"] == pytest.approx(truth["r"], rel=0.1)
     assert fit.params["a"] == pytest.approx(truth["a"], rel=0.15) and fit.params["b"] == pytest.approx(truth["b"], rel=0.2)
     assert fit.params["alpha"] == pytest.approx(truth["alpha"] / 7, rel=0.2)  # days → weeks (purchase days are whole days)
-    gg = clv.fit_gamma_gamma(engine.gamma_gamma_patterns(t, "2024-06-30"), weights="n")
+    gg = clv.fit_gamma_gamma(order_engine.gamma_gamma_patterns(t, "2024-06-30"), weights="n")
     assert gg.usable, gg.note

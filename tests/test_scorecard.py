@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from growthpath import scorecard
+from growthpath.analysis import scorecard
 
 
 @pytest.mark.parametrize("p,grade", [(0.8, "on track"), (0.5, "on track"), (0.49, "at risk"), (0.1, "at risk"), (0.0999, "off track"), (0.0, "off track")])
@@ -22,7 +22,9 @@ def test_verdict_refuses_bad_thresholds_and_a_missing_probability():
 
 @pytest.fixture(scope="module")
 def card():
-    from growthpath import assumptions, audit, claims, official, stress
+    from growthpath import audit
+    from growthpath.data import assumptions, claims, official
+    from growthpath.analysis import stress
 
     C, S, A = claims.load(), official.load(), assumptions.load()
     kw = stress.settings(A, nowcast_adjustment="none", target_year=2026, ci_level=0.95, n_sims=2000, seed=3)
@@ -46,7 +48,8 @@ def test_every_graded_cell_has_a_grade_and_an_inconsistency_does_not_replace_it(
 
 
 def test_untestable_targets_name_the_data_that_would_settle_them():
-    from growthpath import audit, claims
+    from growthpath import audit
+    from growthpath.data import claims
 
     ut = scorecard.untestable(claims.load(), audit.run())
     assert len(ut) >= 10 and ut["series that would settle it"].str.len().gt(5).all()
@@ -60,7 +63,8 @@ def test_counts_keep_grades_that_never_occur():
 def test_live_commerce_has_two_paths_and_is_not_graded_between_them():
     """The plan's share path (GMV growth × its rising live share) and the path from its own stated 2023 level
     to 50 % of the 2026 GMV target disagree; an actual between them cannot be graded against 'the plan'."""
-    from growthpath import actuals, claims, official
+    from growthpath.data import claims, official
+    from growthpath.analysis import actuals
 
     v = claims.load().set_index("claim_id")["value"]
     row = actuals.table(claims.load(), official.load()).set_index("target").loc["Live-commerce growth"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from growthpath import simulate as sim
+from growthpath.analysis import simulate as sim
 
 SPEC = sim.GrowthSpec(start=100.0, start_year=2023, end_year=2026, growth_mean=0.10, growth_sd=0.0)
 

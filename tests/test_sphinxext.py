@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sphinx.ext import imgmath
 
-from growthpath import sphinxext
+from growthpath.publish import sphinxext
 
 pytestmark = pytest.mark.skipif(not (shutil.which("latex") and shutil.which("dvisvgm")), reason="needs latex and dvisvgm")
 

@@ -28,7 +28,7 @@ def line_of(root: Path, obs_id: str) -> int:
 
 
 def problems(root: Path):
-    from growthpath import datapackage, official  # noqa: F401  (official registers the statistics checks)
+    from growthpath.data import datapackage, official  # noqa: F401  (official registers the statistics checks)
 
     datapackage.refresh_hashes()
     return datapackage.validate(["official_statistics"])
@@ -36,7 +36,8 @@ def problems(root: Path):
 
 # ----------------------------------------------------------------------------- Task A: the rules
 def test_the_real_data_passes_every_rule():
-    from growthpath import datapackage, official, paths
+    from growthpath import paths
+    from growthpath.data import datapackage, official
 
     assert datapackage.resource("official_statistics")["x-validator"] == "statistics"
     assert official.row_problems(paths.data_dir() / "official/statistics.csv", STATS) == []
@@ -135,7 +136,7 @@ def test_units_csv_decides_the_conversion(project):
 
 def test_validation_is_redone_when_units_change(project):
     """units.csv is part of what validating statistics.csv read: its stamp depends on it."""
-    from growthpath import datapackage
+    from growthpath.data import datapackage
 
     before = datapackage._validation_key("official_statistics")
     with open(project / "data/reference/units.csv", "a", encoding="utf-8") as fh:
@@ -151,14 +152,14 @@ def test_validation_is_redone_when_units_change(project):
     ("2022, 2023, 2024", None),
 ])
 def test_period_end_of_each_published_form(period, end):
-    from growthpath import official
+    from growthpath.data import official
 
     assert official.period_end_of(period) == end
 
 
 @pytest.mark.parametrize("period", ["2024-13", "2024-Q5", "2024-10/03 YTD", "2024-00"])
 def test_a_period_that_does_not_exist_is_an_error(period):
-    from growthpath import official
+    from growthpath.data import official
 
     with pytest.raises(ValueError):
         official.period_end_of(period)
@@ -179,7 +180,7 @@ def dep(series: str) -> str:
 
 
 def test_a_series_dependency_hashes_the_header_and_that_series_rows(project):
-    from growthpath import datapackage
+    from growthpath.data import datapackage
 
     text = (project / STATS).read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
@@ -191,7 +192,7 @@ def test_a_series_dependency_hashes_the_header_and_that_series_rows(project):
 
 
 def test_a_quoted_cell_over_several_lines_stays_in_its_row(project):
-    from growthpath import datapackage
+    from growthpath.data import datapackage
 
     path = project / "data" / "multi.csv"
     path.write_text('id,series_id,quote\n1,a,"one\ntwo, a"\n2,b,x\n', encoding="utf-8")
@@ -202,7 +203,7 @@ def test_a_quoted_cell_over_several_lines_stays_in_its_row(project):
 
 
 def test_loading_records_the_series_read_not_the_file(project, monkeypatch):
-    from growthpath import official
+    from growthpath.data import official
 
     deps = project / "deps.txt"
     deps.write_text("")
@@ -226,7 +227,9 @@ def test_a_chapter_depends_on_the_findings_it_shows_not_on_what_the_audit_read(p
     import dataclasses
     import shutil
 
-    from growthpath import audit, datapackage, runner
+    from growthpath import audit
+    from growthpath.data import datapackage
+    from growthpath.publish import runner
 
     deps = project / "deps.txt"
     monkeypatch.setenv("GROWTHPATH_DEPS_FILE", str(deps))
@@ -265,7 +268,9 @@ def test_a_chapter_depends_on_the_findings_it_shows_not_on_what_the_audit_read(p
 def test_a_new_year_of_one_series_changes_only_the_fingerprints_that_read_it(project, monkeypatch):
     """Deps as the package records them (functions the chapters call, run in-process), then one year of
     nbs_online_retail appended: exactly the dependency lists naming that series, or the whole file, change."""
-    from growthpath import claims, official, platforms, population, runner
+    from growthpath.data import claims, official
+    from growthpath.analysis import platforms, population
+    from growthpath.publish import runner
 
     deps = project / "deps.txt"
     monkeypatch.setenv("GROWTHPATH_DEPS_FILE", str(deps))

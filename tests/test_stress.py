@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from growthpath import assumptions, claims, datapackage, feasibility, official, risks, stress
-from growthpath.datapackage import DataError
+from growthpath.data import assumptions, claims, datapackage, official, risks
+from growthpath.analysis import feasibility, stress
+from growthpath.data.datapackage import DataError
 
 @pytest.fixture(scope="module")
 def data():

@@ -16,7 +16,8 @@ def _published(series_id: str) -> dict[int, float]:
 
 
 def test_levels_and_rates_disagree_as_published():
-    from growthpath import market, official
+    from growthpath.data import official
+    from growthpath.analysis import market
 
     levels, rates = _published("nbs_online_retail"), _published("nbs_online_retail_growth")
     lv = market.levels_vs_rates(official.load(), 2023, 2025)
@@ -26,7 +27,8 @@ def test_levels_and_rates_disagree_as_published():
 
 
 def test_the_gap_splits_into_its_two_parts_and_the_words_follow_the_numbers():
-    from growthpath import market, official
+    from growthpath.data import official
+    from growthpath.analysis import market
 
     stats = official.load()
     gap = market.target_gap(stats, 200_000, 167_069, anchor_year=2025)

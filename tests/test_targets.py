@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from growthpath import claims, targets
-from growthpath.audit import engine
+from growthpath.data import claims
+from growthpath.analysis import targets
+from growthpath.audit import registry
 
 
 def test_table_on_a_small_ledger():
@@ -15,7 +16,7 @@ def test_table_on_a_small_ledger():
                       "value": [89.0, 60.0, 42.0, 28.0, 35.0], "unit": ["元/人", "元/人", "%", "%", "%"]})
     spec = pd.DataFrame({"target_id": ["cac", "act"], "label": ["CAC", "Activation"], "dimension": ["efficiency", "quality"],
                          "better": ["lower", "higher"], "baseline_metric": ["cac_baseline", "act"], "target_metric": ["cac_target", "act_target"]})
-    f = engine.Finding("x", "contradiction", [engine.Ref("000", "3.3", "000-3.3-02")], {}, "", "", "m.")
+    f = registry.Finding("x", "contradiction", [registry.Ref("000", "3.3", "000-3.3-02")], {}, "", "", "m.")
     t = targets.table(c, [f], spec).set_index("target_id")
     assert t.at["cac", "cagr_pct"] == pytest.approx(100 * ((60 / 89) ** (1 / 3) - 1))
     assert t.at["cac", "direction_ok"] and t.at["cac", "audit"] == "contradiction"

@@ -1,10 +1,11 @@
-"""Chapter 3's package functions (growthpath.targets_chapter): each value names what it was computed from, and
+"""Chapter 3's package functions (growthpath.analysis.ch03_targets): each value names what it was computed from, and
 a simulated value names what its simulation read."""
 from __future__ import annotations
 
 import pytest
 
-from growthpath import claims as ledger, provenance, targets, targets_chapter as ch3
+from growthpath.data import claims as ledger, provenance
+from growthpath.analysis import targets, ch03_targets as ch3
 
 
 def test_the_gmv_base_names_the_target_and_its_rate(data):

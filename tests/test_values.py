@@ -1,19 +1,20 @@
 """Declared provenance: package functions return Values naming the ids they were computed from, and
-`book.glue_all` records exactly those ids (growthpath.values)."""
+`book.glue_all` records exactly those ids (growthpath.data.values)."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from growthpath import book, values
-from growthpath.values import Value
+from growthpath.data import values
+from growthpath.publish import page
+from growthpath.data.values import Value
 
 
 @pytest.fixture
 def results():
-    book.RESULTS.clear()
-    yield book.RESULTS
-    book.RESULTS.clear()
+    page.RESULTS.clear()
+    yield page.RESULTS
+    page.RESULTS.clear()
 
 
 @values.computes
@@ -27,14 +28,14 @@ def _row(claim_id, value):
 
 
 def test_glue_all_records_the_declared_ids_and_function(results):
-    book.glue_all(_ratio(_row("000-2.1-02", 2.0), _row("000-2.1-03", 3.0)))
+    page.glue_all(_ratio(_row("000-2.1-02", 2.0), _row("000-2.1-03", 3.0)))
     assert results["ratio"] == {"value": 1.5, "unit": "×", "source": "ledger", "data_ids": "000-2.1-02, 000-2.1-03",
                                 "computed_by": [f"{__name__}._ratio"]}
     assert results["said"]["data_ids"] == "000-2.1-03" and results["said"]["value"] == "**rose**"
 
 
 def test_a_value_keeps_its_year_and_kind(results):
-    book.glue("p", Value(0.25, ("assumption:icc",), kind="probability", year=2026))
+    page.glue("p", Value(0.25, ("assumption:icc",), kind="probability", year=2026))
     assert results["p"]["kind"] == "probability" and results["p"]["year"] == 2026
     assert results["p"]["source"] == "assumption register"
 
@@ -54,9 +55,9 @@ def test_source_names_the_kinds_of_data():
 
 def test_a_non_finite_or_non_numeric_value_is_refused(results):
     with pytest.raises(ValueError):
-        book.glue("x", Value(float("nan"), ("a",)))
+        page.glue("x", Value(float("nan"), ("a",)))
     with pytest.raises(TypeError):
-        book.glue("x", Value(True, ("a",)))
+        page.glue("x", Value(True, ("a",)))
 
 
 def test_computes_keeps_an_inner_functions_name():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from growthpath import words
+from growthpath.analysis import words
 
 
 @pytest.mark.parametrize("p,text", [(1.0, "almost certain"), (0.9, "almost certain"), (0.8999, "likely"), (0.6, "likely"),

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from growthpath.audit import relate, rules  # noqa: F401  (registers the rules)
-from growthpath.audit.engine import RULES, SEVERITIES, Context, Finding, Ref
-from growthpath.audit.engine import run as run_rules
-from growthpath.values import Value
+from growthpath.audit.registry import RULES, SEVERITIES, Context, Finding, Ref
+from growthpath.audit.registry import run as run_rules
+from growthpath.data.values import Value
 
 __all__ = ["RULES", "SEVERITIES", "Context", "Finding", "Ref", "context", "run", "published", "reviewed", "reviews", "history",
            "rejected_table",
@@ -28,7 +28,7 @@ __all__ = ["RULES", "SEVERITIES", "Context", "Finding", "Ref", "context", "run",
 
 def _inputs(claims_path: str | Path | None = None) -> tuple:
     """Everything the rules read: five tables, the facts, then (not hashed as frames) series names and seeds."""
-    from growthpath import claims, datapackage, official
+    from growthpath.data import claims, datapackage, official
 
     ledger = claims.load() if claims_path is None else claims.load_file(claims_path)
     names = datapackage.read_table("entities")[["entity_id", "name"]].rename(columns={"name": "entity_name"})
@@ -50,7 +50,7 @@ def context(claims_path: str | Path | None = None) -> Context:
 
 def reviews() -> pd.DataFrame:
     """The hand review of findings (data/reference/reviews.csv): finding_id, review, reason."""
-    from growthpath import datapackage
+    from growthpath.data import datapackage
     return datapackage.read_table("reviews")
 
 
@@ -79,7 +79,7 @@ def run(claims_path: str | Path | None = None, only: list[str] | None = None, th
     chapter that shows findings only through `for_places` and `book.section_verdicts`), on those of the
     seed sections it shows (`audit:<doc>:<section>`, recorded there). So a new row of a series re-runs a
     chapter only when findings it shows change. An audit of other inputs records its inputs as read."""
-    from growthpath import datapackage
+    from growthpath.data import datapackage
 
     in_chapter = bool(os.environ.get(datapackage.DEPS_ENV))
     if not in_chapter:  # the command line, a test, a notebook of one's own: computed, nothing written
@@ -94,7 +94,8 @@ def run(claims_path: str | Path | None = None, only: list[str] | None = None, th
 
 
 def _cached(inputs: tuple, only, thresholds) -> list[Finding]:
-    from growthpath import official, osutil, provenance
+    from growthpath import osutil
+    from growthpath.data import official, provenance
 
     cache = _cache_path(inputs, only, thresholds)
     if cache.exists():
@@ -122,7 +123,7 @@ ALL_FINDINGS = "audit:*"  # every finding, rejected ones and reviews included
 
 def record_places(places) -> None:
     """Note that the running chapter shows the published findings at these (doc, section) places."""
-    from growthpath import datapackage
+    from growthpath.data import datapackage
 
     datapackage.record_dep(*(f"{PLACE_DEP}{doc}:{section}" for doc, section in places))
 
@@ -135,7 +136,8 @@ def place_digest(dep: str) -> str:
 
 
 def _place_digests() -> dict[str, str]:
-    from growthpath import datapackage, osutil, paths
+    from growthpath import osutil, paths
+    from growthpath.data import datapackage
 
     h = hashlib.sha256(paths.package_digest().encode())
     for path in sorted(p for p in paths.data_dir().rglob("*") if p.is_file() and "orders" not in p.relative_to(paths.data_dir()).parts):
@@ -143,7 +145,7 @@ def _place_digests() -> dict[str, str]:
     key = h.hexdigest()
     if _PLACES.get("key") == key:
         return _PLACES["digests"]
-    cache = paths.root() / "_build" / ".cache" / "audit" / f"places-{key}.json"
+    cache = paths.cache("audit") / f"places-{key}.json"
     try:
         digests = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -179,7 +181,7 @@ def _cache_path(inputs: tuple, only, thresholds) -> Path:
     package = Path(__file__).resolve().parents[1]
     for source in sorted(package.rglob("*.py")):
         h.update(source.read_bytes())
-    return paths.root() / "_build" / ".cache" / "audit" / f"{h.hexdigest()}.json"
+    return paths.cache("audit") / f"{h.hexdigest()}.json"
 
 
 def to_frame(findings: list[Finding]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from growthpath.audit.engine import Context, Ref, fmt
+from growthpath.audit.registry import Context, Ref, fmt
 
 ACRONYMS = {"cac", "ltv", "roi", "gmv", "aov", "dau", "mau", "kpi", "sku"}
 TIMES_UNAMBIGUOUS = re.compile(r"(是|为|达|达到|至|相当于)[^，,。；0-9]{0,12}的?([0-9.]+)倍")  # "is N times": the ratio itself

@@ -13,7 +13,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from growthpath.audit.engine import Context, Finding, base_form, fmt, period_range, period_year, rule, stage
+from growthpath.audit.registry import Context, Finding, base_form, fmt, period_range, period_year, rule, stage
 from growthpath.audit.readings import TIMES_UNAMBIGUOUS, human
 
 ANNUAL_WORDS = re.compile(r"年均|每年|(?<![0-9])年增|年化|复合|CAGR|同比|增速")

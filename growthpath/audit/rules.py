@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from growthpath.audit.engine import Context, Finding, fmt, period_range, period_year, rule
+from growthpath.audit.registry import Context, Finding, fmt, period_range, period_year, rule
 from growthpath.audit import readings as rd
 from growthpath.audit.readings import human
 from growthpath.models.trend import implied_rates_pct

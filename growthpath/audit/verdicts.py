@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from growthpath.audit.engine import SEVERITIES, Finding
+from growthpath.audit.registry import SEVERITIES, Finding
 
 VERDICTS = ("holds", "does not hold", "cannot be checked")
 SERIOUS = ("contradiction", "implausible")

@@ -15,11 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from growthpath import osutil, paths
-from growthpath.charts.render import PNG_SCALE, SPEC_MIME
+from growthpath.charts.renderer import PNG_SCALE, SPEC_MIME
 
 
 def cache_dir() -> Path:
-    return paths.root() / "_build" / ".cache" / "stills"
+    return paths.cache("stills")
 
 
 def still_key(spec: dict) -> str:

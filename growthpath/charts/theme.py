@@ -15,7 +15,7 @@ SCENARIO = "#e69f00"     # scenario paths
 UNVERIFIED = "#9e9e9e"   # unverified or unofficial figures
 CATEGORICAL = ["#1f4e79", "#c0392b", "#e69f00", "#2a9d8f", "#7b5ea7", "#8c6d31", "#6c8ebf", "#9e9e9e"]
 SEVERITY_COLOURS = {"contradiction": "#c0392b", "implausible": "#e69f00", "unclear": "#9e9e9e"}
-# what a reader can check about a claim (growthpath.effects.VERDICTS)
+# what a reader can check about a claim (growthpath.analysis.effects.VERDICTS)
 EVIDENCE_COLOURS = {"flagged by the audit": "#c0392b", "anonymous case": "#e69f00", "cited study, no reference": "#6c8ebf",
                     "generic claim, no source": "#7b8794", "named case, no source": "#1f4e79", "the plan's own commitment": "#2a9d8f"}
 SCORECARD_COLOURS = {"on track": "#2a9d8f", "at risk": "#e69f00", "off track": "#c0392b",

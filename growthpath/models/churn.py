@@ -15,7 +15,7 @@ from statsmodels.discrete.discrete_model import Logit
 from statsmodels.tools.tools import add_constant
 from scipy import stats
 
-from growthpath import assumptions, orders as orders_mod
+from growthpath.data import assumptions, orders as orders_mod
 
 THRESHOLD_ID = "churn_threshold"   # the register's cut-off: a customer is predicted to churn from this probability
 FEATURES = ("log_recency", "log_frequency", "log_monetary", "log_tenure")
@@ -24,10 +24,10 @@ FEATURES = ("log_recency", "log_frequency", "log_monetary", "log_tenure")
 def features(orders: pd.DataFrame, cutoff, window_days: int) -> pd.DataFrame:
     """One row per customer active by `cutoff` (sorted by id): the four features and the churn label
     (`engine.churn_features` on the frame's purchases)."""
-    from growthpath import engine
+    from growthpath.data import order_engine
 
     cutoff = pd.Timestamp(cutoff)
-    c = engine.churn_features(orders_mod.prepared(orders), cutoff, window_days)
+    c = order_engine.churn_features(orders_mod.prepared(orders), cutoff, window_days)
     out = pd.DataFrame({
         "log_recency": np.log1p((cutoff - c["last"]).dt.days),
         "log_frequency": np.log(c["purchases"]),

@@ -22,7 +22,7 @@ from statsmodels.base.model import GenericLikelihoodModel
 
 TOP_PCT = 20   # "the top customers": the share of customers whose value share the chapter reports
 
-from growthpath import orders as orders_mod
+from growthpath.data import orders as orders_mod
 
 BGNBD_PARAMS = ("r", "alpha", "a", "b")
 GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
@@ -40,9 +40,9 @@ def rfm_summary(orders: pd.DataFrame, calibration_end, holdout_end=None) -> pd.D
     """Per customer: x, t_x, T (weeks), mean repeat spend m_x in calibration and, when `holdout_end`
     is given, purchases and spend in the holdout (calibration_end, holdout_end]: `engine.rfm_summary`
     on the frame's purchases in the in-process DuckDB connection."""
-    from growthpath import engine
+    from growthpath.data import order_engine
 
-    return engine.rfm_summary(orders_mod.prepared(orders), calibration_end, holdout_end)
+    return order_engine.rfm_summary(orders_mod.prepared(orders), calibration_end, holdout_end)
 
 
 def patterns(summary: pd.DataFrame, columns=BGNBD_COLUMNS, weights: str | None = None) -> pd.DataFrame:
@@ -308,9 +308,9 @@ def cumulative_tracking(fit: Fit, orders: pd.DataFrame, weeks: int) -> pd.DataFr
     """Cumulative repeat purchases week by week: observed vs predicted for the whole customer base
     (FHL Figure 2). Week 0 starts on the first purchase date in the data. Customers acquired on the same
     day share their expectation, so the prediction costs days × weeks, not customers × weeks."""
-    from growthpath import engine
+    from growthpath.data import order_engine
 
-    days = engine.daily_purchases(orders_mod.prepared(orders))
+    days = order_engine.daily_purchases(orders_mod.prepared(orders))
     since = (days["date"] - days["date"].min()).dt.days.to_numpy()
     grid = np.arange(1, weeks + 1)
     repeat_week = since // 7

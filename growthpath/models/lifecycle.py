@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from growthpath import assumptions, claims as claims_mod, datapackage
-from growthpath.datapackage import DataError
+from growthpath.data import assumptions, claims as claims_mod, datapackage
+from growthpath.data.datapackage import DataError
 
 STAGES = ("potential", "new", "growing", "mature", "declining")
 STATES = STAGES + ("churned",)

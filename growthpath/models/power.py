@@ -29,7 +29,7 @@ def _check(p: float, name: str) -> None:
 
 
 def _register(register=None):
-    from growthpath import assumptions
+    from growthpath.data import assumptions
 
     return register if register is not None else assumptions.load()
 
@@ -125,8 +125,8 @@ def experiment_plan(claims: pd.DataFrame, alpha: float | None = None, power: flo
     - `platform` rows: no sample size (nothing can be randomised on one platform); the `evaluation`
       column says how the move would be evaluated instead.
     Sizes are nullable integers (<NA> where they do not apply)."""
-    from growthpath import datapackage
-    from growthpath.datapackage import DataError, Problem
+    from growthpath.data import datapackage
+    from growthpath.data.datapackage import DataError, Problem
 
     reg = _register(register)
     alpha, power = conventions(alpha, power, reg)

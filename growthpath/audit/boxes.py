@@ -1,0 +1,89 @@
+"""Findings as the book shows them: MyST admonitions (one per finding), section labels and links.
+
+All text that comes from data is escaped, so a quote can never become markup."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from growthpath.audit.registry import Finding, fmt
+from growthpath.markup import escape_markdown as esc
+from growthpath.data.section_labels import available_section_labels  # noqa: F401  (chapters call render.available_section_labels)
+
+STYLE = {"contradiction": ("danger", "Contradiction"), "implausible": ("warning", "Implausible"),
+         "unclear": ("note", "Unclear")}
+SEVERITY_ORDER = {"contradiction": 0, "implausible": 1, "unclear": 2}
+
+
+def section_label(doc: str, section: str) -> str:
+    """The MyST label a chapter puts before the heading that covers a seed section: sec-000-1-1."""
+    return f"sec-{doc}-{section.replace('.', '-')}"
+
+
+def finding_label(f: Finding) -> str:
+    """A readable, unique label: the rule, the first claim, and a short hash of the whole id."""
+    import hashlib
+
+    first = min(r.claim_id for r in f.refs).replace(".", "-")
+    return f"finding-{f.rule.replace('_', '-')}-{first}-{hashlib.sha1(f.id.encode()).hexdigest()[:8]}"
+
+
+def _quote_lines(f: Finding, claims: pd.DataFrame) -> list[str]:
+    by_id = claims.set_index("claim_id")
+    lines = []
+    for ref in sorted(set(f.refs), key=lambda r: r.claim_id):
+        if ref.claim_id in by_id.index:
+            lines.append(f"- `{ref.claim_id}` “{esc(str(by_id.at[ref.claim_id, 'quote_zh']))}”")
+    return lines
+
+
+def _value(v) -> str:
+    if isinstance(v, float):
+        return fmt(v)
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def _arithmetic(f: Finding) -> str:
+    inputs = "; ".join(f"{esc(str(k).replace('_', ' '))} = {esc(_value(v))}" for k, v in f.inputs.items())
+    return f"**Arithmetic.** {inputs}. Formula: {esc(f.formula)}. Result: **{esc(f.result)}**."
+
+
+def admonition(f: Finding, claims: pd.DataFrame, *, link_sections: set[str] | None = None,
+               link_appendix: bool = True, label: bool = False, collapse_unclear: bool = True) -> str:
+    kind, title = STYLE[f.severity]
+    cls = f"{kind} gp-finding" + (" dropdown" if collapse_unclear and f.severity == "unclear" else "")
+    body = [esc(f.message), "", _arithmetic(f), "", *_quote_lines(f, claims)]
+    links = []
+    if link_sections is not None:
+        for doc, section in sorted({(r.doc, r.section) for r in f.refs}):
+            lab = section_label(doc, section)
+            links.append(f"{{ref}}`{doc} §{section} <{lab}>`" if lab in link_sections else f"{doc} §{section}")
+    if link_appendix:
+        links.append(f"{{ref}}`in the audit appendix <{finding_label(f)}>`")
+    if links:
+        body += ["", "See: " + " · ".join(links)]
+    head = f"({finding_label(f)})=\n" if label else ""
+    return (f"{head}:::{{admonition}} {title}: {esc(f.rule.replace('_', ' '))}\n:class: {cls}\n"
+            + "\n".join(body) + "\n:::\n")
+
+
+def findings_markdown(findings: list[Finding], claims: pd.DataFrame, **kwargs) -> str:
+    ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.id))
+    if not ordered:
+        return "*The audit finds nothing to flag in these sections.*\n"
+    return "\n".join(admonition(f, claims, **kwargs) for f in ordered)
+
+
+def chapters_of(f: Finding, sections: pd.DataFrame) -> list[int]:
+    index = sections.set_index(["doc", "section"])["chapter"]
+    return sorted({int(index.get((r.doc, r.section), 0)) for r in f.refs})
+
+
+def summary(findings: list[Finding], sections: pd.DataFrame) -> pd.DataFrame:
+    """One row per (chapter, severity) with the number of findings touching that chapter."""
+    rows = [{"chapter": ch, "severity": f.severity} for f in findings for ch in chapters_of(f, sections)]
+    frame = pd.DataFrame(rows, columns=["chapter", "severity"])
+    return frame.groupby(["chapter", "severity"]).size().rename("findings").reset_index()

@@ -1,0 +1,77 @@
+"""An Altair renderer that works offline and in print.
+
+Each chart becomes one output with two representations: `text/html` (a div plus a call to
+`vegaEmbed`, whose script the book serves from its own `_static`, see `growthpath.publish.sphinxext`) and the
+Vega-Lite spec itself (`application/vnd.vegalite.v6+json`, which JupyterLab also draws). The still
+image LaTeX needs (`image/png`, rendered by vl-convert) is added by `growthpath.charts.stills` when
+the PDF is built: the HTML edition never uses it. No CDN is involved at any point."""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+
+import altair as alt
+
+PNG_SCALE = 2
+_counter = {"n": 0}
+
+
+def embed_html(spec: dict, element_id: str) -> str:
+    """HTML that draws `spec` into a new div once vegaEmbed is available.
+
+    The spec is JSON inside a <script>, so every '<' is written as the JSON escape \\u003c: data text
+    can never close the script or open markup, and the parsed spec is unchanged."""
+    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
+    return (f'<div id="{element_id}" class="gp-chart"></div>\n'
+            '<script type="text/javascript">(function(){'
+            f'var spec={payload};var tries=0;'
+            'function draw(){if(window.vegaEmbed){window.vegaEmbed("#' + element_id + '",spec,'
+            '{mode:"vega-lite",actions:{export:true,source:false,compiled:false,editor:false}});}'
+            'else if(tries++<200){setTimeout(draw,50);}}draw();})();</script>')
+
+
+def spec_ids(spec: dict) -> list[str]:
+    """Ledger and official ids in the chart's own data (`claim_id`, `obs_id`, `series_id` fields)."""
+    from growthpath.data.provenance import ID_COLUMNS
+
+    rows = [r for values in spec.get("datasets", {}).values() for r in values if isinstance(r, dict)]
+    picked = (next((r[c] for c in ID_COLUMNS if r.get(c) not in (None, "")), None) for r in rows)  # the most specific id
+    return list(dict.fromkeys(str(i) for i in picked if i is not None))
+
+
+def source_html(spec: dict) -> str:
+    """A collapsible 'Source' under the chart: the ledger and official ids in the chart's own data (the frames the
+    package's chart functions return keep their `claim_id` and `obs_id` columns)."""
+    from growthpath.data import provenance
+
+    ids = spec_ids(spec)
+    shown = ", ".join(ids[:provenance.MAX_IDS]) + (f" … ({len(ids)} in all)" if len(ids) > provenance.MAX_IDS else "")
+    item = f"<li>data: {html.escape(shown) if ids else 'no ledger or official ids in the chart data'}</li>"
+    return f'<details class="gp-source"><summary>Source</summary><ul>{item}</ul></details>'
+
+
+SPEC_MIME = "application/vnd.vegalite.v6+json"  # '+json': nbformat stores it as JSON, JupyterLab draws it
+
+
+def mimebundle(spec: dict, **_) -> dict:
+    _counter["n"] += 1
+    digest = hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
+    element_id = f"gp-chart-{digest}-{_counter['n']}"
+    return {"text/html": embed_html(spec, element_id) + "\n" + source_html(spec), SPEC_MIME: spec,
+            "text/plain": f"<chart {element_id}>"}
+
+
+def enable() -> None:
+    """Make every displayed Altair chart use this renderer (called by `growthpath.publish.page.setup`)."""
+    alt.renderers.register("growthpath", mimebundle)
+    alt.renderers.enable("growthpath")
+    alt.data_transformers.disable_max_rows()
+
+
+def vega_bundle() -> str:
+    """vega + vega-lite + vega-embed as one classic script, wrapped so its top-level `const`s stay
+    private (they clash with Sphinx page globals otherwise); it sets `window.vegaEmbed`."""
+    import vl_convert as vlc
+
+    return "(function(){\n" + vlc.javascript_bundle() + "\n})();\n"

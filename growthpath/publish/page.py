@@ -1,0 +1,282 @@
+"""What a chapter notebook calls to talk to the book: setup, glue, tables and boxes.
+
+Numbers and computed sentences reach the prose only through `glue`/`glue_all` (myst-nb glue) of the Values the
+package's functions return (`growthpath.data.values`); every glued value is also kept in `RESULTS`, with the provenance it
+declares, so the runner can collect it."""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from growthpath.markup import escape_markdown
+from growthpath.data.values import Value
+
+RESULTS: dict[str, dict] = {}
+RESULTS_ENV = "GROWTHPATH_RESULTS_FILE"
+
+
+def setup() -> None:
+    """Enable the book's chart theme and offline renderer; call once at the top of a chapter."""
+    from growthpath.charts import renderer, theme  # noqa: F401
+
+    renderer.enable()
+    pd.set_option("display.max_colwidth", 200)
+
+
+def _plain(value):
+    """Plain Python scalars: NumPy 2 reprs (`np.float64(…)`) would leak into glued text."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"cannot glue a non-finite number ({value})")
+    return value
+
+
+def _record(name: str, value, v: Value) -> None:
+    """Keep the value with the provenance it declares: the ids it was computed from, the package function that returned
+    it, and the kinds of data those ids are; `year` and `kind` say what the value is (results/headlines.yml labels are
+    checked against them)."""
+    from growthpath.data import values
+
+    RESULTS[name] = {"value": value, "unit": v.unit, "source": values.source(v.ids),
+                     "computed_by": [v.computed_by] if v.computed_by else [], "data_ids": ", ".join(v.ids)}
+    if v.year is not None:
+        RESULTS[name]["year"] = int(v.year)
+    if v.kind is not None:
+        RESULTS[name]["kind"] = v.kind
+    target = os.environ.get(RESULTS_ENV)
+    if target:
+        with open(target, "w", encoding="utf-8") as fh:
+            json.dump(RESULTS, fh, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def _glued_number(name: str, value):
+    from myst_nb import glue
+
+    value = _plain(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise TypeError(f"glue({name!r}) needs a number or text, got {type(value).__name__}")
+    glue(name, value, display=False)
+    return value
+
+
+def glue(name: str, v: "Value") -> None:
+    """Glue one Value: a number for {glue:text}, a sentence (`markdown`) for {glue:md}, else text; its provenance is
+    the ids and function it declares."""
+    from myst_nb import glue as myst_glue
+
+    if v.markdown:
+        myst_glue(name, Prose(v.value), display=False)
+        shown = str(v.value)
+    elif isinstance(v.value, str):
+        myst_glue(name, v.value, display=False)
+        shown = v.value
+    else:
+        shown = _glued_number(name, v.value)
+    _record(name, shown, v)
+
+
+def glue_all(result: "Mapping[str, Value]") -> None:
+    """Glue every Value a package function returned, under its name."""
+    for name, v in result.items():
+        glue(name, v)
+
+
+LONG_ROWS = 12  # print tables longer than this may break across pages (LaTeX longtable)
+
+
+@dataclass
+class Table:
+    """A table shown as escaped HTML on the web and as a Markdown (pipe) table in print."""
+
+    frame: pd.DataFrame
+    caption: str = ""
+    interactive: bool = False          # sortable and filterable in HTML (book/_static/gp-table.js)
+    print_columns: tuple = ()          # the columns the print edition shows (default: all)
+
+    def __post_init__(self):
+        self.frame = self.frame.copy()
+        for col in self.frame.columns:
+            if pd.api.types.is_float_dtype(self.frame[col]):
+                self.frame[col] = self.frame[col].map(_format_float)
+
+    def _repr_html_(self) -> str:
+        classes = "gp-table gp-interactive" if self.interactive else "gp-table"
+        body = self.frame.to_html(index=False, escape=True, classes=classes, border=0, na_rep="–")
+        body = body.replace("_", "_\u200b")  # let long snake_case names wrap at underscores on screen
+        cap = f'<p class="gp-table-caption">{html.escape(self.caption)}</p>' if self.caption else ""
+        return f'<div class="gp-table-wrap">{cap}{body}</div>'
+
+    def _repr_markdown_(self) -> str:
+        """A MyST list-table with column widths from the content, so print editions wrap text
+        inside the page instead of running off it (long tables break across pages)."""
+        frame = (self.frame[list(self.print_columns)] if self.print_columns else self.frame).astype(str)
+        widths = [_column_width(frame[c], str(c)) for c in frame.columns]
+        lines = [f":::{{list-table}} {escape_markdown(self.caption)}".rstrip(), ":header-rows: 1",
+                 f":widths: {' '.join(str(w) for w in widths)}", f":class: {'gp-table longtable' if len(frame) > LONG_ROWS else 'gp-table'}", ""]
+        for row in [list(map(str, frame.columns))] + frame.values.tolist():
+            cells = [escape_markdown(v) or " " for v in row]
+            lines.append(f"* - {cells[0]}")
+            lines += [f"  - {c}" for c in cells[1:]]
+        return "\n".join(lines) + "\n:::\n"
+
+
+def _display_len(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _column_width(values: pd.Series, header: str) -> int:
+    """Relative column width for print: at least the longest unbreakable word (capped), else the
+    90th-percentile cell length (capped), never narrower than the header's longest word."""
+    longest_word = max([_display_len(w) for v in values for w in str(v).split()] or [1])
+    typical = int(values.map(_display_len).quantile(0.9)) if len(values) else 0
+    header_word = max(_display_len(w) for w in header.split() or [header])
+    return max(8, header_word + 2, min(longest_word, 20) + 2, min(typical, 40))
+
+
+def _format_float(value: float) -> str:
+    """Thousands separators, at most two decimals, no trailing zeros: 172043.0107 → '172,043.01'."""
+    if pd.isna(value):
+        return "–"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
+
+
+def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False, print_columns=()) -> Table:
+    return Table(frame.reset_index(drop=True), caption, interactive, tuple(print_columns))
+
+
+def run_parameters(params: dict, register=None, scenario: str | None = None) -> "Markdown":
+    """The reader-facing 'Run parameters' box listing the values this chapter ran with; a parameter
+    left at None shows the value it takes from the assumption `register`. `scenario` is given only by a
+    chapter that reads it (declares it in its parameters cell); the box of any other chapter says the
+    page is the same under every scenario (the runner runs it once and reuses it for the others)."""
+    from IPython.display import Markdown
+
+    def shown(k, v):
+        if register is not None and k in register:
+            if v is None:
+                return f"{register[k]:g} (assumption register)"
+            row = register.row(k)
+            where = "inside" if row["low"] <= v <= row["high"] else "outside"
+            return (f"{v:g} (set for this run; the register has {row['value']:g}, range {row['low']:g}–{row['high']:g}: "
+                    f"{where} it)")
+        if k.endswith("_path") and isinstance(v, str) and Path(v).is_absolute():
+            return f"{Path(v).name} (a file outside the project)"  # no machine's local folders on a page
+        return json.dumps(v, ensure_ascii=False)
+
+    lead = (f"Scenario **{escape_markdown(scenario)}**." if scenario is not None
+            else "This page does not depend on the scenario: every scenario of `data/scenarios.yml` gives the same page.")
+    box = ":::{admonition} Run parameters\n:class: note gp-run-parameters\n"
+    if not params:
+        return Markdown(f"{box}{lead} This page has no parameters of its own: it reflects `data/` as built.\n:::\n")
+    rerun = "growthpath run --chapter …" + (f" --scenario {escape_markdown(scenario)}" if scenario is not None else "")
+    rows = "\n".join(f"| {escape_markdown(k)} | {escape_markdown(shown(k, v))} |" for k, v in params.items())
+    return Markdown(f"{box}{lead} Rerun with `{rerun} -p key=value`.\n\n"
+                    f"| parameter | value |\n|---|---|\n{rows}\n:::\n")
+
+
+def glue_claims(claims: pd.DataFrame) -> None:
+    """Glue every claim's value as written in the seed (e.g. 3.2 for 3.2万亿元), keyed by `values.claim_key`."""
+    from growthpath.data import values
+
+    for _, row in claims.iterrows():
+        glue(values.claim_key(row["claim_id"]), values.claim(row))
+
+
+class Prose:
+    """A computed sentence: Markdown for `{glue:md}` in its own chapter, and the same words as plain text (emphasis
+    marks dropped) for `{glue:text}`, which is how another page (the executive summary) can quote it."""
+
+    def __init__(self, text: str):
+        self.text = str(text)
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        import re
+
+        return re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]+)`", lambda m: next(g for g in m.groups() if g is not None), self.text)
+
+
+def missing_results_note(missing: list[str]) -> "Markdown | None":
+    """A warning box when a page built from results files lacks some scenarios' results (else nothing)."""
+    from IPython.display import Markdown
+
+    if not missing:
+        return None
+    names = ", ".join(f"`{escape_markdown(n)}`" for n in missing)
+    return Markdown(":::{warning}\nNo results yet for scenario(s) " + names + ": run "
+                    "`growthpath run --all-scenarios` (part of `make book`) to fill them in.\n:::\n")
+
+
+def findings(found, claims: pd.DataFrame, **kwargs) -> "Markdown":
+    """The audit's findings as admonitions, in place in a chapter (see growthpath.audit.boxes)."""
+    from IPython.display import Markdown
+
+    from growthpath.audit import boxes
+
+    return Markdown(boxes.findings_markdown(list(found), claims, **kwargs))
+
+
+class HeadlineError(ValueError):
+    pass
+
+
+def glue_headlines(chapter: str, own_log: bool = False) -> None:
+    """Check and glue the chapter's headlines (results/headlines.yml): each `holds` statement must be true
+    of the values glued so far (else the chapter stops: its sentence would be false), and each sentence is
+    glued as `headline_<key>` for the executive summary to quote. A headline this run's parameters do not
+    compute (a repurchase window an analyst left out) is skipped; the base edition's tests require them all. On an
+    analyst's own order log (`own_log`) nothing is glued: the headlines are the book's statements about its own data."""
+    from growthpath.publish import appendix_tables
+
+    if own_log:
+        return
+    values = {k: v["value"] for k, v in RESULTS.items()}
+    for key, h in appendix_tables.headlines().get(chapter, {}).items():
+        if key not in values:   # not computed under this run's parameters (another order log, other windows)
+            continue
+        if h.holds and not appendix_tables.evaluate(h.holds, values):
+            raise HeadlineError(f"results/headlines.yml: {chapter}.{key}: {h.holds!r} does not hold, so the sentence "
+                                f"would be false: {h.sentence or h.label!r}")
+        if h.sentence:
+            glue(f"headline_{key}", Value(appendix_tables.render(h, values), _ids_behind(h.sentence), markdown=True,
+                                          computed_by="growthpath.publish.appendix_tables.render"))
+
+
+def _ids_behind(sentence: str) -> list[str]:
+    """The ids recorded for the glued values a headline's sentence fills in (a traced record's '… (n in all)'
+    tail is left out: chapters not yet converted)."""
+    import string
+
+    keys = [field for _, field, _, _ in string.Formatter().parse(sentence) if field]
+    return [i for k in keys for i in RESULTS[k]["data_ids"].split(", ") if i and "…" not in i]
+
+
+def section_verdicts(found, chapter: int | None = None, own_log: bool = False) -> "Markdown":
+    """The verdict on every seed section this chapter covers (all sections when `chapter` is None):
+    holds, does not hold, or cannot be checked, and why (see growthpath.audit.verdicts). The verdicts
+    were reached on the book's own data; `own_log` (a run on the analyst's order log) says so above them."""
+    from IPython.display import Markdown
+
+    from growthpath import audit
+    from growthpath.data import claims, datapackage
+    from growthpath.audit import verdicts
+
+    frame = verdicts.table(list(found), claims.sections(), datapackage.read_table("section_verdicts"))
+    if chapter is not None:
+        frame = frame[frame["chapter"] == chapter]
+    audit.record_places(zip(frame["doc"], frame["section"]))  # the findings these verdicts count
+    note = ("*These verdicts were reached on the book's own data, whose order-level evidence is the public stand-in "
+            "log; this run used your order log, so where a verdict cites the stand-in, the measures above are yours.*\n\n"
+            if own_log else "")
+    return Markdown(note + verdicts.markdown(frame))

@@ -1,0 +1,283 @@
+"""Sphinx extension for the book:
+
+- serves the Vega/Vega-Lite/vega-embed bundle from the book itself (no CDN): the bundle comes from
+  vl-convert (a PyPI wheel), is cached under `_build/.cache/`, and is written to `_static/`;
+- fills MyST substitutions with this edition's identity (version, date, commit, data hash), its
+  citation, and a link to the PDF when one has been built."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+BUNDLE = "vega-bundle.js"
+PDF = Path("_build") / "latex" / "book.pdf"
+
+
+def _bundle_path(cache_dir: Path) -> Path:
+    import vl_convert as vlc
+
+    return cache_dir / f"vega-bundle-{vlc.__version__}.js"
+
+
+def make_bundle(cached: str) -> None:
+    """Write the bundle to `cached` (atomically); run in a process of its own by `_start_bundle`."""
+    from growthpath import osutil
+    from growthpath.charts.renderer import vega_bundle
+
+    osutil.write_atomic(Path(cached), vega_bundle())
+
+
+def _start_bundle(app) -> None:
+    """Pages only need the script's name now. On a cold cache its text (1.5 s in vl-convert) is made
+    by a second process while Sphinx reads and writes, and copied in when the build finishes."""
+    if app.builder.format != "html":
+        return
+    import subprocess
+    import sys
+
+    from growthpath import paths
+
+    app.add_js_file(BUNDLE)
+    cached = _bundle_path(paths.cache(""))
+    maker = None if cached.exists() else subprocess.Popen(
+        [sys.executable, "-c", "import sys; from growthpath.publish.sphinxext import make_bundle; make_bundle(sys.argv[1])",
+         str(cached)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    app.gp_bundle = (cached, maker)
+
+
+def _write_bundle(app, exc) -> None:
+    if exc or not hasattr(app, "gp_bundle"):
+        return
+    from sphinx.errors import ExtensionError
+
+    cached, maker = app.gp_bundle
+    if maker is not None and maker.wait() != 0:
+        raise ExtensionError(f"the Vega bundle could not be made:\n{maker.stderr.read()[-2000:]}")
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, static / BUNDLE)
+
+
+def _substitutions(app) -> None:
+    from growthpath import paths
+    from growthpath.publish import edition
+
+    ed = edition.current()
+    pdf = paths.root() / PDF
+    config = app.config
+    if app.builder.name == "latex":
+        config.nb_remove_code_source = True  # print has no "show code" button: the code stays in the HTML
+        pdf_link = "This is the PDF edition; the HTML edition is built from the same sources."
+    elif pdf.exists():
+        pdf_link = "{download}`Download the PDF edition <../_build/latex/book.pdf>`"
+    else:
+        pdf_link = "The PDF edition is built with `make pdf`."
+    config.myst_substitutions = {**(config.myst_substitutions or {}),
+                                 "edition_version": ed.version, "edition_date": ed.date, "edition_commit": ed.commit,
+                                 "edition_data_hash": ed.data_hash, "edition_citation": ed.citation,
+                                 "edition_bibtex_key": ed.bibtex_key, "edition_title": ed.title,
+                                 "edition_authors": ed.authors, "pdf_link": pdf_link}
+
+
+def _math_dirs(app) -> tuple[Path, Path]:
+    from growthpath import paths
+
+    return paths.cache("imgmath"), Path(app.outdir) / app.builder.imagedir / "math"
+
+
+def _restore_math(app) -> None:
+    """Formulas rendered by an earlier build (named by the hash of their LaTeX) are put where
+    sphinx.ext.imgmath looks before it runs latex + dvisvgm again (about 0.15 s a formula)."""
+    if app.builder.format != "html":
+        return
+    cache, target = _math_dirs(app)
+    if cache.is_dir():
+        shutil.copytree(cache, target, dirs_exist_ok=True)
+
+
+def _keep_math(app, exc) -> None:
+    if exc or app.builder.format != "html":
+        return
+    cache, target = _math_dirs(app)
+    if target.is_dir():
+        shutil.copytree(target, cache, dirs_exist_ok=True)
+
+
+def _formulas_of(app, doctree) -> None:
+    """Remember a page's formulas as Sphinx reads it (so nothing has to unpickle every doctree later)."""
+    from docutils import nodes
+    from sphinx.ext import imgmath
+
+    found = {"$" + node.astext() + "$" for node in doctree.findall(nodes.math)}
+    found |= {node.astext() if node.get("nowrap") else imgmath.wrap_displaymath(node.astext(), None, False)
+              for node in doctree.findall(nodes.math_block)}
+    if not hasattr(app.env, "gp_formulas"):
+        app.env.gp_formulas = {}
+    app.env.gp_formulas[app.env.docname] = sorted(found)
+
+
+def _forget_formulas(app, env, docname) -> None:
+    getattr(env, "gp_formulas", {}).pop(docname, None)
+
+
+def _merge_formulas(app, env, docnames, other) -> None:
+    """Pages read by parallel workers bring their formulas back to the main process."""
+    if not hasattr(env, "gp_formulas"):
+        env.gp_formulas = {}
+    env.gp_formulas.update({d: f for d, f in getattr(other, "gp_formulas", {}).items() if d in docnames})
+
+
+def _prerender_math(app, env) -> None:
+    """Render every formula of the book before the write phase, where imgmath then finds them.
+    imgmath runs latex and dvisvgm once per formula (about 0.15 s each); here one latex document
+    holds every missing formula, a page each, and one dvisvgm run turns the pages into the files
+    imgmath would have written. If the batch fails, imgmath renders each formula itself while it writes."""
+    if app.builder.format != "html" or "sphinx.ext.imgmath" not in app.extensions:
+        return
+    import time
+
+    from sphinx.util import logging
+
+    started = time.perf_counter()
+    formulas = sorted({f for found in getattr(env, "gp_formulas", {}).values() for f in found})
+    missing = {path: latex for path, latex in (_math_file(app, f) for f in formulas) if not path.exists()}
+    done = bool(missing) and _render_batch(app, missing)
+    logging.getLogger(__name__).info(f"growthpath: {len(formulas)} formulas, {len(missing) if done else 0} rendered in one batch "
+                                     f"in {time.perf_counter() - started:.1f}s" + ("" if done or not missing else
+                                     "; the batch failed, so imgmath renders them one by one as it writes"))
+
+
+def _math_file(app, formula: str) -> tuple[Path, str]:
+    """Where imgmath looks for a formula's SVG (named by the sha1 of its LaTeX document), and that document."""
+    import hashlib
+
+    from sphinx.ext import imgmath
+
+    latex = imgmath.generate_latex_macro("svg", formula, app.config, app.confdir)
+    name = hashlib.sha1(latex.encode(), usedforsecurity=False).hexdigest() + ".svg"
+    return Path(app.outdir) / app.builder.imagedir / "math" / name, latex
+
+
+BEGIN, END = "\\begin{document}", "\\end{document}"
+
+
+def _render_batch(app, missing: dict[Path, str]) -> bool:
+    """One latex run (a page per formula) and one dvisvgm run; False when anything goes wrong."""
+    import subprocess
+    import tempfile
+
+    config = app.config
+    preambles = {latex.partition(BEGIN)[0] for latex in missing.values()}
+    if len(preambles) != 1 or config.imgmath_use_preview:
+        return False
+    bodies = [latex.partition(BEGIN)[2].rpartition(END)[0].strip() for latex in missing.values()]
+    document = preambles.pop() + BEGIN + "\n" + "\n\\clearpage\n".join(bodies) + "\n" + END + "\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "math.tex").write_text(document, encoding="utf-8")
+        latex_cmd = [config.imgmath_latex, "--interaction=nonstopmode", *config.imgmath_latex_args, "math.tex"]
+        dvi = "math.xdv" if Path(config.imgmath_latex).name in {"xelatex", "tectonic"} else "math.dvi"
+        svg_cmd = [config.imgmath_dvisvgm, *config.imgmath_dvisvgm_args, "--page=1-", "--output=page-%4p.svg", dvi]
+        try:
+            for cmd in (latex_cmd, svg_cmd):
+                subprocess.run(cmd, cwd=work, capture_output=True, check=True)
+        except (OSError, subprocess.CalledProcessError):
+            return False
+        pages = sorted(work.glob("page-*.svg"))
+        if len(pages) != len(missing):
+            return False
+        for page, target in zip(pages, missing):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(page, target)
+    return True
+
+
+def _table(header: list[str], rows: list[list[str]], widths: list[int], code_first: bool = True):
+    """A docutils table (HTML and LaTeX) of plain-text cells; the first column set as code."""
+    from docutils import nodes
+
+    table = nodes.table(classes=["growthpath-reference", "colwidths-given"])  # LaTeX: wrapped p{} columns
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group.extend(nodes.colspec(colwidth=w) for w in widths)
+
+    def row(cells: list[str], head: bool = False):
+        r = nodes.row()
+        for i, text in enumerate(cells):
+            para = nodes.paragraph()
+            para += nodes.literal(text, text) if (i == 0 and code_first and not head) else nodes.Text(text)
+            r += nodes.entry("", para)
+        return r
+
+    group += nodes.thead("", row(header, head=True))
+    group += nodes.tbody("", *[row(r) for r in rows])
+    return table
+
+
+def parameters_directive():
+    from sphinx.util.docutils import SphinxDirective
+
+    class Parameters(SphinxDirective):
+        """`{growthpath-parameters}`: the parameter reference from `growthpath.data.params` (the one
+        declaration the runner, the scenarios file and `growthpath params` also read)."""
+
+        def run(self):
+            from growthpath.data import params
+
+            rows = [[r["parameter"], f"{r['meaning']} Valid: {r['valid values']}.", r["default"], r["chapters"]]
+                    for r in params.reference().to_dict(orient="records")]
+            return [_table(["parameter", "meaning and valid values", "default", "chapters"], rows, [22, 52, 16, 10])]
+
+    return Parameters
+
+
+LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def latex_text(text: str) -> str:
+    """Plain text as LaTeX: specials escaped, Markdown's *emphasis* as italics."""
+    import re
+
+    escaped = "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
+    return re.sub(r"\*([^*]+)\*", r"\\emph{\1}", escaped)
+
+
+def title_page(ed) -> str:
+    """The PDF's title page: title and subtitle, authors, this edition (version, date, commit, data) and how to
+    cite it; the contents follow on their own page."""
+    title, _, subtitle = ed.title.partition(": ")
+    return "\n".join([
+        r"\begin{titlepage}", r"\centering", r"\vspace*{3cm}",
+        rf"{{\Huge\bfseries {latex_text(title)}\par}}", r"\vspace{0.8cm}",
+        rf"{{\Large {latex_text(subtitle.capitalize() if subtitle else '')}\par}}" if subtitle else "",
+        r"\vspace{0.8cm}",
+        rf"\parbox{{0.8\textwidth}}{{\centering {latex_text(ed.abstract)}\par}}\par" if ed.abstract else "",
+        r"\vspace{2cm}", rf"{{\Large {latex_text(ed.authors)}\par}}", r"\vspace{1cm}",
+        rf"{{\large Edition {latex_text(ed.version)}, {latex_text(ed.date)}\par}}",
+        rf"{{\small commit {latex_text(ed.commit)} \textperiodcentered{{}} data {latex_text(ed.data_hash)}\par}}",
+        r"\vfill", r"{\small\textbf{How to cite this edition}\par}", r"\vspace{0.3cm}",
+        rf"\parbox{{0.8\textwidth}}{{\small\raggedright {latex_text(ed.citation)}\par}}",
+        r"\end{titlepage}"])
+
+
+def _title_page(app, config) -> None:
+    """config-inited: LaTeX reads `latex_elements` when its builder starts, so the title page is set here."""
+    from growthpath.publish import edition
+
+    config.latex_elements = {**config.latex_elements, "maketitle": title_page(edition.current())}
+
+
+def setup(app):
+    app.add_directive("growthpath-parameters", parameters_directive())
+    app.connect("config-inited", _title_page)
+    app.connect("builder-inited", _substitutions, priority=100)  # before myst-parser reads its config
+    app.connect("builder-inited", _start_bundle)
+    app.connect("build-finished", _write_bundle)
+    app.connect("builder-inited", _restore_math)
+    app.connect("build-finished", _keep_math, priority=100)  # before imgmath removes embedded images
+    app.connect("doctree-read", _formulas_of)
+    app.connect("env-purge-doc", _forget_formulas)
+    app.connect("env-merge-info", _merge_formulas)
+    app.connect("env-updated", _prerender_math)
+    return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
