@@ -151,9 +151,12 @@ def run(chapter: list[str] = typer.Option(None, "--chapter", "-c", help="Chapter
     Example: growthpath run --chapter background --scenario pessimistic -p ci_level=0.9
     """
     project()
-    from growthpath.publish import runner
-    from growthpath.data.datapackage import DataError
-    from growthpath.data.scenarios import ScenarioError
+    try:  # Ctrl-C while the runner is still importing (pandas: a second or two) is an interruption like any other
+        from growthpath.publish import runner
+        from growthpath.data.datapackage import DataError
+        from growthpath.data.scenarios import ScenarioError
+    except KeyboardInterrupt:
+        interrupted()
 
     if all_scenarios and (chapter or param or output or scenario != "base"):
         fail("--all-scenarios runs every chapter of every scenario with its own parameters: "

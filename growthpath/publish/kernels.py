@@ -16,7 +16,6 @@ to fork once it has a second thread, and every failure falls back to the ordinar
 """
 from __future__ import annotations
 
-import atexit
 import contextlib
 import importlib
 import json
@@ -213,7 +212,6 @@ def _fork_kernel(argv: list[str], env: dict, cwd: str | None, own_fds: tuple[int
         argv = [*argv, f"--IPKernelApp.parent_handle={os.getppid()}"]
         sys.argv = [kernelapp.__file__, *argv]
         kernelapp.launch_new_instance(argv=argv)
-        atexit._run_exitfuncs()  # what a kernel that exits normally runs (os._exit below skips them)
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1

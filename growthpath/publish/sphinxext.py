@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import shutil
+import weakref
 from pathlib import Path
 
 BUNDLE = "vega-bundle.js"
 PDF = Path("_build") / "latex" / "book.pdf"
+BUNDLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Sphinx app → (cached bundle, the process making it)
 
 
 def _bundle_path(cache_dir: Path) -> Path:
@@ -42,15 +44,15 @@ def _start_bundle(app) -> None:
     maker = None if cached.exists() else subprocess.Popen(
         [sys.executable, "-c", "import sys; from growthpath.publish.sphinxext import make_bundle; make_bundle(sys.argv[1])",
          str(cached)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    app.gp_bundle = (cached, maker)
+    BUNDLES[app] = (cached, maker)
 
 
 def _write_bundle(app, exc) -> None:
-    if exc or not hasattr(app, "gp_bundle"):
+    if exc or app not in BUNDLES:
         return
     from sphinx.errors import ExtensionError
 
-    cached, maker = app.gp_bundle
+    cached, maker = BUNDLES.pop(app)
     if maker is not None and maker.wait() != 0:
         raise ExtensionError(f"the Vega bundle could not be made:\n{maker.stderr.read()[-2000:]}")
     static = Path(app.outdir) / "_static"
