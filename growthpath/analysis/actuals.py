@@ -20,7 +20,7 @@ def _row(target, year, plan, actual, unit, plan_basis, actual_source, scope, rea
     return dict(zip(COLUMNS, (target, year, plan, actual, unit, plan_basis, actual_source, scope, reading, plan_other)))
 
 
-def _growth_between(stats, series_id: str, first_year: int, last_year: int,
+def growth_between(stats, series_id: str, first_year: int, last_year: int,
                     grades=official.USED_GRADES) -> tuple[float, str] | None:
     """Growth (%) of a stock series between the last observations of two calendar years, or None."""
     obs = official.observations(stats, series_id, grades)
@@ -59,7 +59,7 @@ def user_growth(claims, stats, years) -> list[dict]:
     rate = claims_mod.pick(claims, doc="000", section="3.1", metric="user_cagr_target_min", scope="market")
     rows = []
     for y in years:
-        found = _growth_between(stats, feasibility.SHOPPERS, y - 1, y)
+        found = growth_between(stats, feasibility.SHOPPERS, y - 1, y)
         actual, source = found if found else (float("nan"), "")
         rows.append(_row("User growth", y, float(rate["value"]), actual, "%", f"{rate['claim_id']}: at least {rate['value']:g} % a year",
                          source, "actual: all online shoppers (CNNIC survey count, year-end to year-end)", "growth of the whole"))

@@ -95,8 +95,8 @@ def user_targets(claims: pd.DataFrame, stats: pd.DataFrame, register: Register, 
               (("hist_shoppers", SHOPPERS), ("hist_netizens", NETIZENS))}
     douyin = ledger.pick(claims, doc="000", section="3.4", metric="user_growth", scope="platform")
     year = int(douyin["period"])
-    net = actuals._growth_between(stats, NETIZENS, year - 1, year)
-    shop = actuals._growth_between(stats, SHOPPERS, year - 1, year, grades=("yes", "yes-secondary", "derived"))
+    net = actuals.growth_between(stats, NETIZENS, year - 1, year)
+    shop = actuals.growth_between(stats, SHOPPERS, year - 1, year, grades=("yes", "yes-secondary", "derived"))
     return {claim_key(cumulative["claim_id"]): claim(cumulative),
             "users_base": Value(base["base"], base["claim_ids"], unit="亿人"),
             "req_users": Value(100 * trend.cagr(base["base"], base["target"], forecast_year - BASE_YEAR),
