@@ -58,8 +58,8 @@ def by_chapter(findings, sections: pd.DataFrame) -> pd.DataFrame:
 
 def of_problem(findings, problem: str) -> list:
     """The published findings of one kind of problem (`audit.PROBLEMS`)."""
-    if problem not in audit.engine.PROBLEMS:
-        raise KeyError(f"no problem {problem!r}; known: {', '.join(audit.engine.PROBLEMS)}")
+    if problem not in audit.registry.PROBLEMS:
+        raise KeyError(f"no problem {problem!r}; known: {', '.join(audit.registry.PROBLEMS)}")
     return [f for f in audit.published(findings) if f.problem == problem]
 
 
