@@ -84,6 +84,30 @@ def test_no_number_typed_by_hand_in_prose(path):
     assert not found, "\n".join(map(str, found))
 
 
+def test_no_number_typed_into_the_sentences_the_analysis_layer_writes():
+    """Glued sentences, labels and axis titles come from growthpath/analysis: the literal parts of their
+    templates hold no figure (the values in them are computed)."""
+    from growthpath.publish import lint
+
+    modules = sorted((REPO / "growthpath" / "analysis").glob("*.py"))
+    found = [u for m in modules for u in lint.unglued_in_templates(m.read_text(encoding="utf-8"), m.name)]
+    assert len(modules) > 20 and not found, "\n".join(map(str, found))
+
+
+def test_the_template_check_flags_a_typed_figure_and_nothing_else():
+    from growthpath.publish import lint
+
+    source = ('"""A docstring with 12 in it."""\n'
+              'import re\n'
+              'def f(x, n):\n'
+              '    if n < 0:\n'
+              '        raise ValueError(f"n must be at least 1, got {n}")\n'
+              '    re.sub(r"\\d{4} of the year", "", x)\n'
+              '    a = f"grew {x:.1f} % a year in 2019–2023, above the 35 % of the plan"\n'
+              '    return a, "the top 20 % of buyers", f"{n:,.0f} users in §2.1"\n')
+    assert [(u.cell, u.number) for u in lint.unglued_in_templates(source, "m.py")] == [(7, "35"), (8, "20")]
+
+
 @pytest.mark.parametrize("text, flagged", [
     ("Sales grew 12.5 % in 2023.", ["12.5"]),
     ("It reached {glue:text}`x:.1f` % in 2019–2025 (§3.1, Chapter 4).", []),

@@ -229,12 +229,16 @@ def value_values(fit: dict, register: Register, horizon_weeks: int) -> Values:
             "top_pct_g": Value(clv.TOP_PCT, fitted, unit="%")}
 
 
+CAPPED_PCT = 1   # the histogram caps the highest-value customers so the bulk stays readable (a display choice, not data)
+
+
 def value_histogram(fit: dict, horizon_weeks: int) -> dict:
-    """The arguments of the customer-value histogram (`charts.helpers.histogram`), the top 1 % capped."""
+    """The arguments of the customer-value histogram (`charts.helpers.histogram`), the top `CAPPED_PCT` % capped."""
     value = _customer_value(fit, horizon_weeks)
     refs = pd.DataFrame({"label": ["median", "mean"], "value": [value.median(), value.mean()]})
-    return {"df": pd.DataFrame({"value": value.clip(upper=value.quantile(0.99))}), "value": "value", "bins": 50, "rules": refs,
-            "x_title": f"predicted spend in the next {horizon_weeks} weeks ({logdesc.value_axis(fit['log'])}top 1 % capped)"}
+    return {"df": pd.DataFrame({"value": value.clip(upper=value.quantile(1 - CAPPED_PCT / 100))}), "value": "value", "bins": 50,
+            "rules": refs,
+            "x_title": f"predicted spend in the next {horizon_weeks} weeks ({logdesc.value_axis(fit['log'])}top {CAPPED_PCT:g} % capped)"}
 
 
 def _method_errors(fit: dict) -> tuple[pd.DataFrame, str, int]:

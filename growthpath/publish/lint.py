@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-NAMES = ("Double 11", "ISO 31000", "Asia No. 1", "CDNOW 1/10 sample", "砍一刀 4.0")
+NAMES = ("Double 11", "ISO 31000", "Asia No. 1", "CDNOW 1/10 sample", "砍一刀 4.0",
+         "亿人 (100 million people)", "亿元 (100 million yuan)")  # a unit's gloss is a definition, not a figure
 
 _STRIP = [
     re.compile(r"\{[a-z:\-]+\}`[^`]*`"),           # MyST roles: glue, numref, ref, cite
@@ -52,7 +53,8 @@ class Unglued:
     context: str
 
     def __str__(self) -> str:
-        return f"{self.notebook}, cell {self.cell} (Markdown or caption): '{self.number}' typed by hand in …{self.context}…"
+        where = f"line {self.cell} (a sentence template)" if self.notebook.endswith(".py") else f"cell {self.cell} (Markdown or caption)"
+        return f"{self.notebook}, {where}: '{self.number}' typed by hand in …{self.context}…"
 
 
 def prose_without_allowed(text: str) -> str:
@@ -87,6 +89,46 @@ def unglued_in_text(text: str, where: str, index: int = 0) -> list["Unglued"]:
 
 def unglued_numbers(path: Path) -> list[Unglued]:
     return [u for i, source in markdown_cells(path) for u in unglued_in_text(source, Path(path).name, i)]
+
+
+def _not_prose(tree) -> set[int]:
+    """Strings in a module that are not text a reader sees: docstrings, error messages (inside `raise`), format specs,
+    regular expressions, and the literal parts of f-strings (read as their f-string)."""
+    import ast
+
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None or isinstance(node, ast.Raise):
+            skip |= {id(x) for x in ast.walk(node.format_spec if isinstance(node, ast.FormattedValue) else node)}
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "re":
+            skip |= {id(x) for arg in node.args[:1] for x in ast.walk(arg)}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)) and node.body \
+                and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant):
+            skip.add(id(node.body[0].value))
+        elif isinstance(node, ast.JoinedStr):
+            skip |= {id(v) for v in node.values}
+    return skip
+
+
+def unglued_in_templates(source: str, where: str) -> list[Unglued]:
+    """Numbers typed into the sentences, labels and axis titles a package module writes for the book: every string
+    and f-string of three words or more (an f-string's values are computed; its literal parts must not hold a figure)."""
+    import ast
+
+    tree = ast.parse(source)
+    skip, found = _not_prose(tree), []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else " {} " for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        else:
+            continue
+        if len(text.split()) >= 3:
+            found += unglued_in_text(text, where, node.lineno)
+    return found
 
 
 # ----------------------------------------------------------------------------- assumptions typed in code
