@@ -113,16 +113,18 @@ def test_every_glued_claim_value_equals_the_ledger(executed, scenario):
     """The ledger's values glued for the prose (`claim_…`, left out of the golden copies) are the values and
     units of data/claims/claims.csv, read here with the standard library; each chapter glues the claims of
     the chapters it discusses, and at least one."""
-    from growthpath.publish import page, results
+    from growthpath.data import values
+    from growthpath.publish import results
 
-    ledger = {page.claim_key(r["claim_id"]): r for r in data_rows("claims/claims.csv")}
+    ledger = {values.claim_key(r["claim_id"]): r for r in data_rows("claims/claims.csv")}
     with rooted(executed["root"]):
         records = [r for r in results.load(results.results_path(scenario)) if results.is_ledger_copy(r)]
     chapters = {p.stem for p in (REPO / "chapters").glob("0[1-8]_*.ipynb")}
     assert len(chapters) == 8 and {r["chapter"] for r in records} == chapters
     for r in records:
         row = ledger[r["key"]]
-        assert (r["value"], r["unit"], r["source"]) == (float(row["value"]), row["unit"], f"claims:{row['claim_id']}"), (r["chapter"], r["key"])
+        assert (r["value"], r["unit"], r["source"], r["data_ids"]) == (float(row["value"]), row["unit"], "ledger", row["claim_id"]), \
+            (r["chapter"], r["key"])
 
 
 def without_stills(cells: list[dict]) -> list[dict]:
