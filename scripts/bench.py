@@ -50,8 +50,10 @@ BIN = Path(sys.executable).parent
 IMPORTS = ("import pandas, numpy, scipy, statsmodels.api, altair\n"
            "from growthpath.data import claims, official, orders\nfrom growthpath.analysis import market, feasibility\nfrom growthpath.publish import page\n"
            "from growthpath.charts import helpers, theme\nbook.setup()")
-EXAMPLE_ROW = ("nbs_online_retail:2026,nbs_online_retail,2026,2026-12-31,,172000,亿元,172000,亿元,yes,example,"
-               "BENCHMARK ROW: not a published figure,全国网上零售额,NBS,example,2027-01-20,https://www.stats.gov.cn/,example\n")
+# a later year-to-date reading, as an analyst adds each month (an annual 2026 level would instead move the forecast year)
+EXAMPLE_ROW = ("nbs_online_goods_services_growth_2026:2026-01/10 YTD,nbs_online_goods_services_growth_2026,2026-01/10 YTD,"
+               "2026-10-31,,4.5,%,4.5,%,yes,example,BENCHMARK ROW: not a published figure,网上商品和服务零售额 YoY growth,NBS,"
+               "example,2026-11-15,https://www.stats.gov.cn/,example\n")
 
 
 def copy_project(dest: Path) -> Path:

@@ -174,3 +174,13 @@ def test_every_seed_section_ends_with_a_verdict(html):
     for row in sections.itertuples():
         chapter = next(p for p in found if p.startswith(f"0{row.chapter}_"))
         assert (row.doc, row.section) in found[chapter], f"{row.doc} §{row.section} has no verdict in {chapter}"
+
+
+def test_a_table_with_no_rows_prints_a_sentence_not_an_empty_list_table():
+    import pandas as pd
+
+    from growthpath.publish import page
+
+    empty = page.table(pd.DataFrame({"year": [], "value": []}), "Revisions of the reading")
+    assert empty._repr_markdown_() == "Revisions of the reading: none in this run.\n"
+    assert "list-table" in page.table(pd.DataFrame({"year": [2025], "value": [1.0]}), "x")._repr_markdown_()

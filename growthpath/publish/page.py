@@ -118,6 +118,8 @@ class Table:
         """A MyST list-table with column widths from the content, so print editions wrap text
         inside the page instead of running off it (long tables break across pages)."""
         frame = (self.frame[list(self.print_columns)] if self.print_columns else self.frame).astype(str)
+        if frame.empty:  # a list-table needs a body row: an analyst's data can leave a table with none
+            return f"{escape_markdown(self.caption)}: none in this run.\n" if self.caption else "(No rows in this run.)\n"
         widths = [_column_width(frame[c], str(c)) for c in frame.columns]
         lines = [f":::{{list-table}} {escape_markdown(self.caption)}".rstrip(), ":header-rows: 1",
                  f":widths: {' '.join(str(w) for w in widths)}", f":class: {'gp-table longtable' if len(frame) > LONG_ROWS else 'gp-table'}", ""]
