@@ -49,7 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 IMPORTS = ("import pandas, numpy, scipy, statsmodels.api, altair\n"
            "from growthpath.data import claims, official, orders\nfrom growthpath.analysis import market, feasibility\nfrom growthpath.publish import page\n"
-           "from growthpath.charts import helpers, theme\nbook.setup()")
+           "from growthpath.charts import helpers, theme\npage.setup()")
 # a later year-to-date reading, as an analyst adds each month (an annual 2026 level would instead move the forecast year)
 EXAMPLE_ROW = ("nbs_online_goods_services_growth_2026:2026-01/10 YTD,nbs_online_goods_services_growth_2026,2026-01/10 YTD,"
                "2026-10-31,,4.5,%,4.5,%,yes,example,BENCHMARK ROW: not a published figure,网上商品和服务零售额 YoY growth,NBS,"

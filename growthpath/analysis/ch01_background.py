@@ -1,6 +1,6 @@
 """Chapter 1 (background): what the chapter reports, each value with the ids it was computed from.
 
-The chapter notebook calls these functions and glues what they return (`book.glue_all`); the other functions
+The chapter notebook calls these functions and glues what they return (`page.glue_all`); the other functions
 return the frames (or chart arguments) of its charts and tables."""
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Chapter 2 (problem definition): what the chapter reports, each value with the ids it was computed from.
 
-The chapter notebook calls these functions and glues what they return (`book.glue_all`); the frames they
+The chapter notebook calls these functions and glues what they return (`page.glue_all`); the frames they
 return are ready for the chapter's charts and tables."""
 from __future__ import annotations
 

@@ -179,7 +179,7 @@ def clv_values(fit: dict) -> Values:
 
 
 def fit_table(fit: dict) -> dict:
-    """The arguments of the estimates table (`book.table`): beside the published values when the data are the same."""
+    """The arguments of the estimates table (`page.table`): beside the published values when the data are the same."""
     published = clv.PUBLISHED if fit["published"]["comparable"] else None
     fits = pd.concat([fit["bg"].table(published).assign(model="BG/NBD"), fit["gg"].table(published).assign(model="Gamma-Gamma")])
     shown = fits.assign(**{c: fits[c].map(lambda v: "–" if pd.isna(v) else f"{v:.3f}") for c in ("estimate", "std. error")})
@@ -412,7 +412,7 @@ def small_lift(tested: pd.DataFrame, register: Register) -> Values:
 
 
 def experiment_table(tested: pd.DataFrame) -> dict:
-    """The arguments of the experiment-size table (`book.table`)."""
+    """The arguments of the experiment-size table (`page.table`)."""
     def counts(s):
         return s.map(lambda v: "—" if pd.isna(v) else f"{int(v):,}")
 

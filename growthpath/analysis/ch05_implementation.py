@@ -288,7 +288,7 @@ def experiments(plan: pd.DataFrame, claims: pd.DataFrame, register: Register) ->
 
 
 def experiment_table(plan: pd.DataFrame) -> dict:
-    """The arguments of the experiment-plan table (`book.table`)."""
+    """The arguments of the experiment-plan table (`page.table`)."""
     def counts(s):
         return s.map(lambda v: "—" if pd.isna(v) else f"{int(v):,}")
 

@@ -76,7 +76,7 @@ def run(claims_path: str | Path | None = None, only: list[str] | None = None, th
 
     In a chapter run by `growthpath run`, the default audit records none of the inputs it reads: the
     chapter depends on the findings themselves, all of them (`audit:*`), or, with `by_place=True` (a
-    chapter that shows findings only through `for_places` and `book.section_verdicts`), on those of the
+    chapter that shows findings only through `for_places` and `page.section_verdicts`), on those of the
     seed sections it shows (`audit:<doc>:<section>`, recorded there). So a new row of a series re-runs a
     chapter only when findings it shows change. An audit of other inputs records its inputs as read."""
     from growthpath.data import datapackage

@@ -3,7 +3,7 @@
 A package function that computes a number or a sentence the book reports returns it as a `Value`: the
 value, the ids of the data it read (ledger `claim_id`s, official `obs_id`s, `assumption:<register id>`,
 `parameter:<name>`, `orders:<log>`, `section:<doc> §<section>`), its unit, and what it is (year, kind).
-A chapter glues a mapping of them with `book.glue_all`, which records exactly those ids: nothing is traced
+A chapter glues a mapping of them with `page.glue_all`, which records exactly those ids: nothing is traced
 from the notebook's code and nothing is typed by hand.
 
 Id kinds: a ledger claim id has no prefix (`000-2.1-03`), an official `obs_id` is `<series>:<period>`, and the

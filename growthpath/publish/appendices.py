@@ -110,7 +110,7 @@ def missing(records: list[dict], scenario: str) -> list[str]:
 
 
 def provenance_table(records: list[dict]) -> dict:
-    """The arguments of the provenance table (`book.table`)."""
+    """The arguments of the provenance table (`page.table`)."""
     return {"frame": appendix_tables.provenance_table(records), "caption": "Every glued value of the run with its provenance.",
             "interactive": True, "print_columns": ("chapter", "key", "value", "source")}
 
@@ -126,7 +126,7 @@ def register_counts(table: pd.DataFrame) -> Values:
 
 
 def register_table(table: pd.DataFrame) -> dict:
-    """The arguments of the register's table (`book.table`)."""
+    """The arguments of the register's table (`page.table`)."""
     shown = table.assign(value=table["value"].map("{:g}".format) + " " + table["unit"],
                          range=table["low"].map("{:g}".format) + "–" + table["high"].map("{:g}".format),
                          used=table["chapters"].str.replace("_", " "))

@@ -4,7 +4,7 @@
 {chapter, key, value, unit, source, computed_by, data_ids}, sorted by chapter and key. The golden copies in
 `results/golden/` are what reviewers accepted; `growthpath results --update` is the one deliberate way
 to change them. Numbers match when |new - old| <= ABS_TOL + REL_TOL * |old|; text must match exactly.
-The golden copies hold computed values only: a claim's value glued for the prose (`book.glue_claims`, keys
+The golden copies hold computed values only: a claim's value glued for the prose (`page.glue_claims`, keys
 `claim_…`) is the ledger's, and a test checks each against `data/claims/claims.csv` instead."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from growthpath import osutil, paths
 
 GOLDEN_FIELDS = ("chapter", "key", "value", "unit")
-LEDGER_PREFIX = "claim_"   # `book.claim_key`: a claim's value as the ledger states it, not computed
+LEDGER_PREFIX = "claim_"   # `page.claim_key`: a claim's value as the ledger states it, not computed
 REL_TOL = 1e-6   # fitted models (MLE, optimisers) may move in the last digits across BLAS builds
 ABS_TOL = 1e-9
 
