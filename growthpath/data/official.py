@@ -3,7 +3,6 @@
 Analysis uses grades in `USED_GRADES`; other rows are shown only with their grade as a label."""
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 from pathlib import Path
@@ -37,8 +36,7 @@ def record_series(series_id: str) -> None:
     """Note that the running chapter read the rows of `series_id` (dependency
     `data/official/statistics.csv#series_id=<id>`, hashed as that series' rows)."""
     series_id = str(series_id)
-    for captured in _CAPTURING:
-        captured.append(series_id)
+    _READ.add([series_id])
     target = os.environ.get(datapackage.DEPS_ENV)
     if not target:
         return
@@ -59,19 +57,13 @@ def record_series(series_id: str) -> None:
 
 
 _WRITTEN: dict[str, tuple] = {}  # dependency file → (inode, size after our last line, series written to it)
-_CAPTURING: list[list[str]] = []
+_READ = provenance.Collector()  # the series read inside open `capture_series` blocks
 
 
-@contextlib.contextmanager
 def capture_series():
     """The series read inside the block (`record_series`), for a result cached across processes (the
     audit's findings) to record them again when it is reused: `renote(stats, ids, series)`."""
-    read: list[str] = []
-    _CAPTURING.append(read)
-    try:
-        yield read
-    finally:
-        _CAPTURING.remove(read)
+    return _READ.capture()
 
 
 @functools.lru_cache(maxsize=8)

@@ -11,23 +11,35 @@ import contextlib
 ID_COLUMNS = ("claim_id", "obs_id", "series_id")   # a frame's own ids, most specific first (a chart's Source line)
 MAX_IDS = 12                                       # a Source line naming more ids names the count and the first ones
 
-_CAPTURING: list[list[str]] = []
+class Collector:
+    """Open captures, nested or not: each `capture()` block gets everything `add`ed while it is open."""
+
+    def __init__(self):
+        self._open: list[list[str]] = []
+
+    @contextlib.contextmanager
+    def capture(self):
+        got: list[str] = []
+        self._open.append(got)
+        try:
+            yield got
+        finally:
+            self._open.remove(got)
+
+    def add(self, items) -> None:
+        for got in self._open:
+            got.extend(items)
 
 
-@contextlib.contextmanager
+_NOTED = Collector()
+
+
 def capture():
     """The ids noted inside the block, in order: a result computed once and cached (the audit's findings, an outlook)
     notes them again when it is reused, so its provenance is the same either way."""
-    ids: list[str] = []
-    _CAPTURING.append(ids)
-    try:
-        yield ids
-    finally:
-        _CAPTURING.remove(ids)
+    return _NOTED.capture()
 
 
 def note(ids) -> None:
     """Record ids a reader selected (`claims.pick`, `official.observations`, a register read) for every open capture."""
-    ids = [str(i) for i in ids]
-    for captured in _CAPTURING:
-        captured.extend(ids)
+    _NOTED.add([str(i) for i in ids])
