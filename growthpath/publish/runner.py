@@ -491,7 +491,9 @@ def _stop_workers_on_ctrl_c(pool):
         if exc_type is KeyboardInterrupt:
             for child in multiprocessing.active_children():
                 child.kill()
-            pool.shutdown(wait=False, cancel_futures=True)
+            # wait for the pool's manager thread (quick: its workers are dead); left running, it races
+            # the interpreter's exit hook on a closed pipe and prints an OSError traceback (CPython 3.11)
+            pool.shutdown(wait=True, cancel_futures=True)
         return False
 
     return stop
