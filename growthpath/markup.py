@@ -6,3 +6,10 @@ def escape_markdown(text: str) -> str:
     for ch in "\\`*_{}[]<>|$#%":  # '%' opens a MyST comment at the start of a line
         text = text.replace(ch, "\\" + ch)
     return text.replace("\n", " ")
+
+
+def plain_text(markdown: str) -> str:
+    """The words of inline Markdown without its marks: `**base**` → `base`, `*x*` → `x`, `` `code` `` → `code`."""
+    import re
+
+    return re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]+)`", lambda m: next(g for g in m.groups() if g is not None), str(markdown))

@@ -184,3 +184,188 @@ def test_a_table_with_no_rows_prints_a_sentence_not_an_empty_list_table():
     empty = page.table(pd.DataFrame({"year": [], "value": []}), "Revisions of the reading")
     assert empty._repr_markdown_() == "Revisions of the reading: none in this run.\n"
     assert "list-table" in page.table(pd.DataFrame({"year": [2025], "value": [1.0]}), "x")._repr_markdown_()
+
+
+def in_frames(pages: list, widths, profile: Path) -> list[dict]:
+    """Load copies of built pages, each with a probe script, in frames of the given widths on one host page in headless
+    Chromium (offline): a frame of 390 px is a phone's viewport, which a window cannot be made as narrow as. `pages`
+    holds (page, name, probe, replacement for its <article> tag); returns what each frame's probe posted."""
+    import html as html_lib
+    import json
+
+    copies = []
+    for page, name, probe, article in pages:
+        text = re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + probe, page.read_text(encoding="utf-8"), count=1)
+        copy = page.with_name(f"probe-{name}.html")
+        copy.write_text(text.replace('<article class="bd-article">', article, 1) if article else text, encoding="utf-8")
+        copies.append(copy)
+    host = copies[0].parent / "probe-host.html"
+    host.write_text('<html><body><script>var got = []; window.addEventListener("message", function (e) { got.push(e.data); '
+                    'document.body.setAttribute("data-gp-probe", JSON.stringify(got)); });</script>'
+                    + "".join(f'<iframe src="{c.as_uri()}" width="{w}" height="900"></iframe>' for c in copies for w in widths)
+                    + "</body></html>", encoding="utf-8")
+    try:
+        dom = subprocess.run([CHROMIUM, *OFFLINE_FLAGS[:-1], "--virtual-time-budget=40000", f"--user-data-dir={profile / 'p'}",
+                              f"--window-size={max(widths) + 500},1000", "--dump-dom", host.as_uri()],
+                             capture_output=True, text=True, timeout=300).stdout
+    finally:
+        for path in (*copies, host):
+            path.unlink()
+    found = re.search(r'data-gp-probe="([^"]*)"', dom)
+    return json.loads(html_lib.unescape(found.group(1))) if found else []
+
+
+LAYOUT_PROBE = """<script>
+window.addEventListener("load", function () { setTimeout(function () {
+  var vw = document.documentElement.clientWidth, out = [];
+  var main = document.querySelector(".bd-article") || document.body;
+  function scrolls(el) {   // inside a box of the article that scrolls sideways and itself fits the window
+    for (var p = el.parentElement; p && p !== main; p = p.parentElement) {
+      var o = getComputedStyle(p).overflowX;
+      if ((o === "auto" || o === "scroll") && p.getBoundingClientRect().right <= vw + 1) return true;
+    }
+    return false;
+  }
+  function name(el) { return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\\s+/).join(".") : ""); }
+  main.querySelectorAll("*").forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && r.right > vw + 1 && !scrolls(el))
+      out.push("wider than the window: " + name(el) + " ends at " + Math.round(r.right) + " px of " + vw);
+  });
+  main.querySelectorAll(".gp-chart").forEach(function (box) {
+    var room = box.getBoundingClientRect().width;
+    box.querySelectorAll(".marks").forEach(function (el) {
+      var w = el.getBoundingClientRect().width;
+      if (w > room + 1) out.push("chart wider than its box: " + box.id + " " + Math.round(w) + " > " + Math.round(room) + " px");
+    });
+  });
+  parent.postMessage({page: location.pathname.split("/").pop(), width: window.innerWidth, charts: main.querySelectorAll(".gp-chart .marks").length,
+                      problems: out}, "*");
+}, 3000); });
+</script>"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
+def test_no_page_is_wider_than_a_desktop_or_a_phone(html, tmp_path):
+    """Every page at 1400 px and at 390 px (a phone), each in a frame of that width: nothing in the main column
+    runs past the window unless it sits in a box that scrolls sideways, and no chart is wider than its box. A
+    control page with a 2000 px element must be caught at both widths."""
+    widths = (1400, 390)
+    pages = sorted(p for p in (html / "book").rglob("*.html"))
+    control = '<article class="bd-article"><div style="width:2000px">wide</div>'
+    copies = [(page, page.stem, LAYOUT_PROBE, "") for page in pages] + [(html / "book" / "intro.html", "control", LAYOUT_PROBE, control)]
+    found = in_frames(copies, widths, tmp_path)
+    reports = {(r["page"], r["width"]): r for r in found}
+    assert len(reports) == len(copies) * len(widths), f"{len(reports)} of {len(copies) * len(widths)} frames reported"
+    for width in widths:
+        assert any("wider than the window" in p for p in reports[("probe-control.html", width)]["problems"]), width
+    problems = [f"{page} at {width} px: {p}" for (page, width), r in sorted(reports.items()) if page != "probe-control.html"
+                for p in r["problems"]]
+    assert problems == [], "\n".join(problems[:20])
+    assert sum(r["charts"] for (page, width), r in reports.items() if width == 390) >= 40   # the charts were drawn
+
+
+def test_short_cells_never_break_and_long_ones_wrap():
+    import pandas as pd
+
+    from growthpath.publish import page
+
+    shown = page.table(pd.DataFrame({"id": ["000-1.4-01"], "unit": ["万亿元"], "quote": ["2023年中国直播电商市场规模达4.9万亿元，占社交电商的大半"]}))._repr_html_()
+    assert '<td class="gp-token">000-1.4-01</td>' in shown and '<td class="gp-token">万亿元</td>' in shown
+    assert "<td>2023年中国直播电商" in shown      # a long quote keeps the default wrapping
+
+
+MACHINE_TEXT = {"a doubled word": r"\b(Appendix|Chapter|the|of) \1\b", "a '(s)' plural": r"\b\w+\(s\)",
+                "unrendered Markdown emphasis": r"\*\*\S|\S\*\*", "a Python dict": r"\{'[A-Za-z_]+': ",
+                "a Python list": r"\['[^']*', '"}
+
+
+def machine_text(page_html: str) -> list[str]:
+    """What a page's main column shows that is machine text, not prose: the patterns above in its words, a
+    snake_case column header, a bare None or nan in a table cell (code blocks are left out: code may look like code)."""
+    import html as html_lib
+
+    body = page_html.split("<article", 1)[-1].split("</article>", 1)[0]
+    body = re.sub(r"<script.*?</script>|<style.*?</style>|<pre.*?</pre>|<code.*?</code>", " ", body, flags=re.S)
+    words = html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).replace("\u200b", "")
+    found = [f"{name}: …{m.group(0)}…" for name, pattern in MACHINE_TEXT.items()
+             for m in re.finditer(r".{0,25}(?:" + pattern + r").{0,25}", words)]
+    cells = lambda tag: [html_lib.unescape(re.sub(r"<[^>]+>", "", c)).replace("\u200b", "").strip()
+                         for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", body, re.S)]
+    found += [f"a snake_case header: {h}" for h in cells("th") if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+", h)]
+    found += [f"a bare {c} in a table cell" for c in cells("td") if c in ("None", "nan", "NaN", "NaT")]
+    return found
+
+
+def test_machine_text_is_caught():
+    page_html = ("<article><p>see Appendix Appendix A; 3 finding(s); **base**; {'a': 1}</p>"
+                 "<table><tr><th>claim_id</th><th>Ledger id</th></tr><tr><td>nan</td><td>x</td></tr></table></article>")
+    kinds = [f.split(":")[0] for f in machine_text(page_html)]
+    assert kinds == ["a doubled word", "a '(s)' plural", "unrendered Markdown emphasis", "a Python dict",
+                     "a snake_case header", "a bare nan in a table cell"], kinds
+    assert machine_text("<article><p>None of these cites a source.</p><pre>{'a': 1}</pre></article>") == []
+
+
+@pytest.mark.slow
+def test_no_page_shows_machine_text(html):
+    found = [f"{page.relative_to(html)}: {f}" for page in sorted((html / "book").rglob("*.html"))
+             for f in machine_text(page.read_text(encoding="utf-8"))]
+    assert found == [], "\n".join(found[:30])
+
+
+SLIDER_PROBE = """<script>
+window.addEventListener("load", function () { setTimeout(function () {
+  var charts = Array.prototype.filter.call(document.querySelectorAll(".gp-chart"), function (c) {
+    return c.querySelector(".vega-bindings input[type=range]"); });
+  var texts = function (c) { return Array.prototype.map.call(c.querySelectorAll(".marks text"), function (t) { return t.textContent; }); };
+  var before = charts.map(texts), start = charts.map(function (c) { return c.querySelector("input[type=range]").value; });
+  charts.forEach(function (c) {
+    var slider = c.querySelector("input[type=range]");
+    slider.value = slider.value === slider.max ? slider.min : slider.max;
+    slider.dispatchEvent(new Event("input", {bubbles: true}));
+  });
+  setTimeout(function () {
+    parent.postMessage({page: location.pathname.split("/").pop(), charts: charts.map(function (c, i) {
+      return {id: c.id, start: start[i], before: before[i], after: texts(c)}; })}, "*");
+  }, 1000);
+}, 3000); });
+</script>"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
+def test_what_if_sliders_start_at_the_glued_values_and_move_the_chart(html, executed, tmp_path):
+    """The three what-if charts (the outlook's probability, the referral model, the funnel), offline in Chromium: each
+    starts at the value the chapter glues, and moving its first slider changes what it shows."""
+    from conftest import glued
+
+    base = Path(executed["base"])
+    ch3, ch4, ch5 = (glued(base / nb) for nb in ("03_targets.ipynb", "04_theory.ipynb", "05_implementation.ipynb"))
+    expected = {"03_targets": f"{ch3['p_users']:.1%}", "04_theory": f"{ch4['wi_users']:,.0f}",
+                "05_implementation": f"{ch5['conv_base']:,.0f}"}
+    pages = [(html / "book" / "chapters" / f"{name}.html", name, SLIDER_PROBE, "") for name in expected]
+    reports = {r["page"].removeprefix("probe-").removesuffix(".html"): r["charts"] for r in in_frames(pages, (1200,), tmp_path)}
+    assert set(reports) == set(expected), reports.keys()
+    for page, value in expected.items():
+        assert len(reports[page]) == 1, (page, reports[page])
+        chart = reports[page][0]
+        assert value in chart["before"], (page, value, chart["before"])
+        assert chart["after"] != chart["before"], (page, chart)
+
+
+def test_table_text_is_simplified_chinese_except_a_verbatim_column():
+    import pandas as pd
+
+    from growthpath.publish import appendices, page
+    from growthpath.data import claims
+
+    shown = page.table(pd.DataFrame({"definition": ["入群轉化率"], "scraped": ["入群轉化率"], "n": [1]}), verbatim=["scraped"]).frame
+    assert shown.loc[0, "definition"] == "入群转化率" and shown.loc[0, "scraped"] == "入群轉化率" and shown.loc[0, "n"] == 1
+    ledger = claims.load()
+    traditional = ledger[ledger["quote"] != ledger["quote_zh"]]
+    assert len(traditional), "some scraped quotes are in Traditional characters"
+    table = page.table(appendices.ledger_table(ledger), verbatim=["as scraped"]).frame.set_index("id")
+    row = traditional.iloc[0]
+    assert table.loc[row["claim_id"], "as scraped"] == row["quote"] and table.loc[row["claim_id"], "quote (原文)"] == row["quote_zh"]

@@ -271,3 +271,15 @@ def test_customer_value_matches_an_independent_fit(executed):
 def test_scenarios_do_not_change_chapter4(executed):
     runs = {s: glued(Path(executed[s]) / NB) for s in SCENARIOS}
     assert runs["base"] == runs["optimistic"] == runs["pessimistic"]
+
+
+@pytest.mark.slow
+def test_the_referral_what_if_starts_at_the_chapters_model(executed):
+    """Users after the run's months at the sliders' start, recomputed from the branching formula: U₀ Σ Kᵏ over
+    months × 30.4375 / cycle generations, K = invitations × conversion, capped at the netizens."""
+    ch4 = glued(Path(executed["base"]) / "04_theory.ipynb")
+    K = ch4["wi_invites"] * ch4["wi_conversion"]
+    n = ch4["fission_months_g"] * 30.4375 / ch4["fission_cycle_g"]
+    users = ch4["fission_seed_g"] * (1 - K ** (n + 1)) / (1 - K)
+    assert ch4["wi_users"] == pytest.approx(min(users, ch4["netizens_latest"] * 1e8), rel=1e-9)
+    assert ch4["wi_conversion"] * 100 == ch4["invite_conv_g"]

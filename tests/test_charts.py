@@ -60,8 +60,20 @@ def test_embed_html_cannot_be_closed_by_data():
     html = renderer.embed_html(spec, "gp-x")
     assert html.count("</script>") == 1 and html.count("<script") == 1 and "alert(1)" in html
     payload = html.split("var spec=", 1)[1].split(";var tries", 1)[0]
-    assert "<" not in payload and json.loads(payload) == spec
+    assert "<" not in payload and json.loads(payload) == renderer.responsive(spec)
     assert "cdn" not in html.lower() and "http" not in html
+
+
+def test_the_html_copy_of_a_view_takes_its_containers_width_and_print_keeps_its_own():
+    layered = {"layer": [{"mark": "bar"}], "width": 360}
+    stepped = {"layer": [{"mark": "rect"}], "width": {"step": 110}}
+    facet = {"facet": {"row": {"field": "x"}}, "spec": {"width": 420, "layer": []}}
+    for spec in (layered, stepped, {"mark": "point"}):
+        assert renderer.responsive(spec)["width"] == "container" and renderer.responsive(spec)["autosize"]["type"] == "fit-x"
+    assert renderer.responsive(facet) == facet          # a facet is narrowed in the browser once drawn (embed_html)
+    bundle = renderer.mimebundle(layered)
+    assert bundle[renderer.SPEC_MIME] == layered         # the spec the PDF's still is drawn from keeps its width
+    assert '"width": "container"' in bundle["text/html"] and "then(fit)" in bundle["text/html"]
 
 
 def test_mimebundle_has_html_and_the_spec():
@@ -99,3 +111,21 @@ def test_annotated_heatmap_cells_are_wide_enough_for_their_longest_label():
     long = short.assign(risks=["R01", "R02 R06 R08 R05 R12"])
     width = lambda df: helpers.annotated_heatmap(df, x="impact", y="likelihood", value="score", label="risks").to_dict()["width"]["step"]
     assert width(short) == 64 and width(long) >= 6 * len("R02 R06 R08 R05 R12")
+
+
+def test_a_what_if_chart_binds_one_slider_per_input_and_prints_its_defaults():
+    import re
+
+    import pandas as pd
+    import vl_convert as vlc
+
+    from growthpath.charts import helpers
+
+    grid = pd.DataFrame([{"a": a, "b": b, "out": 1000 * a * b} for a in (0.1, 0.2, 0.35) for b in (0.05, 0.052, 0.1)])
+    sliders = [{"field": "a", "label": "rate a", "min": 0.1, "max": 0.35, "step": 0.05, "default": 0.35},
+               {"field": "b", "label": "rate b", "min": 0.05, "max": 0.1, "step": 0.05, "default": 0.052}]
+    spec = helpers.what_if(grid, sliders, value="out", fmt=",.1f").to_dict()
+    bound = {p["name"]: p for p in spec["params"]}
+    assert set(bound) == {"set_a", "set_b"} and bound["set_b"]["value"] == 0.052 and bound["set_b"]["bind"]["input"] == "range"
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", vlc.vegalite_to_svg(spec))
+    assert "18.2" in texts and "35.0" not in texts       # only the row at the defaults is drawn (0.35 × 0.052 × 1000)

@@ -78,3 +78,14 @@ def test_claims_table_shows_simplified_quotes():
     t = claims.table(claims.in_sections(claims.load(), "000", "1.1"))
     assert list(t.columns) == list(claims.DISPLAY_COLUMNS.values())
     assert "规模" in t["Quote (原文)"].str.cat() and isinstance(t, pd.DataFrame)
+
+
+def test_a_quote_with_lost_characters_says_so_in_every_claims_table():
+    from growthpath.data import claims
+
+    ledger = claims.load()
+    shown = claims.table(ledger).set_index("Ledger id")["Quote (原文)"]
+    lost = set(claims.garbled(ledger)["claim_id"])
+    assert lost, "the seeds hold at least one garbled quote (004-1.1-04)"
+    for claim_id, quote in shown.items():
+        assert quote.endswith(claims.GARBLED_NOTE) == (claim_id in lost), claim_id

@@ -86,3 +86,15 @@ def test_a_title_page_then_a_contents_page_and_no_empty_chapter(pdf, built):
     # a chapter page holding nothing but its heading (and running header/footer) is an empty chapter
     empty = [i + 1 for i, text in enumerate(words) if text and len(text.split()) <= 12 and i > 2]
     assert empty == [], empty
+
+
+def test_the_summary_fits_on_two_pages_and_quotes_hug_their_chinese(pdf):
+    """The decision memo is at most two printed pages; a curly quote around Chinese has no space inside it (xeCJK
+    would put one between a Western quote mark and a CJK character)."""
+    pages = tool("pdftotext", "-layout", str(pdf), "-").split("\f")
+    start = next(i for i, p in enumerate(pages) if i > 1 and re.search(r"^\s*Executive summary\s*$", p, re.M))
+    end = next(i for i, p in enumerate(pages) if i > start and re.search(r"^\s*1\. Background: [^\d]*$", p, re.M))
+    assert end - start <= 2, f"the executive summary takes {end - start} pages"
+    text = "\n".join(pages)
+    assert re.findall(r"“[\u4e00-\u9fff][^”\n]{0,20}”", text), "no quoted Chinese found: the check would be empty"
+    assert re.findall(r".{0,12}(?:“ [\u4e00-\u9fff]|[\u4e00-\u9fff] ”).{0,12}", text) == []

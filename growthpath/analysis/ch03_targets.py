@@ -179,6 +179,26 @@ def users_curve(claims: pd.DataFrame, stats: pd.DataFrame, register: Register, s
                                                upper_pp=2 * sim["gain_needed_pp"])
 
 
+USERS_WHAT_IF_STEP = 0.2   # points a year between two positions of the slider
+
+
+def users_what_if(claims: pd.DataFrame, stats: pd.DataFrame, register: Register, sim: dict, forecast_year: int, n_sims: int,
+                  seed: int) -> dict:
+    """The 2026 outlook as a what-if: one slider for the yearly gain in social commerce's share of online shoppers (from
+    none to twice what the target needs, starting at the register's assumption), and P(users ≥ target) at every position
+    (the same draws at every point: only the assumption moves)."""
+    gain = float(register["user_share_gain_pp"])
+    top = float(np.round(2 * sim["gain_needed_pp"] // USERS_WHAT_IF_STEP * USERS_WHAT_IF_STEP, 10))
+    gains = sorted({*np.round(np.arange(0.0, top + USERS_WHAT_IF_STEP / 2, USERS_WHAT_IF_STEP), 10), gain})
+    p = [feasibility.users_simulation(claims, stats, target_year=forecast_year, share_gain_pp=float(g),
+                                      growth_sd_pp=register["user_growth_sd_pp"], trend_years=register["user_trend_years"],
+                                      n_sims=n_sims, seed=seed)["p_users"] for g in gains]
+    slider = {"field": "gain_pp", "label": "yearly gain in social commerce's share of online shoppers (points)",
+              "min": 0.0, "max": top, "step": USERS_WHAT_IF_STEP, "default": gain}
+    return {"grid": pd.DataFrame({"gain_pp": gains, "p_users": p}), "sliders": [slider],
+            "references": pd.DataFrame({"label": ["even chance"], "value": [0.5]})}
+
+
 @computes
 def users_summary(sim: dict, curve: pd.DataFrame) -> Values:
     """Where the probability of the user target crosses one half, and what decides the target, in words."""

@@ -5,6 +5,7 @@ Values from the lifecycle chain name what building the chain read (the claims an
 `provenance.capture`); values from an order log name the log (`logdesc.log_id`) and the parameters that cut it."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from growthpath.data import official, orders, provenance
@@ -313,6 +314,39 @@ def _luckin(claims: pd.DataFrame, used: pd.Series):
     multiple = end["value"] / start["value"]
     return start, end, invites, months, multiple, fission.referral_case(invites["value"], used["value"] / 100, multiple, months,
                                                                         _rate(used))
+
+
+REFERRAL_STEPS = {"invites": (1.0, 10.0, 1.0), "conversion": (0.05, 0.5, 0.05), "cycle_days": (7.0, 63.0, 7.0)}  # min, max, step
+REFERRAL_LABELS = {"invites": "invitations per user", "conversion": "conversion of an invitation", "cycle_days": "cycle (days)"}
+
+
+def referral_what_if(claims: pd.DataFrame, stats: pd.DataFrame, used: pd.Series, seed_users: float, cycle_days: int,
+                     months: int) -> dict:
+    """The referral what-if: sliders for invitations per user (starting at Luckin's fission index), their conversion
+    (the rate §4.2 reads) and the cycle (this run's); users after `months` for every slider position (each user invites
+    once, capped at China's netizens); the netizens as a reference line."""
+    invites = ledger.pick(claims, doc="000", section="4.2", metric="fission_index_invitees_per_user", scope="platform")
+    start = {"invites": float(invites["value"]), "conversion": float(used["value"]) / 100, "cycle_days": float(cycle_days)}
+    axes = {k: sorted({*np.round(np.arange(lo, hi + step / 2, step), 10), start[k]}) for k, (lo, hi, step) in REFERRAL_STEPS.items()}
+    grid = pd.MultiIndex.from_product(axes.values(), names=list(axes)).to_frame(index=False)
+    ceiling = float(_netizens(stats)["value_canonical"]) * 1e8
+    reached = [fission.one_shot_users(seed_users, fission.k_factor(r.invites, r.conversion), fission.cycles(months, r.cycle_days))
+               for r in grid.itertuples()]
+    sliders = [{"field": k, "label": REFERRAL_LABELS[k], "min": lo, "max": hi, "step": step, "default": start[k]}
+               for k, (lo, hi, step) in REFERRAL_STEPS.items()]
+    return {"grid": grid.assign(users=np.minimum(np.asarray(reached, dtype=float), ceiling)), "sliders": sliders, "start": start,
+            "references": pd.DataFrame({"label": ["China's netizens"], "value": [ceiling]}),
+            "ids": ids(invites, used, _netizens(stats), "parameter:fission_seed_users", "parameter:fission_cycle_days",
+                       "parameter:fission_months")}
+
+
+@computes
+def referral_what_if_values(what_if: dict) -> Values:
+    """Users after the run's months at the sliders' starting positions (what the printed chart shows)."""
+    grid, start = what_if["grid"], what_if["start"]
+    at_start = grid[np.all([np.isclose(grid[k], v) for k, v in start.items()], axis=0)]["users"]
+    return {"wi_users": Value(float(at_start.iloc[0]), what_if["ids"], unit="people"),
+            "wi_invites": Value(start["invites"], what_if["ids"][:1]), "wi_conversion": Value(start["conversion"], what_if["ids"][1:2], unit="share")}
 
 
 @computes

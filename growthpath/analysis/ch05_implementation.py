@@ -64,7 +64,7 @@ def funnel_rates(claims: pd.DataFrame, overrides: dict) -> dict:
     return {"stages": stages, "base": funnel.rates(stages, "baseline", overrides), "target": funnel.rates(stages, "target", overrides)}
 
 
-def _funnel_ids(f: dict) -> tuple[str, ...]:
+def funnel_ids(f: dict) -> tuple[str, ...]:
     sources = [*f["stages"]["baseline_source"], *f["stages"]["target_source"]]
     return ids(*(i for text in sources for i in ledger_ids(text)), "parameter:funnel_overrides")
 
@@ -91,7 +91,7 @@ def sensitivity(f: dict, register: Register, reached: int) -> pd.DataFrame:
 @computes
 def funnel_values(f: dict, register: Register, reached: int) -> Values:
     """End-to-end conversion at baseline and target per people reached, and the stage whose lift gains most."""
-    fb, ft, rated = f["base"], f["target"], _funnel_ids(f)
+    fb, ft, rated = f["base"], f["target"], funnel_ids(f)
     sens = sensitivity(f, register, reached)
     best = sens[sens["lift"].str.contains("points")].nlargest(1, "change").iloc[0]
     label = f["stages"].set_index("stage").at[best["stage"], "label"]
@@ -113,6 +113,31 @@ def funnel_flow(f: dict, reached: int) -> pd.DataFrame:
     flow = pd.concat([funnel.counts(f["base"], reached).assign(reading="baseline"),
                       funnel.counts(f["target"], reached).assign(reading="target")])
     return flow.assign(share=flow["people"] / reached)
+
+
+WHAT_IF_STEPS = {"joined": (0.05, 1.0, 0.05), "bought": (0.01, 0.2, 0.01)}   # slider min, max, step per stage
+
+
+def what_if_sliders(f: dict) -> list[dict]:
+    """One slider per funnel stage, starting at the plan's baseline rate."""
+    labels = f["stages"].set_index("stage")["label"]
+    return [{"field": s, "label": labels[s], "min": lo, "max": hi, "step": step, "default": f["base"][s]}
+            for s, (lo, hi, step) in WHAT_IF_STEPS.items() if s in f["base"]]
+
+
+def what_if_grid(f: dict, reached: int) -> pd.DataFrame:
+    """Buyers per `reached` for every combination of stage rates the sliders can set (their steps, plus the plan's
+    baseline and target rates)."""
+    axes = {s["field"]: sorted({*np.round(np.arange(s["min"], s["max"] + s["step"] / 2, s["step"]), 10),
+                                f["base"][s["field"]], f["target"][s["field"]]}) for s in what_if_sliders(f)}
+    rows = pd.MultiIndex.from_product(axes.values(), names=list(axes)).to_frame(index=False)
+    return rows.assign(buyers=[reached * funnel.end_to_end({**f["base"], **r}) for r in rows.to_dict("records")])
+
+
+def what_if_references(f: dict, reached: int) -> pd.DataFrame:
+    """The plan's baseline and target, as buyers per `reached`."""
+    return pd.DataFrame({"label": ["plan's baseline", "plan's target"],
+                         "value": [reached * funnel.end_to_end(f["base"]), reached * funnel.end_to_end(f["target"])]})
 
 
 # ----------------------------------------------------------------------------- §5.3 migration

@@ -38,7 +38,7 @@ def build(claims: pd.DataFrame, stats: pd.DataFrame, findings, register: Registe
                                    ci_level=ci_level, n_sims=n_sims, seed=seed)
         card = scorecard.build(claims, stats, findings, shocks, register, current=scenario, current_adjustment=nowcast_adjustment,
                                **{k: v for k, v in settings.items() if k != "nowcast_adjustment"})
-    return {"card": card, "untestable": scorecard.untestable(claims, findings),
+    return {"card": card, "untestable": scorecard.untestable(claims, findings), "ci_level": ci_level,
             "ids": ids(read, [f"shock:{s}" for s in shocks["shock"]], RUN)}
 
 
@@ -54,6 +54,7 @@ def scorecard_values(sc: dict, register: Register, scenario: str, forecast_year:
     graded = (*read, "assumption:scorecard_on_track_p", "assumption:scorecard_at_risk_p")
     out = {"on_track_p": Value(register["scorecard_on_track_p"], ("assumption:scorecard_on_track_p",), unit="probability"),
            "at_risk_p": Value(register["scorecard_at_risk_p"], ("assumption:scorecard_at_risk_p",), unit="probability"),
+           "stretch_p": Value(register["stretch_target_p"], ("assumption:stretch_target_p",), unit="probability"),
            "sc_counts": sentence(", ".join(f"{n} {v}" for v, n in scorecard.counts(card).items()), graded),
            "sc_on_track": Value(on_track, graded, kind="count"),
            "scenario_name": sentence(f"**{scenario}**", "parameter:scenario"),
@@ -66,6 +67,7 @@ def scorecard_values(sc: dict, register: Register, scenario: str, forecast_year:
            "on_track_sentence": sentence("no graded 2026 target is on track in any scenario" if on_track == 0
                                          else f"{on_track} scorecard cells are on track", graded),
            "sc_summary": sentence("; ".join(scorecard.summary_phrases(card)), graded)}
+    out |= revised_targets(mine, read, forecast_year, sc["ci_level"])
     unshocked = tuple(i for i in read if not i.startswith("shock:"))
     for key, target in TARGETS.items():
         out[f"sc_p_{key}"] = Value(float(mine.loc[target, "P without shocks"]), unshocked, unit="probability")
@@ -73,6 +75,22 @@ def scorecard_values(sc: dict, register: Register, scenario: str, forecast_year:
                                          kind="probability")
         for name, row in card[card["target"] == target].set_index("scenario").iterrows():
             out[f"sc_{key}_{name}"] = Value(float(row["P with shocks"]), (*read, f"scenario:{name}"), unit="probability")
+    return out
+
+
+LEVELS = {"low": (), "median": (), "high": (), "revised target": ("assumption:scorecard_on_track_p",),
+          "stretch target": ("assumption:stretch_target_p",)}
+
+
+def revised_targets(mine: pd.DataFrame, read: tuple, forecast_year: int, ci_level: float) -> Values:
+    """This run's scenario with shocks: the simulated GMV and users of the target year (median and interval), the level
+    met with the on-track probability (a revised target) and the stretch level, as `rev_<gmv|users>_<level>`."""
+    out = {"rev_ci_pct": Value(100 * ci_level, ("parameter:ci_level",), unit="%")}
+    for key in ("gmv", "users"):
+        row = mine.loc[TARGETS[key]]
+        for level, extra in LEVELS.items():
+            out[f"rev_{key}_{level.split()[0]}"] = Value(float(row[level]), (*read, "parameter:ci_level", *extra),
+                                                         unit=row["unit"], year=forecast_year)
     return out
 
 

@@ -36,15 +36,29 @@ def verdict(p: float, on_track: float, at_risk: float) -> str:
     return VERDICTS[0] if p >= on_track else VERDICTS[1] if p >= at_risk else VERDICTS[2]
 
 
-def simulated(claims, stats, shocks, **kwargs) -> dict:
-    """Medians and probabilities for GMV, users and share, without and with shocks."""
+def simulated(claims, stats, shocks, *, target_p: float = 0.5, stretch_p: float = 0.25, **kwargs) -> dict:
+    """Medians and probabilities for GMV, users and share, without and with shocks, and the levels of the
+    simulated target year (`levels`) for GMV and users."""
     out = {}
     for label, frame in (("no shocks", shocks.iloc[0:0]), ("with shocks", shocks)):
         r = stress.run(claims, stats, frame, **kwargs)
-        out[label] = {"gmv": (float(np.median(r["gmv"][:, -1])) / 1e4, r["p_gmv"]),
-                      "users": (float(np.median(r["users"][:, -1])), r["p_users"]),
-                      "share": (float("nan"), r["p_share"])}
+        out[label] = {"gmv": (float(np.median(r["gmv"][:, -1])) / 1e4, r["p_gmv"],
+                              levels(r["gmv"][:, -1] / 1e4, kwargs["ci_level"], target_p, stretch_p)),
+                      "users": (float(np.median(r["users"][:, -1])), r["p_users"],
+                                levels(r["users"][:, -1], kwargs["ci_level"], target_p, stretch_p)),
+                      "share": (float("nan"), r["p_share"], {})}
     return out
+
+
+def levels(draws: np.ndarray, ci_level: float, target_p: float, stretch_p: float) -> dict[str, float]:
+    """The simulated year-end level: median, the interval holding `ci_level` of the draws, the level reached with
+    probability `target_p` (a target graded on track) and the stretch level (reached with probability `stretch_p`)."""
+    if not 0 < stretch_p < target_p < 1:
+        raise ValueError(f"need 0 < stretch_p < target_p < 1 (stretch_p = {stretch_p}, target_p = {target_p})")
+    tail = (1 - ci_level) / 2
+    low, median, high, target, stretch = np.quantile(draws, [tail, 0.5, 1 - tail, 1 - target_p, 1 - stretch_p])
+    return {"low": float(low), "median": float(median), "high": float(high), "revised target": float(target),
+            "stretch target": float(stretch)}
 
 
 def _inconsistent(claims, findings, metrics) -> bool:
@@ -61,12 +75,14 @@ def build(claims, stats, findings, shocks, register, *, current: str, current_ad
     rows = []
     for name in scenarios.names():
         q = current_adjustment if name == current else scenarios.params(name)["nowcast_adjustment"]
-        sims = simulated(claims, stats, shocks, nowcast_adjustment=q, **kwargs)
+        sims = simulated(claims, stats, shocks, nowcast_adjustment=q, target_p=on_track,
+                         stretch_p=register["stretch_target_p"], **kwargs)
         for label, key, metrics, rests_on in MODELLED:
             goal = claims[(claims["doc"] == "000") & (claims["metric"] == metrics[0])].iloc[0]
             p = sims["with shocks"][key][1]
             rows.append({"target": label, "scenario": name, "target value": float(goal["value"]), "unit": goal["unit"],
-                         "projected (median)": sims["with shocks"][key][0], "P without shocks": sims["no shocks"][key][1],
+                         "projected (median)": sims["with shocks"][key][0], **sims["with shocks"][key][2],
+                         "P without shocks": sims["no shocks"][key][1],
                          "P with shocks": p, "verdict": verdict(p, on_track, at_risk), "evidence": "model",
                          "rests on": ", ".join((("scenario",) if key == "gmv" else ()) + rests_on + ("the shocks",)),
                          "stated inconsistently": _inconsistent(claims, findings, metrics)})

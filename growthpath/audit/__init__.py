@@ -211,7 +211,8 @@ def for_places(findings: list[Finding], places: list[tuple[str, str]]) -> list[F
 @dataclasses.dataclass(frozen=True)
 class SectionFindings:
     """The published findings on some sections of one document (`found`) and how many there are (`values`:
-    `<key>_findings` and `<key>_contradictions`, each naming the sections and the ids its findings cite)."""
+    `<key>_findings`, the same count in words (`<key>_findings_n`: '1 finding'; `<key>_findings_touch`: '1 finding
+    touches') and `<key>_contradictions`, each naming the sections and the ids its findings cite)."""
 
     found: list
     values: dict
@@ -231,7 +232,11 @@ def in_sections(findings: list[Finding], *places: str, key: str) -> SectionFindi
         return [*sections, *(r.claim_id for f in found for r in f.refs), *(o for f in found for o in f.official)]
 
     name = f"{__name__}.in_sections"
+    counted = f"{len(here)} finding{'' if len(here) == 1 else 's'}"
     return SectionFindings(here, {f"{key}_findings": Value(len(here), cited(here), computed_by=name),
+                                  f"{key}_findings_n": Value(counted, cited(here), markdown=True, computed_by=name),
+                                  f"{key}_findings_touch": Value(f"{counted} {'touches' if len(here) == 1 else 'touch'}", cited(here),
+                                                                 markdown=True, computed_by=name),
                                   f"{key}_contradictions": Value(len(contradictions), cited(contradictions), computed_by=name)})
 
 

@@ -434,3 +434,48 @@ def _luminance(hex_colour: str) -> float:
     r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_title: str = "", x: str | None = None,
+            x_title: str = "", references: pd.DataFrame | None = None, fmt: str = ",.0f", label_fmt: str | None = None,
+            log: bool = False, title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
+    """A what-if tool that works offline: one slider per input (`sliders`: field, label, min, max, step, default),
+    bound to a Vega-Lite parameter that picks the rows of `grid` (computed by the package for every slider position)
+    whose inputs it shows. With `x`, `value` is drawn as a line over `x`; without, as one labelled bar. `references`
+    (label, value) are drawn as labelled rules. `fmt` formats the axis, `label_fmt` (default `fmt`) the value shown; `log`
+    puts the value on a log scale (values that span orders of magnitude). Print shows the defaults."""
+    label_fmt = label_fmt or fmt
+    positive = grid[value][grid[value] > 0]
+    scale = (alt.Scale(type="log", domain=[float(positive.min()), float(grid[value].max())]) if log
+             else alt.Scale(domain=[0, float(grid[value].max())]))
+    params = [alt.param(name=f"set_{s['field']}", value=s["default"],
+                        bind=alt.binding_range(min=s["min"], max=s["max"], step=s["step"], name=f"{s['label']} "))
+              for s in sliders]
+    picked = " && ".join(f"abs(datum['{s['field']}'] - set_{s['field']}) < {s['step'] / 1000:g}" for s in sliders)
+    base = alt.Chart(grid).transform_filter(picked)
+    if x is not None:
+        shown = base.mark_line(point=True, color=theme.MODEL).encode(
+            x=alt.X(f"{x}:Q", title=x_title), y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=scale),
+            tooltip=[alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{value}:Q", format=label_fmt)])
+        label = base.transform_filter(f"datum['{x}'] == {float(grid[x].max())}").mark_text(
+            align="right", dy=-10, fontSize=12, fontWeight="bold", color=theme.INK).encode(
+            x=f"{x}:Q", y=f"{value}:Q", text=alt.Text(f"{value}:Q", format=label_fmt))
+    else:
+        shown = base.mark_bar(color=theme.MODEL, size=28).encode(
+            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=scale),
+            tooltip=[alt.Tooltip(f"{value}:Q", format=label_fmt)])
+        label = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold", color=theme.INK).encode(
+            x=f"{value}:Q", text=alt.Text(f"{value}:Q", format=label_fmt))
+    layers = [shown, label]
+    if references is not None and len(references):
+        axis = "y" if x is not None else "x"
+        rule = alt.Chart(references).mark_rule(color=theme.PLAN, strokeDash=[4, 3]).encode(**{axis: "value:Q"})
+        # one line each, the first left of its rule and the others right of theirs: labels of close values never overlap
+        texts = [alt.Chart(references.iloc[[i]]).mark_text(color=theme.PLAN, fontSize=10, align="right" if i == 0 else "left",
+                                                           dx=-3 if i == 0 else 3,
+                                                           **({"dy": -6 - 11 * i} if x is not None else {"y": 6 + 11 * i})
+                                                           ).encode(**{axis: "value:Q"}, text="label:N")
+                 for i in range(len(references))]
+        layers += [rule, *texts]
+    height = 40 + 11 * (len(references) if references is not None else 0)
+    return _titled(alt.layer(*layers).add_params(*params).properties(height=height if x is None else 260), title, subtitle)

@@ -18,17 +18,34 @@ _counter = {"n": 0}
 
 
 def embed_html(spec: dict, element_id: str) -> str:
-    """HTML that draws `spec` into a new div once vegaEmbed is available.
+    """HTML that draws `spec` into a new div once vegaEmbed is available and the page is parsed (a chart drawn
+    earlier would take the width its container had before the sidebars were laid out).
 
     The spec is JSON inside a <script>, so every '<' is written as the JSON escape \\u003c: data text
     can never close the script or open markup, and the parsed spec is unchanged."""
-    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
+    payload = json.dumps(responsive(spec), sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     return (f'<div id="{element_id}" class="gp-chart"></div>\n'
             '<script type="text/javascript">(function(){'
-            f'var spec={payload};var tries=0;'
-            'function draw(){if(window.vegaEmbed){window.vegaEmbed("#' + element_id + '",spec,'
-            '{mode:"vega-lite",actions:{export:true,source:false,compiled:false,editor:false}});}'
+            f'var spec={payload};var tries=0;var id="#{element_id}";'
+            'var opts={mode:"vega-lite",actions:{export:true,source:false,compiled:false,editor:false}};'
+            # a facet cannot take its container's width: if drawn wider than its box, narrow its panels (a few
+            # passes, down to 80 px); if that is not enough, scale the drawing down to the box
+            'var passes=0;function fit(){var el=document.querySelector(id),m=el&&el.querySelector(".marks"),'
+            'w=el&&el.querySelector(".chart-wrapper");if(!m||!w)return;var over=m.getBoundingClientRect().width-w.clientWidth;'
+            'if(over<=1)return;if(spec.spec&&typeof spec.spec.width==="number"&&spec.spec.width>80&&passes++<4){'
+            'spec.spec.width=Math.max(80,Math.floor(spec.spec.width-over));window.vegaEmbed(id,spec,opts).then(fit);return;}'
+            'm.style.width="100%";m.style.height="auto";}'
+            'function draw(){if(window.vegaEmbed&&document.readyState!=="loading"){window.vegaEmbed(id,spec,opts).then(fit);}'
             'else if(tries++<200){setTimeout(draw,50);}}draw();})();</script>')
+
+
+def responsive(spec: dict) -> dict:
+    """The HTML edition's copy of a chart: a single or layered view takes the width of its container (a phone's
+    column or a desktop's), instead of the fixed width (or width per category) the print edition keeps. Facets
+    keep their panels' width; `embed_html` narrows them once drawn if they are wider than their container."""
+    if "layer" in spec or "mark" in spec:
+        return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+    return spec
 
 
 def spec_ids(spec: dict) -> list[str]:

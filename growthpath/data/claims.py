@@ -8,6 +8,7 @@ import pandas as pd
 
 from growthpath.data import datapackage, provenance
 
+GARBLED_NOTE = " (? = a character lost in the scraped seed text)"
 DISPLAY_COLUMNS = {"claim_id": "Ledger id", "metric": "Metric", "period": "Period", "value": "Value",
                    "unit": "Unit", "kind": "Kind", "quote_zh": "Quote (原文)"}
 
@@ -149,10 +150,13 @@ def in_sections(claims: pd.DataFrame, doc: str, sections: list[str] | str) -> pd
 
 
 def table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The reader-facing claims table: id, metric, period, value, unit, kind, Simplified-Chinese quote."""
+    """The reader-facing claims table: id, metric, period, value, unit, kind, Simplified-Chinese quote (a quote with
+    characters lost in the scraped text says so)."""
     out = claims[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
     out["Value"] = [f"{v:g}" for v in claims["value"]]
     out["Metric"] = out["Metric"].str.replace("_", " ")
+    lost = claims["quote"].str.contains("?", regex=False).to_numpy()
+    out.loc[lost, "Quote (原文)"] = out.loc[lost, "Quote (原文)"] + GARBLED_NOTE   # never read silently as text
     return out.reset_index(drop=True)
 
 

@@ -82,9 +82,17 @@ def ledger_counts(claims: pd.DataFrame) -> Values:
 
 
 def ledger_table(claims: pd.DataFrame) -> pd.DataFrame:
-    shown = claims[["claim_id", "metric", "period", "value", "unit", "kind", "chapter", "quote_zh"]]
-    return shown.rename(columns={"claim_id": "id", "quote_zh": "quote (原文)"}).assign(
+    """Every claim, its quote in Simplified Chinese and, verbatim, as scraped (`page.table(..., verbatim=...)` keeps it)."""
+    shown = claims[["claim_id", "metric", "period", "value", "unit", "kind", "chapter", "quote_zh", "quote"]]
+    return shown.rename(columns={"claim_id": "id", "quote_zh": "quote (原文)", "quote": "as scraped"}).assign(
         value=[f"{v:g}" for v in claims["value"]], metric=claims["metric"].str.replace("_", " "))
+
+
+def ledger_page_table(claims: pd.DataFrame) -> dict:
+    """The arguments of the ledger's table (`page.table`): sortable on screen, the verbatim quote kept as scraped, and
+    the Simplified quote only in print."""
+    return {"frame": ledger_table(claims), "interactive": True, "verbatim": ("as scraped",),
+            "print_columns": ("id", "metric", "period", "value", "unit", "kind", "quote (原文)")}
 
 
 # ----------------------------------------------------------------------------- Appendix C: scenarios

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from growthpath import paths
+from growthpath.markup import plain_text
 from growthpath.data import datapackage, scenarios
 from growthpath.analysis import words
 from growthpath.publish import results
@@ -149,7 +150,7 @@ def _few_ids(text: str, keep: int = 4) -> str:
 def _short(value) -> str:
     if isinstance(value, float):
         return f"{value:,.6g}"
-    text = str(value)
+    text = plain_text(str(value))     # a glued sentence's words, not its Markdown marks
     return text if len(text) <= 60 else text[:57] + "…"
 
 

@@ -6,6 +6,7 @@ declares, so the runner can collect it."""
 from __future__ import annotations
 
 import html
+import re
 import json
 from pathlib import Path
 import math
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from growthpath.markup import escape_markdown
+from growthpath.markup import escape_markdown, plain_text
 from growthpath.data.values import Value
 
 RESULTS: dict[str, dict] = {}
@@ -92,6 +93,19 @@ def glue_all(result: "Mapping[str, Value]") -> None:
 LONG_ROWS = 12  # print tables longer than this may break across pages (LaTeX longtable)
 
 
+CJK = re.compile(r"[\u3400-\u9fff]")
+SHORT_TOKEN = re.compile(r"<td>([^<\s]{1,24})</td>")   # a cell holding one short word
+ID_HEADERS = {"claim_id": "Ledger id", "obs_id": "Official id", "series_id": "Series id", "risk_id": "Risk id"}
+
+
+def header(column) -> str:
+    """A column's name as a reader sees it: ids named as in the ledger, any other snake_case name in words."""
+    name = str(column)
+    if name in ID_HEADERS:
+        return ID_HEADERS[name]
+    return name.replace("_", " ") if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+", name) else name
+
+
 @dataclass
 class Table:
     """A table shown as escaped HTML on the web and as a Markdown (pipe) table in print."""
@@ -100,16 +114,22 @@ class Table:
     caption: str = ""
     interactive: bool = False          # sortable and filterable in HTML (book/_static/gp-table.js)
     print_columns: tuple = ()          # the columns the print edition shows (default: all)
+    verbatim: tuple = ()               # columns shown exactly as scraped (every other text is in Simplified Chinese)
 
     def __post_init__(self):
-        self.frame = self.frame.copy()
+        self.frame = self.frame.rename(columns=header)      # a reader sees words, not snake_case names
+        self.print_columns = tuple(header(c) for c in self.print_columns)
+        kept = {header(c) for c in self.verbatim}
         for col in self.frame.columns:
             if pd.api.types.is_float_dtype(self.frame[col]):
                 self.frame[col] = self.frame[col].map(_format_float)
+            elif not pd.api.types.is_numeric_dtype(self.frame[col]) and col not in kept:
+                self.frame[col] = self.frame[col].map(simplified)
 
     def _repr_html_(self) -> str:
         classes = "gp-table gp-interactive" if self.interactive else "gp-table"
         body = self.frame.to_html(index=False, escape=True, classes=classes, border=0, na_rep="–")
+        body = SHORT_TOKEN.sub(r'<td class="gp-token">\1</td>', body)   # ids, units, numbers: never broken mid-token
         body = body.replace("_", "_\u200b")  # let long snake_case names wrap at underscores on screen
         cap = f'<p class="gp-table-caption">{html.escape(self.caption)}</p>' if self.caption else ""
         return f'<div class="gp-table-wrap">{cap}{body}</div>'
@@ -140,7 +160,7 @@ def _column_width(values: pd.Series, header: str) -> int:
     longest_word = max([_display_len(w) for v in values for w in str(v).split()] or [1])
     typical = int(values.map(_display_len).quantile(0.9)) if len(values) else 0
     header_word = max(_display_len(w) for w in header.split() or [header])
-    return max(8, header_word + 2, min(longest_word, 20) + 2, min(typical, 40))
+    return max(8, header_word + 4, min(longest_word, 20) + 5, min(typical, 36))   # the padding: short tokens never wrap in print
 
 
 def _format_float(value: float) -> str:
@@ -151,8 +171,15 @@ def _format_float(value: float) -> str:
     return text if text not in ("-0", "") else "0"
 
 
-def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False, print_columns=()) -> Table:
-    return Table(frame.reset_index(drop=True), caption, interactive, tuple(print_columns))
+def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False, print_columns=(), verbatim=()) -> Table:
+    return Table(frame.reset_index(drop=True), caption, interactive, tuple(print_columns), tuple(verbatim))
+
+
+def simplified(value):
+    """Text in Simplified Chinese (the seeds were scraped with Traditional forms mixed in); anything else unchanged."""
+    from growthpath.audit.registry import to_simplified
+
+    return to_simplified(value) if isinstance(value, str) and CJK.search(value) else value
 
 
 def run_parameters(params: dict, register=None, scenario: str | None = None) -> "Markdown":
@@ -176,7 +203,7 @@ def run_parameters(params: dict, register=None, scenario: str | None = None) -> 
 
     lead = (f"Scenario **{escape_markdown(scenario)}**." if scenario is not None
             else "This page does not depend on the scenario: every scenario of `data/scenarios.yml` gives the same page.")
-    box = ":::{admonition} Run parameters\n:class: note gp-run-parameters\n"
+    box = ":::{admonition} Run parameters\n:class: note dropdown gp-run-parameters\n"   # collapsed: out of the reading path
     if not params:
         return Markdown(f"{box}{lead} This page has no parameters of its own: it reflects `data/` as built.\n:::\n")
     rerun = "growthpath run --chapter …" + (f" --scenario {escape_markdown(scenario)}" if scenario is not None else "")
@@ -204,9 +231,7 @@ class Prose:
         return self.text
 
     def __repr__(self) -> str:
-        import re
-
-        return re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]+)`", lambda m: next(g for g in m.groups() if g is not None), self.text)
+        return plain_text(self.text)
 
 
 def missing_results_note(missing: list[str]) -> "Markdown | None":
