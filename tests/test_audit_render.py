@@ -47,3 +47,15 @@ def test_unclear_findings_collapse_and_severities_order():
 def test_chapter_labels_found_in_sources():
     labels = boxes.available_section_labels()
     assert {"sec-000-1-1", "sec-004-1-2", "sec-000-1-5"} <= labels
+
+
+def test_a_chapter_shows_its_findings_as_one_table_linking_the_appendix():
+    f, _ = finding(message="Evil | pipe <b>x</b>.")
+    u = registry.Finding("times_ambiguity", "unclear", [registry.Ref("004", "2.3", "004-2.3-02")], {}, "f", "r", "m.")
+    table = boxes.findings_table([u, f])
+    assert table.startswith(":::{list-table}") and table.count("\n* - ") == 3          # a header row and two findings
+    contradiction, unclear = table.index("* - Contradiction"), table.index("* - Unclear")
+    assert contradiction < unclear                                                        # severest first
+    assert "  - Evil \\| pipe \\<b\\>x\\</b\\>." in table and "  - 004-2.3-02" in table     # escaped
+    assert f"  - {{ref}}`Appendix A <{boxes.finding_label(f)}>`" in table
+    assert "nothing to flag" in boxes.findings_table([])

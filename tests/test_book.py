@@ -57,7 +57,7 @@ def test_charts_draw_without_network(html, tmp_path):
     dom = subprocess.run([CHROMIUM, *OFFLINE_FLAGS, f"--user-data-dir={tmp_path / 'p1'}", "--dump-dom", page],
                          capture_output=True, text=True, timeout=120).stdout
     charts = re.findall(r'<div id="gp-chart-[^"]+" class="gp-chart[^"]*"', dom)
-    drawn = re.findall(r'<div id="gp-chart-[^"]+" class="gp-chart vega-embed[^"]*"[^>]*><div class="chart-wrapper"[^>]*>'
+    drawn = re.findall(r'<div id="gp-chart-[^"]+" class="gp-chart vega-embed[^"]*"[^>]*><div class="chart-wrapper[^"]*"[^>]*>'
                        r'<(?:svg|canvas)[^>]*class="marks"', dom)
     assert len(charts) >= 5 and len(drawn) == len(charts), (len(charts), len(drawn))
 
@@ -369,3 +369,14 @@ def test_table_text_is_simplified_chinese_except_a_verbatim_column():
     table = page.table(appendices.ledger_table(ledger), verbatim=["as scraped"]).frame.set_index("id")
     row = traditional.iloc[0]
     assert table.loc[row["claim_id"], "as scraped"] == row["quote"] and table.loc[row["claim_id"], "quote (原文)"] == row["quote_zh"]
+
+
+def test_a_sections_claims_are_a_table_on_screen_and_one_sentence_in_print():
+    from growthpath.data import claims
+    from growthpath.publish import page
+
+    found = claims.in_sections(claims.load(), "000", "5.2")
+    shown = page.claims_table(found, "Seed 000 §5.2: claims")
+    assert shown._repr_html_().count("</tr>") == len(found) + 1         # every claim on screen, and the header
+    ids = sorted(found["claim_id"])
+    assert shown._repr_markdown_() == f"Seed 000 §5.2: {len(found)} claims ({ids[0]} to {ids[-1]}), each listed with its quote in Appendix B.\n"

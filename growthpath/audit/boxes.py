@@ -77,6 +77,20 @@ def findings_markdown(findings: list[Finding], claims: pd.DataFrame, **kwargs) -
     return "\n".join(admonition(f, claims, **kwargs) for f in ordered)
 
 
+def findings_table(findings: list[Finding]) -> str:
+    """The findings on a chapter's section as one compact table: severity, the finding in one sentence, the claims it
+    cites and a link to its full arithmetic in Appendix A (the boxes live only there)."""
+    ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.id))
+    if not ordered:
+        return "*The audit finds nothing to flag in these sections.*\n"
+    rows = [":::{list-table}", ":header-rows: 1", ":widths: 16 52 20 12", ":class: gp-table gp-findings longtable", "",
+            "* - severity", "  - finding", "  - claims", "  - arithmetic"]
+    for f in ordered:
+        cited = ", ".join(sorted({r.claim_id for r in f.refs}))
+        rows += [f"* - {STYLE[f.severity][1]}", f"  - {esc(f.message)}", f"  - {cited}", f"  - {{ref}}`Appendix A <{finding_label(f)}>`"]
+    return "\n".join(rows) + "\n:::\n"
+
+
 def chapters_of(f: Finding, sections: pd.DataFrame) -> list[int]:
     index = sections.set_index(["doc", "section"])["chapter"]
     return sorted({int(index.get((r.doc, r.section), 0)) for r in f.refs})

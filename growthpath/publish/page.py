@@ -115,6 +115,7 @@ class Table:
     interactive: bool = False          # sortable and filterable in HTML (book/_static/gp-table.js)
     print_columns: tuple = ()          # the columns the print edition shows (default: all)
     verbatim: tuple = ()               # columns shown exactly as scraped (every other text is in Simplified Chinese)
+    print_note: str = ""               # print shows this sentence instead of the table (the table is elsewhere in print)
 
     def __post_init__(self):
         self.frame = self.frame.rename(columns=header)      # a reader sees words, not snake_case names
@@ -137,6 +138,8 @@ class Table:
     def _repr_markdown_(self) -> str:
         """A MyST list-table with column widths from the content, so print editions wrap text
         inside the page instead of running off it (long tables break across pages)."""
+        if self.print_note:
+            return escape_markdown(self.print_note) + "\n"
         frame = (self.frame[list(self.print_columns)] if self.print_columns else self.frame).astype(str)
         if frame.empty:  # a list-table needs a body row: an analyst's data can leave a table with none
             return f"{escape_markdown(self.caption)}: none in this run.\n" if self.caption else "(No rows in this run.)\n"
@@ -173,6 +176,17 @@ def _format_float(value: float) -> str:
 
 def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False, print_columns=(), verbatim=()) -> Table:
     return Table(frame.reset_index(drop=True), caption, interactive, tuple(print_columns), tuple(verbatim))
+
+
+def claims_table(found: pd.DataFrame, caption: str) -> Table:
+    """A section's claims: the whole table on screen; in print one sentence pointing to Appendix B, which lists every
+    claim with its quote (the print edition keeps the chapters to their analysis)."""
+    from growthpath.data import claims as ledger
+
+    ids = sorted(found["claim_id"])
+    note = (f"{caption.split(':')[0]}: {len(ids)} claims ({ids[0]} to {ids[-1]}), each listed with its quote in Appendix B."
+            if ids else f"{caption}: none.")
+    return Table(ledger.table(found).reset_index(drop=True), caption, print_note=note)
 
 
 def simplified(value):
@@ -243,6 +257,15 @@ def missing_results_note(missing: list[str]) -> "Markdown | None":
     names = ", ".join(f"`{escape_markdown(n)}`" for n in missing)
     return Markdown(":::{warning}\nNo results yet for scenario(s) " + names + ": run "
                     "`growthpath run --all-scenarios` (part of `make book`) to fill them in.\n:::\n")
+
+
+def findings_table(found) -> "Markdown":
+    """The audit's findings on a chapter's section as one compact table linking each to Appendix A."""
+    from IPython.display import Markdown
+
+    from growthpath.audit import boxes
+
+    return Markdown(boxes.findings_table(list(found)))
 
 
 def findings(found, claims: pd.DataFrame, **kwargs) -> "Markdown":

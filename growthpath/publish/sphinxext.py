@@ -270,6 +270,31 @@ def _title_page(app, config) -> None:
     config.latex_elements = {**config.latex_elements, "maketitle": title_page(edition.current())}
 
 
+# print colours of a finding's box by its severity (the classes growthpath.audit.boxes gives it); Sphinx draws every
+# generic admonition as a "note", so the box is wrapped in a group that sets the note's colours for it alone
+SEVERITY_TEX = {"danger": "{RGB}{192,57,43}", "warning": "{RGB}{211,84,0}"}
+
+
+def severity_colours(latex_color: str) -> tuple[str, str]:
+    """The raw LaTeX that opens and closes a group colouring a note-styled box's border and title bar."""
+    setup = (f"div.note_border-TeXcolor={latex_color}, div.note_title-background-TeXcolor={latex_color}, "
+             "div.note_title-foreground-TeXcolor={RGB}{255,255,255}")
+    return "\\begingroup\\sphinxsetup{" + setup + "}", "\\endgroup"
+
+
+def _colour_findings(app, doctree, docname) -> None:
+    from docutils import nodes
+
+    if app.builder.format != "latex":
+        return
+    for box in list(doctree.findall(nodes.admonition)):
+        colour = next((SEVERITY_TEX[c] for c in box["classes"] if c in SEVERITY_TEX), None)
+        if colour is not None:
+            opening, closing = severity_colours(colour)
+            box.parent.insert(box.parent.index(box), nodes.raw("", opening, format="latex"))
+            box.parent.insert(box.parent.index(box) + 1, nodes.raw("", closing, format="latex"))
+
+
 def setup(app):
     app.add_directive("growthpath-parameters", parameters_directive())
     app.connect("config-inited", _title_page)
@@ -282,4 +307,5 @@ def setup(app):
     app.connect("env-purge-doc", _forget_formulas)
     app.connect("env-merge-info", _merge_formulas)
     app.connect("env-updated", _prerender_math)
+    app.connect("doctree-resolved", _colour_findings)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
