@@ -129,3 +129,12 @@ def test_a_what_if_chart_binds_one_slider_per_input_and_prints_its_defaults():
     assert set(bound) == {"set_a", "set_b"} and bound["set_b"]["value"] == 0.052 and bound["set_b"]["bind"]["input"] == "range"
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", vlc.vegalite_to_svg(spec))
     assert "18.2" in texts and "35.0" not in texts       # only the row at the defaults is drawn (0.35 × 0.052 × 1000)
+
+
+def test_a_sliders_positions_are_its_steps_and_the_values_between_them():
+    from growthpath.analysis import whatif
+
+    s = whatif.slider("bought", "joined → paid", 0.01, 0.05, 0.01, 0.052)
+    assert whatif.positions(s) == [0.01, 0.02, 0.03, 0.04, 0.05, 0.052]      # the default, off the steps, kept
+    grid = whatif.grid([s, whatif.slider("joined", "reached → joined", 0.5, 1.0, 0.5, 0.5)], also={"bought": [0.08]})
+    assert len(grid) == 7 * 2 and list(grid.columns) == ["bought", "joined"] and 0.08 in set(grid["bought"])

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from growthpath.data import official, provenance, scenarios
-from growthpath.analysis import actuals, feasibility, market, simulate, words
+from growthpath.analysis import actuals, feasibility, market, simulate, whatif, words
 from growthpath.data import claims as ledger
 from growthpath.data.assumptions import Register
 from growthpath.models import trend
@@ -189,12 +189,12 @@ def users_what_if(claims: pd.DataFrame, stats: pd.DataFrame, register: Register,
     (the same draws at every point: only the assumption moves)."""
     gain = float(register["user_share_gain_pp"])
     top = float(np.round(2 * sim["gain_needed_pp"] // USERS_WHAT_IF_STEP * USERS_WHAT_IF_STEP, 10))
-    gains = sorted({*np.round(np.arange(0.0, top + USERS_WHAT_IF_STEP / 2, USERS_WHAT_IF_STEP), 10), gain})
+    slider = whatif.slider("gain_pp", "yearly gain in social commerce's share of online shoppers (points)", 0.0, top,
+                           USERS_WHAT_IF_STEP, gain)
+    gains = whatif.positions(slider)
     p = [feasibility.users_simulation(claims, stats, target_year=forecast_year, share_gain_pp=float(g),
                                       growth_sd_pp=register["user_growth_sd_pp"], trend_years=register["user_trend_years"],
                                       n_sims=n_sims, seed=seed)["p_users"] for g in gains]
-    slider = {"field": "gain_pp", "label": "yearly gain in social commerce's share of online shoppers (points)",
-              "min": 0.0, "max": top, "step": USERS_WHAT_IF_STEP, "default": gain}
     return {"grid": pd.DataFrame({"gain_pp": gains, "p_users": p}), "sliders": [slider],
             "references": pd.DataFrame({"label": ["even chance"], "value": [0.5]})}
 

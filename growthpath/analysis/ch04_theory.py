@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from growthpath.data import official, orders, provenance
-from growthpath.analysis import economics, effects, logdesc
+from growthpath.analysis import economics, effects, logdesc, whatif
 from growthpath.data import claims as ledger
 from growthpath.data.assumptions import Register
 from growthpath.models import churn, clv, fission, lifecycle, power
@@ -62,7 +62,7 @@ def lifecycle_chain(claims: pd.DataFrame, register: Register, overrides: dict, m
         P = {"baseline": lifecycle.transition_matrix(lp, base), "target": lifecycle.transition_matrix(lp, goal)}
         V = {"baseline": lifecycle.value_per_month(lp, base, aov[0]), "target": lifecycle.value_per_month(lp, goal, aov[1])}
         case = lifecycle.case_reading(lp, claims, base, aov[0], d)   # a platform's case on its own, on the baseline
-        chain = {"parameters": lp, "base": base, "goal": goal, "cases": lifecycle.case_targets(lp, claims), "P": P,
+        chain = {"parameters": lp, "base": base, "goal": goal, "aov": aov, "cases": lifecycle.case_targets(lp, claims), "P": P,
                  "ltv": {k: lifecycle.lifetime_value(P[k], V[k], d) for k in P},
                  "life": {k: lifecycle.expected_lifetime(P[k]) for k in P},
                  "mix": {k: lifecycle.steady_state_mix(P[k]) for k in P},
@@ -327,13 +327,11 @@ def referral_what_if(claims: pd.DataFrame, stats: pd.DataFrame, used: pd.Series,
     once, capped at China's netizens); the netizens as a reference line."""
     invites = ledger.pick(claims, doc="000", section="4.2", metric="fission_index_invitees_per_user", scope="platform")
     start = {"invites": float(invites["value"]), "conversion": float(used["value"]) / 100, "cycle_days": float(cycle_days)}
-    axes = {k: sorted({*np.round(np.arange(lo, hi + step / 2, step), 10), start[k]}) for k, (lo, hi, step) in REFERRAL_STEPS.items()}
-    grid = pd.MultiIndex.from_product(axes.values(), names=list(axes)).to_frame(index=False)
+    sliders = [whatif.slider(k, REFERRAL_LABELS[k], lo, hi, step, start[k]) for k, (lo, hi, step) in REFERRAL_STEPS.items()]
+    grid = whatif.grid(sliders)
     ceiling = float(_netizens(stats)["value_canonical"]) * 1e8
     reached = [fission.one_shot_users(seed_users, fission.k_factor(r.invites, r.conversion), fission.cycles(months, r.cycle_days))
                for r in grid.itertuples()]
-    sliders = [{"field": k, "label": REFERRAL_LABELS[k], "min": lo, "max": hi, "step": step, "default": start[k]}
-               for k, (lo, hi, step) in REFERRAL_STEPS.items()]
     return {"grid": grid.assign(users=np.minimum(np.asarray(reached, dtype=float), ceiling)), "sliders": sliders, "start": start,
             "references": pd.DataFrame({"label": ["China's netizens"], "value": [ceiling]}),
             "ids": ids(invites, used, _netizens(stats), "parameter:fission_seed_users", "parameter:fission_cycle_days",

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from growthpath.analysis import economics, effects, funnel, investment, timelines
+from growthpath.analysis import economics, effects, funnel, investment, timelines, whatif
 from growthpath.data import claims as ledger
 from growthpath.data.assumptions import Register
 from growthpath.models import power
@@ -121,16 +121,13 @@ WHAT_IF_STEPS = {"joined": (0.05, 1.0, 0.05), "bought": (0.01, 0.2, 0.01)}   # s
 def what_if_sliders(f: dict) -> list[dict]:
     """One slider per funnel stage, starting at the plan's baseline rate."""
     labels = f["stages"].set_index("stage")["label"]
-    return [{"field": s, "label": labels[s], "min": lo, "max": hi, "step": step, "default": f["base"][s]}
-            for s, (lo, hi, step) in WHAT_IF_STEPS.items() if s in f["base"]]
+    return [whatif.slider(s, labels[s], lo, hi, step, f["base"][s]) for s, (lo, hi, step) in WHAT_IF_STEPS.items() if s in f["base"]]
 
 
 def what_if_grid(f: dict, reached: int) -> pd.DataFrame:
     """Buyers per `reached` for every combination of stage rates the sliders can set (their steps, plus the plan's
     baseline and target rates)."""
-    axes = {s["field"]: sorted({*np.round(np.arange(s["min"], s["max"] + s["step"] / 2, s["step"]), 10),
-                                f["base"][s["field"]], f["target"][s["field"]]}) for s in what_if_sliders(f)}
-    rows = pd.MultiIndex.from_product(axes.values(), names=list(axes)).to_frame(index=False)
+    rows = whatif.grid(what_if_sliders(f), also={s: [f["target"][s]] for s in f["target"]})
     return rows.assign(buyers=[reached * funnel.end_to_end({**f["base"], **r}) for r in rows.to_dict("records")])
 
 

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from growthpath.analysis import ch04_theory, ch05_implementation, funnel
-from growthpath.data import claims as ledger
 from growthpath.data.values import Value, Values, computes, sentence
 from growthpath.models import lifecycle
 
@@ -34,8 +33,7 @@ def build(claims: pd.DataFrame, register) -> dict:
     value at baseline (`ltv`), and Chapter 5's funnel rates (`rates`)."""
     monthly = ch04_theory.monthly_discount(register, None)
     chain = ch04_theory.lifecycle_chain(claims, register, {}, monthly)
-    aov = tuple(ledger.pick(claims, doc="000", metric=m, scope="market")["value"] for m in ("aov_baseline", "aov_target"))
-    levers = lifecycle.lever_effects(chain["parameters"], chain["base"], chain["goal"], aov, monthly / 100, start=START)
+    levers = lifecycle.lever_effects(chain["parameters"], chain["base"], chain["goal"], chain["aov"], monthly / 100, start=START)
     return {"chain": chain, "levers": levers.set_index("lever"), "ltv": float(chain["ltv"]["baseline"][START]),
             "rates": ch05_implementation.funnel_rates(claims, {})}
 
