@@ -175,3 +175,37 @@ def test_a_chapter_that_reads_the_scenario_is_never_reused(project):
     ch = runner.select(["background"])[0]
     reusable_copy(project, "optimistic", ch, runner.resolve(ch, "optimistic", {}), [])
     assert runner.same_run_elsewhere(ch, runner.resolve(ch, "base", {}), runner.scenario_dir("base"), paths.package_digest()) is None
+
+
+@pytest.mark.parametrize("waiting", ["interruptibly", "as_completed"])
+def test_a_ctrl_c_that_lands_on_another_thread_stops_the_wait_for_chapters(waiting):
+    """The kernel may deliver Ctrl-C to any thread; Python acts on it only when the main thread next runs. The runner's
+    wait for chapters wakes every 0.2 s, so it stops at once; `as_completed` (the control) sleeps on until a chapter
+    ends."""
+    import signal
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    class Stop(Exception):
+        pass
+
+    def stop(*_):
+        raise Stop
+
+    previous = signal.signal(signal.SIGINT, stop)
+    idle = threading.Event()
+    bystander = threading.Thread(target=idle.wait, daemon=True)
+    bystander.start()
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            chapter = pool.submit(time.sleep, 3)
+            threading.Timer(0.3, signal.pthread_kill, (bystander.ident, signal.SIGINT)).start()
+            started = time.perf_counter()
+            with pytest.raises(Stop):
+                list(runner._as_completed_interruptibly({chapter: None}) if waiting == "interruptibly" else as_completed({chapter}))
+            took = time.perf_counter() - started
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        idle.set()
+    assert (took < 1.0) if waiting == "interruptibly" else (took > 2.5), took

@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -527,7 +527,7 @@ def _run_batch(pool, batch, work: Path, scenario: str, output_dir: Path, manifes
         futures[fut] = (ch, resolved, files)
         if progress:
             progress.running(ch.name)
-    for fut in as_completed(futures):
+    for fut in _as_completed_interruptibly(futures):
         ch, resolved, files = futures[fut]
         outcome = _publish(ch, resolved, files, fut.result(), scenario, output_dir, manifest, package)
         outcomes.append(outcome)
@@ -536,6 +536,16 @@ def _run_batch(pool, batch, work: Path, scenario: str, output_dir: Path, manifes
         if progress:
             progress.done(outcome)
     return outcomes
+
+
+def _as_completed_interruptibly(futures, poll: float = 0.2):
+    """`as_completed`, waking every `poll` seconds. A Ctrl-C the kernel delivers to one of the pool's threads instead of
+    the main thread is only acted on when the main thread next runs Python code: `as_completed` alone sleeps until a
+    chapter finishes (tests/test_params_runner.py shows both)."""
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
+        yield from done
 
 
 def results_file(scenario: str, output_dir: Path) -> Path:
