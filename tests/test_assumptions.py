@@ -153,8 +153,8 @@ def test_the_run_parameters_box_says_when_an_analyst_leaves_the_registers_range(
 
     A = assumptions.load()
     low, high = A.range("user_share_gain_pp")
-    shown = page.run_parameters({"user_share_gain_pp": high + 4, "share_sd_pp": None}, register=A, scenario="base").data
+    shown = page.run_parameters({"user_share_gain_pp": high + 4, "share_sd_pp": None}, register=A, scenario="base")._repr_markdown_()
     assert f"range {low:g}–{high:g}: outside it" in shown.replace("\\", "")
     assert f"{A['share_sd_pp']:g} (assumption register)" in shown
-    inside = page.run_parameters({"user_share_gain_pp": low}, register=A, scenario="base").data
+    inside = page.run_parameters({"user_share_gain_pp": low}, register=A, scenario="base")._repr_markdown_()
     assert "inside it" in inside.replace("\\", "")

@@ -59,3 +59,26 @@ def test_a_chapter_shows_its_findings_as_one_table_linking_the_appendix():
     assert "  - Evil \\| pipe \\<b\\>x\\</b\\>." in table and "  - 004-2.3-02" in table     # escaped
     assert f"  - {{ref}}`Appendix A <{boxes.finding_label(f)}>`" in table
     assert "nothing to flag" in boxes.findings_table([])
+
+
+def test_repeats_of_one_rule_share_a_row_but_contradictions_never_do():
+    def make(rule, severity, claim):
+        return registry.Finding(rule, severity, [registry.Ref("000", "1.1", claim)], {}, "f", "r", f"{claim} message.")
+
+    repeats = [make("times_ambiguity", "unclear", f"000-1.1-0{k}") for k in range(1, 4)]
+    pair = [make("known_facts", "unclear", f"000-1.1-0{k}") for k in (4, 5)]
+    contradictions = [make("part_exceeds_whole", "contradiction", f"000-1.1-0{k}") for k in (6, 7, 8)]
+    table = boxes.findings_table(repeats + pair + contradictions)
+    assert table.count("\n* - ") == 1 + 1 + 2 + 3                 # header, one grouped row, the pair, each contradiction
+    assert "N times, or N+1 times?: 3 findings" in table and "000-1.1-01 message." not in table
+    assert "000-1.1-04 message." in table and "000-1.1-06 message." in table
+    assert "  - 000-1.1-01, 000-1.1-02, 000-1.1-03" in table
+    assert all(f"`{k} <{boxes.finding_label(f)}>`" in table for k, f in enumerate(repeats, 1))
+
+
+def test_a_shared_row_names_a_few_claims_and_counts_the_rest():
+    many = [registry.Finding("duplicated_passage", "unclear", [registry.Ref("000", "6.3", f"000-6.3-{2 * k:02d}"),
+                                                                registry.Ref("000", "6.3", f"000-6.3-{2 * k + 1:02d}")],
+                             {}, "f", "r", "m.") for k in range(1, 5)]
+    table = boxes.findings_table(many)
+    assert "  - 000-6.3-02, 000-6.3-03, 000-6.3-04, 000-6.3-05, 000-6.3-06 and 3 more\n" in table

@@ -337,22 +337,22 @@ window.addEventListener("load", function () { setTimeout(function () {
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
 def test_what_if_sliders_start_at_the_glued_values_and_move_the_chart(html, executed, tmp_path):
-    """The three what-if charts (the outlook's probability, the referral model, the funnel), offline in Chromium: each
+    """The four what-if charts (the users and GMV outlooks, the referral model, the funnel), offline in Chromium: each
     starts at the value the chapter glues, and moving its first slider changes what it shows."""
     from conftest import glued
 
     base = Path(executed["base"])
     ch3, ch4, ch5 = (glued(base / nb) for nb in ("03_targets.ipynb", "04_theory.ipynb", "05_implementation.ipynb"))
-    expected = {"03_targets": f"{ch3['p_users']:.1%}", "04_theory": f"{ch4['wi_users']:,.0f}",
-                "05_implementation": f"{ch5['conv_base']:,.0f}"}
+    expected = {"03_targets": [f"{ch3['p_users']:.1%}", f"{ch3['wi_p_gmv']:.1%}"], "04_theory": [f"{ch4['wi_users']:,.0f}"],
+                "05_implementation": [f"{ch5['conv_base']:,.0f}"]}
     pages = [(html / "book" / "chapters" / f"{name}.html", name, SLIDER_PROBE, "") for name in expected]
     reports = {r["page"].removeprefix("probe-").removesuffix(".html"): r["charts"] for r in in_frames(pages, (1200,), tmp_path)}
     assert set(reports) == set(expected), reports.keys()
-    for page, value in expected.items():
-        assert len(reports[page]) == 1, (page, reports[page])
-        chart = reports[page][0]
-        assert value in chart["before"], (page, value, chart["before"])
-        assert chart["after"] != chart["before"], (page, chart)
+    for page, values in expected.items():
+        assert len(reports[page]) == len(values), (page, reports[page])
+        for chart, value in zip(reports[page], values):
+            assert value in chart["before"], (page, value, chart["before"])
+            assert chart["after"] != chart["before"], (page, chart)
 
 
 def test_table_text_is_simplified_chinese_except_a_verbatim_column():
@@ -380,3 +380,60 @@ def test_a_sections_claims_are_a_table_on_screen_and_one_sentence_in_print():
     assert shown._repr_html_().count("</tr>") == len(found) + 1         # every claim on screen, and the header
     ids = sorted(found["claim_id"])
     assert shown._repr_markdown_() == f"Seed 000 §5.2: {len(found)} claims ({ids[0]} to {ids[-1]}), each listed with its quote in Appendix B.\n"
+
+
+def test_a_section_shows_on_screen_only_the_claims_its_published_findings_cite():
+    from growthpath.audit import registry
+    from growthpath.data import claims
+    from growthpath.publish import page
+
+    found = claims.in_sections(claims.load(), "000", "5.2")
+    ids = sorted(found["claim_id"])
+    cite = registry.Finding("times_ambiguity", "unclear", [registry.Ref("000", "5.2", ids[1]), registry.Ref("000", "1.1", "000-1.1-01")],
+                            {}, "f", "r", "m.")
+    rejected = registry.Finding("shares_sum", "contradiction", [registry.Ref("000", "5.2", ids[0])], {}, "f", "r", "m.",
+                                review="rejected")
+    elsewhere = registry.Finding("known_facts", "unclear", [registry.Ref("000", "1.1", "000-1.1-02")], {}, "f", "r", "m.")
+    shown = page.claims_table(found, "Seed 000 §5.2: claims", [cite, rejected, elsewhere])
+    assert shown.frame["Ledger id"].tolist() == [ids[1]]                  # not the rejected finding's, not another section's
+    assert shown.caption == f"Seed 000 §5.2: the 1 claim the audit flags ({len(ids) - 1} more, none flagged, in Appendix B)"
+    assert shown._repr_markdown_().startswith(f"Seed 000 §5.2: {len(ids)} claims")   # print: one sentence, as before
+    none = page.claims_table(found, "Seed 000 §5.2: claims", [elsewhere])
+    assert none.data.endswith("The audit flags none of them.\n") and "<table" not in none.data
+
+
+CN_FIGURE = re.compile(r"(\d[\d,.]*)\s*(万亿元|亿元|万亿 US dollars|万亿美元|万元|亿人|亿)(?![\u4e00-\u9fff])")
+EN_GLOSS = re.compile(r"\s*\((?:¥|US\$)?[\d,.]+(?: (?:trillion|billion|million))?\)")
+
+
+def first_unglossed(page_html: str) -> list[str]:
+    """The first figure of each Chinese large-number unit (万亿元, 亿元, 亿 or 亿人, 万元, 万亿美元) in a page's prose (paragraphs
+    and list items outside tables) that is not followed by the same figure in English: '7 万亿元 (¥7 trillion)'."""
+    import html as html_lib
+
+    body = page_html.split("<article", 1)[-1].split("</article>", 1)[0]
+    body = re.sub(r"<script.*?</script>|<table.*?</table>|<pre.*?</pre>|<figure.*?</figure>|<details.*?</details>", " ", body, flags=re.S)
+    prose = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", m)) for m in re.findall(r"<(?:p|li)\b[^>]*>(.*?)</(?:p|li)>", body, re.S))
+    seen, missing = set(), []
+    for m in CN_FIGURE.finditer(prose):
+        family = {"亿人": "亿", "万亿美元": "万亿 US dollars"}.get(m.group(2), m.group(2))
+        if family in seen:
+            continue
+        seen.add(family)
+        if not EN_GLOSS.match(prose, m.end()):
+            missing.append(prose[max(0, m.start() - 30):m.end() + 10])
+    return missing
+
+
+def test_a_figure_without_its_english_at_first_use_is_caught():
+    page_html = "<article><p>A 7 万亿元 (¥7 trillion) market; 10 亿 users, 12 亿 more; ¥ 3 亿元 (¥300 million).</p></article>"
+    missing = first_unglossed(page_html)
+    assert len(missing) == 1 and "10 亿 users" in missing[0]           # the first 亿 figure; later ones need no gloss
+    assert first_unglossed("<article><p>10 亿 (1 billion) users</p><table><td>3 亿元</td></table></article>") == []
+
+
+@pytest.mark.slow
+def test_each_chapter_gives_its_first_figure_of_each_chinese_unit_in_english_too(html):
+    found = {page.stem: first_unglossed(page.read_text(encoding="utf-8"))
+             for page in sorted((html / "book" / "chapters").glob("0[1-8]_*.html"))}
+    assert len(found) == 8 and not any(found.values()), {k: v for k, v in found.items() if v}

@@ -112,6 +112,15 @@ def test_chapter3_numbers(executed, scenario):
         assert values[key] == pytest.approx(want, rel=1e-9), key
     pace = (claim("000-1.1-07") - claim("000-1.1-05")) / 3
     assert values["share_pace"] == pytest.approx(pace)
+    # the GMV what-if: the share gain the target needs, from the plan's 2023 share to the share needed of the median
+    # simulated online retail in 2026 under this scenario (the draws' median, within 0.1 % of their centre)
+    centre = value("nbs_online_retail:2025") * (1 + (value("nbs_online_goods_services_growth_2026:2026-01/08 YTD") + shift(scenario)) / 100)
+    assert values["pace_needed"] == pytest.approx((100 * claim("000-3.1-07") * 1e4 / centre - claim("000-1.1-07")) / 3, rel=1e-3)
+    assert values["pace_needed_ratio"] == pytest.approx(values["pace_needed"] / pace, rel=1e-9)
+    # its sliders start at this run's growth and the plan's pace, to two decimals: the chart's probability there is the
+    # chapter's own (a pace moved by under 0.005 points a year moves it by far less than a point)
+    assert values["wi_pace"] == round(pace, 2) and values["wi_growth"] == pytest.approx(values["nowcast_pct"] + shift(scenario), abs=0.005)
+    assert values["wi_p_gmv"] == pytest.approx(values["p_gmv"], abs=0.01)
     assert values["p_share"] == pytest.approx(p_share_analytic(), abs=0.006)   # 20,000 draws: ±4 standard errors
     assert values["p_gmv"] == pytest.approx(p_gmv_analytic(scenario), abs=0.004)
     assert values["shoppers_2026"] == pytest.approx(shoppers_2026_median(), rel=0.005)

@@ -49,6 +49,22 @@ def test_gmv_draws_only_the_unpublished_year_around_the_anchored_outlook(data):
     assert a["share_needed"] == pytest.approx(100 * 70000 / np.median(a["online"][:, -1]))
 
 
+def test_the_gmv_what_if_gives_the_simulation_at_its_own_inputs_and_rises_with_each_slider(data):
+    import pandas as pd
+
+    C, S = data
+    kw = dict(nowcast_adjustment="none", revision_sd_pp=1.2, **SIM)
+    g = feasibility.gmv_simulation(C, S, **kw)
+    growth, pace = g["outlook"]["scenario_growth_pct"], g["pace"]["pace_pp"]
+    grid = pd.DataFrame({"growth_pct": [growth, growth, growth, 20.0], "pace_pp": [pace, 5.8, 8.0, 5.8]})
+    p = feasibility.gmv_what_if(C, S, grid, **kw)["p_gmv"].tolist()
+    assert p[0] == g["p_gmv"]                                                  # the same draws at the simulation's inputs
+    assert p[0] <= p[1] <= p[2] and p[1] < p[3] and p[2] > 0.99               # more share gain or growth, more often met
+    # by hand at 5.8 points a year: the share in 2026 is 25.3 + 3 × 5.8 plus the draws' noise; GMV = share × online
+    online, share = g["online"][:, -1], g["share"][:, -1] + 3 * (5.8 - pace)
+    assert p[1] == pytest.approx(np.mean(share / 100 * online >= 70000), abs=1e-12)
+
+
 def test_users_are_shoppers_times_the_assumed_share_under_the_netizen_ceiling(data):
     C, S = data
     kw = dict(target_year=2026, growth_sd_pp=2.0, trend_years=4, n_sims=4000, seed=5)

@@ -98,3 +98,19 @@ def test_the_summary_fits_on_two_pages_and_quotes_hug_their_chinese(pdf):
     text = "\n".join(pages)
     assert re.findall(r"“[\u4e00-\u9fff][^”\n]{0,20}”", text), "no quoted Chinese found: the check would be empty"
     assert re.findall(r".{0,12}(?:“ [\u4e00-\u9fff]|[\u4e00-\u9fff] ”).{0,12}", text) == []
+
+
+def main_matter_pages(contents: str) -> int:
+    """Pages from the executive summary to the page before Appendix A, read off the contents pages."""
+    start = int(re.search(r"Executive summary[ .]*?(\d+)\s*$", contents, re.M).group(1))
+    end = int(re.search(r"Appendix A\.[^\n]*?(\d+)\s*$", contents, re.M).group(1))
+    return end - start
+
+
+def test_main_matter_pages_are_read_off_the_contents():
+    contents = "Executive summary                 4\n  The answer . . . 4\n8. Outcomes   100\nAppendix A. Audit of the plan's numbers   110\n"
+    assert main_matter_pages(contents) == 106
+
+
+def test_the_main_matter_is_at_most_110_pages(pdf):
+    assert main_matter_pages(tool("pdftotext", "-layout", "-f", "1", "-l", "4", str(pdf), "-")) <= 110

@@ -121,10 +121,17 @@ def test_every_glued_claim_value_equals_the_ledger(executed, scenario):
         records = [r for r in results.load(results.results_path(scenario)) if results.is_ledger_copy(r)]
     chapters = {p.stem for p in (REPO / "chapters").glob("0[1-8]_*.ipynb")}
     assert len(chapters) == 8 and {r["chapter"] for r in records} == chapters
+    english = [r for r in records if r["key"].endswith("_en")]      # the same figure in English (¥7 trillion)
     for r in records:
+        if r in english:
+            row = ledger[r["key"].removesuffix("_en")]
+            assert r["value"] == values.in_english(float(row["value"]), row["unit"]) and r["data_ids"] == row["claim_id"], r["key"]
+            continue
         row = ledger[r["key"]]
         assert (r["value"], r["unit"], r["source"], r["data_ids"]) == (float(row["value"]), row["unit"], "ledger", row["claim_id"]), \
             (r["chapter"], r["key"])
+    assert english and all(values.in_english(float(ledger[k]["value"]), ledger[k]["unit"]) is None
+                           for k in {r["key"] for r in records} - {r["key"].removesuffix("_en") for r in english} if k in ledger)
 
 
 def without_stills(cells: list[dict]) -> list[dict]:

@@ -65,3 +65,13 @@ def test_computes_keeps_an_inner_functions_name():
     outer = values.computes(lambda: {"v": inner, "w": Value(2.0, ("a",))})
     out = outer()
     assert out["v"].computed_by == "growthpath.x.inner" and out["w"].computed_by.endswith("<lambda>")
+
+
+def test_a_figure_in_a_chinese_large_number_unit_said_in_english():
+    from growthpath.data.values import in_english
+
+    assert in_english(7, "万亿元") == "¥7 trillion" and in_english(39029, "亿元") == "¥3.9 trillion"
+    assert in_english(2, "亿元") == "¥200 million" and in_english(9.15, "亿人") == "915 million"
+    assert in_english(10, "亿") == "1 billion" and in_english(1.4, "万亿美元") == "US$1.4 trillion"
+    assert in_english(510, "万元") == "¥5.1 million" and in_english(1.5, "万元") == "¥15,000"
+    assert in_english(12, "%") is None and in_english("7", "万亿元") is None and in_english(float("nan"), "亿元") is None

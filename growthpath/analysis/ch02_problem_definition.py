@@ -134,18 +134,6 @@ def first_order_funnel(claims: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"stage": ["browse (new users)", "first order"], "share": [1.0, 1 - loss["value"] / 100]})
 
 
-def lower_tier(claims: pd.DataFrame) -> pd.DataFrame:
-    """The plan's lower-tier figures (§2.1) as shares, for a bar chart."""
-    frame = ledger.chart_frame(claims, "000", {"internet_penetration_lower_tier_rural": "internet penetration, lower tiers",
-                                               "logistics_cost_share_of_aov": "logistics cost, % of order value",
-                                               "sku_match_rate": "SKU match with local demand"},
-                               section="2.1", scope=("market", "segment"))
-    growth = ledger.in_sections(claims, "000", "2.1").query("metric == 'user_growth_lower_tier'")
-    growth = pd.DataFrame({"label": ("user growth " + growth["period"].astype(str)).tolist(), "value": growth["value"].tolist()})
-    frame = pd.concat([frame, growth])
-    return frame.assign(value=frame["value"] / 100, source="plan")
-
-
 # ----------------------------------------------------------------------------- §2.2 retention on orders
 @computes
 def retention(retained: pd.DataFrame, d: LogDescription, claims: pd.DataFrame, freq: str) -> Values:
@@ -262,17 +250,6 @@ def conversion(claims: pd.DataFrame) -> pd.DataFrame:
     return conv.assign(value=conv["value"] / 100)
 
 
-def barriers(claims: pd.DataFrame) -> pd.DataFrame:
-    """The plan's cross-platform barrier figures (§2.5) as shares, for a bar chart."""
-    frame = ledger.chart_frame(claims, "000", {"cross_platform_data_interop_rate": "user data interoperable",
-                                               "membership_interop_platform_share": "platforms sharing membership",
-                                               "abandon_cross_platform_due_to_membership": "users who give up (membership)",
-                                               "single_platform_dependence_rate": "users dependent on one platform",
-                                               "cross_platform_migration_willingness": "users willing to move"},
-                               section="2.5", scope=("market", "segment", "source"))
-    return frame.assign(value=frame["value"] / 100, source="plan")
-
-
 # ----------------------------------------------------------------------------- seed 004, chapter 2
 SPLITS = {"influence weights": {"kol_decision_weight": "KOL", "koc_decision_weight": "KOC",
                                 "ordinary_user_review_influence": "ordinary users"},
@@ -308,10 +285,3 @@ def genz_sums(claims: pd.DataFrame) -> Values:
             "payment_sum": Value(float(pay["value"].sum()), ids(pay), unit="%")}
 
 
-def genz_payments(claims: pd.DataFrame) -> pd.DataFrame:
-    """Seed 004's digital-payment figures for Generation Z, as shares."""
-    frame = ledger.chart_frame(claims, "004", {"e_wallet_usage_rate": "e-wallet use", "face_payment_adoption": "face payment (2024)",
-                                               "tried_bnb_payment_share": "tried crypto (BNB) payment",
-                                               "willing_long_term_crypto_hold_share": "would hold crypto long term"},
-                               scope="segment")
-    return frame.assign(value=frame["value"] / 100, source="004 §2.3")

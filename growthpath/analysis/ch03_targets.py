@@ -334,6 +334,54 @@ def gmv_values(sims: dict, claims: pd.DataFrame, stats: pd.DataFrame, register: 
                                           kind="share")}
 
 
+def probability_table(sims: dict) -> pd.DataFrame:
+    """The probability of each target per scenario (a table: most cells are nil)."""
+    return simulate.probability_table(sims["results"])
+
+
+GMV_WHAT_IF_GROWTH = (0.0, 15.0, 0.5)    # the slider for online retail growth (%): a range to explore, not an assumption
+GMV_WHAT_IF_PACE_STEP = 0.25             # points a year between two positions of the share slider
+
+
+def gmv_what_if(claims: pd.DataFrame, stats: pd.DataFrame, register: Register, sims: dict, *, nowcast_adjustment: str,
+                forecast_year: int, ci_level: float, n_sims: int, seed: int) -> dict:
+    """The 2026 GMV outlook as a what-if: two sliders, the yearly gain in social commerce's share of online retail (from
+    none to twice what the target needs, starting at the plan's own pace) and online retail's growth in the forecast
+    year (starting at this run's scenario), and P(GMV ≥ target) at every position, on this run's draws."""
+    g = sims["mine"]
+    needed = gmv_pace_needed(g, forecast_year)
+    top = float(np.round(2 * needed // GMV_WHAT_IF_PACE_STEP * GMV_WHAT_IF_PACE_STEP, 10))
+    sliders = [whatif.slider("pace_pp", "yearly gain in social commerce's share of online retail (points)", 0.0, top,
+                             GMV_WHAT_IF_PACE_STEP, round(float(g["pace"]["pace_pp"]), 2)),     # a slider shows every digit
+               whatif.slider("growth_pct", f"online retail growth in {forecast_year} (%)", *GMV_WHAT_IF_GROWTH,
+                             round(float(g["outlook"]["scenario_growth_pct"]), 2))]
+    grid = feasibility.gmv_what_if(claims, stats, whatif.grid(sliders), nowcast_adjustment=nowcast_adjustment,
+                                   revision_sd_pp=register["ytd_revision_sd_pp"], target_year=forecast_year,
+                                   ci_level=ci_level, share_sd_pp=register["share_sd_pp"], n_sims=n_sims, seed=seed)
+    return {"grid": grid, "sliders": sliders, "references": pd.DataFrame({"label": ["even chance"], "value": [0.5]})}
+
+
+def gmv_pace_needed(g: dict, forecast_year: int) -> float:
+    """The yearly gain in share (points) that takes the plan's 2023 share to the share the GMV target needs of the
+    median simulated online retail in the forecast year."""
+    return (g["share_needed"] - g["pace"]["start"]) / (forecast_year - BASE_YEAR)
+
+
+@computes
+def gmv_what_if_values(sims: dict, outlook: dict, forecast_year: int) -> Values:
+    """The numbers the GMV what-if's text quotes: where its sliders start (this run's growth, the plan's pace, to two
+    decimals), the probability the chart shows there, and the pace of share gain the target needs."""
+    g, drawn = sims["mine"], sims["ids"]
+    start = {s["field"]: s["default"] for s in outlook["sliders"]}
+    grid = outlook["grid"]
+    at_start = grid[np.isclose(grid["pace_pp"], start["pace_pp"]) & np.isclose(grid["growth_pct"], start["growth_pct"])]
+    return {"wi_growth": Value(start["growth_pct"], drawn, unit="%"),
+            "wi_pace": Value(start["pace_pp"], g["pace"]["claim_ids"], unit="pp a year"),
+            "wi_p_gmv": Value(float(at_start["p_gmv"].iloc[0]), drawn, unit="probability", kind="probability"),
+            "pace_needed": Value(gmv_pace_needed(g, forecast_year), drawn, unit="pp a year", kind="threshold"),
+            "pace_needed_ratio": Value(gmv_pace_needed(g, forecast_year) / g["pace"]["pace_pp"], drawn, unit="times")}
+
+
 def gmv_fan(sims: dict, claims: pd.DataFrame, gmv: Values, forecast_year: int) -> dict:
     """The arguments of the GMV fan chart (`charts.helpers.fan`), in 万亿元."""
     target, rate = _gmv_claims(claims)

@@ -11,7 +11,7 @@ from growthpath.analysis import economics, effects, funnel, investment, timeline
 from growthpath.data import claims as ledger
 from growthpath.data.assumptions import Register
 from growthpath.models import power
-from growthpath.data.values import Value, Values, computes, ids, parameter, sentence
+from growthpath.data.values import Value, Values, computes, ids, in_english, parameter, sentence
 
 MIGRATION = {"single_platform_dependence_rate": (("market", "segment"), "depend on one platform"),
              "cross_platform_migration_willingness": (("market", "segment"), "willing to migrate"),
@@ -288,7 +288,7 @@ def experiments(plan: pd.DataFrame, claims: pd.DataFrame, register: Register) ->
     fits = both_arms <= new_users["value"] * PEOPLE_PER_YI
     groups = "" if pd.isna(top["groups per arm"]) else f", {int(top['groups per arm']):,} groups of {register['cluster_size']:,.0f} per arm"
     largest = (f"The largest test, *{top['initiative']}* ({int(top['users per arm']):,} users per arm{groups}), needs "
-               f"{both_arms / (new_users['value'] * PEOPLE_PER_YI):.3%} of the {new_users['value']:g} 亿 new users the plan targets "
+               f"{both_arms / (new_users['value'] * PEOPLE_PER_YI):.3%} of the {new_users['value']:g} 亿 ({in_english(new_users['value'], '亿')}) new users the plan targets "
                f"for {new_users['period']} ({new_users['claim_id']}) across both arms: "
                + ("it fits on any national platform, " if fits else "more people than the plan expects to gain, ")
                + ("but only a brand that runs that many groups can run it." if groups else "so it can be run before the initiative is scaled."))

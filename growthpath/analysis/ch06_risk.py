@@ -170,9 +170,9 @@ def gmv_fan(runs: dict, claims: pd.DataFrame, forecast_year: int) -> dict:
                                      "value": [target["value_canonical"] / 1e4]})}
 
 
-def probability_bars(runs: dict) -> pd.DataFrame:
-    p = runs["probabilities"]
-    return p.assign(group=p["scenario"] + ", " + p["run"])
+def probability_table(runs: dict) -> pd.DataFrame:
+    """The probability of each target per scenario, without shocks → with them (a table: most cells are nil)."""
+    return simulate.probability_table(runs["probabilities"], steps="run")
 
 
 def tornado_bars(frame: pd.DataFrame) -> pd.DataFrame:

@@ -44,28 +44,60 @@ def gmv_simulation(claims: pd.DataFrame, stats: pd.DataFrame, *, nowcast_adjustm
                          revision_sd_pp=revision_sd_pp)
     history = official.annual(stats, market.LEVEL_SERIES, first_year=PLAN_BASE_YEAR).set_index("year")["value"]
     years = list(range(PLAN_BASE_YEAR, target_year + 1))
-    online = np.empty((n_sims, len(years)))
-    anchor = float(out["anchor"]["value"])
-    growth = np.random.default_rng(seed).normal(out["scenario_growth_pct"], revision_sd_pp, n_sims)
-    for j, y in enumerate(years):
-        online[:, j] = history[y] if y in history.index else anchor * (1 + growth / 100)
     pace = share_pace(claims)
-    rng = np.random.default_rng(seed + 1000)
-    gains = rng.normal(pace["pace_pp"], share_sd_pp, size=(n_sims, len(years) - 1))
-    share = pace["start"] + np.column_stack([np.zeros(n_sims), np.cumsum(gains, axis=1)])
+    online, share = _gmv_paths(history, float(out["anchor"]["value"]), years, out["scenario_growth_pct"], revision_sd_pp,
+                               pace["start"], pace["pace_pp"], share_sd_pp, n_sims, seed)
     gmv = share / 100 * online
     if factors is not None:
         observed = sum(y in history.index for y in years)
         gmv[:, observed:] = gmv[:, observed:] * factors
     realised = 100 * gmv / online     # the share a shocked GMV is of online retail (the share itself without shocks)
-    target = claims_mod.pick(claims, doc="000", section="3.1", metric="gmv_target", scope="market")
-    share_target = claims_mod.pick(claims, doc="000", metric="share_of_online_retail_forecast", scope="market")
+    target, share_target = _gmv_target_claims(claims)
     return {"years": years, "gmv": gmv, "share": share, "online": online, "outlook": out,
             "p_gmv": sim.probability_at_least(gmv[:, -1], float(target["value_canonical"])),
             "p_share": sim.probability_at_least(realised[:, -1], float(share_target["value"])),
             "target": float(target["value_canonical"]), "share_target": float(share_target["value"]),
             "share_needed": float(target["value_canonical"]) / float(np.median(online[:, -1])) * 100,
             "pace": pace, "claim_ids": [target["claim_id"], share_target["claim_id"], *pace["claim_ids"]]}
+
+
+def _gmv_target_claims(claims: pd.DataFrame) -> tuple:
+    return (claims_mod.pick(claims, doc="000", section="3.1", metric="gmv_target", scope="market"),
+            claims_mod.pick(claims, doc="000", metric="share_of_online_retail_forecast", scope="market"))
+
+
+def _gmv_paths(history: pd.Series, anchor: float, years: list[int], growth_pct: float, revision_sd_pp: float,
+               share_start: float, pace_pp: float, share_sd_pp: float, n_sims: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Simulated online retail (亿元) and social commerce's share of it (%) per year: published years as published, the
+    next from `anchor` grown by `growth_pct` ± `revision_sd_pp`; the share from `share_start` gaining `pace_pp` ±
+    `share_sd_pp` a year. The draws depend only on `seed`: moving a mean moves every draw by the same amount."""
+    online = np.empty((n_sims, len(years)))
+    growth = np.random.default_rng(seed).normal(growth_pct, revision_sd_pp, n_sims)
+    for j, y in enumerate(years):
+        online[:, j] = history[y] if y in history.index else anchor * (1 + growth / 100)
+    gains = np.random.default_rng(seed + 1000).normal(pace_pp, share_sd_pp, size=(n_sims, len(years) - 1))
+    share = share_start + np.column_stack([np.zeros(n_sims), np.cumsum(gains, axis=1)])
+    return online, share
+
+
+def gmv_what_if(claims: pd.DataFrame, stats: pd.DataFrame, grid: pd.DataFrame, *, nowcast_adjustment: str,
+                revision_sd_pp: float, target_year: int, ci_level: float, share_sd_pp: float, n_sims: int,
+                seed: int) -> pd.DataFrame:
+    """P(GMV ≥ target) at each row of `grid` (columns `growth_pct`, online retail's growth in the forecast year, and
+    `pace_pp`, the yearly gain in social commerce's share of it), on the draws of `gmv_simulation` (same seed: at the
+    scenario's growth and the plan's pace it gives `gmv_simulation`'s probability)."""
+    out = market.outlook(stats, forecast_year=target_year, ci_level=ci_level, nowcast_adjustment=nowcast_adjustment,
+                         revision_sd_pp=revision_sd_pp)
+    history = official.annual(stats, market.LEVEL_SERIES, first_year=PLAN_BASE_YEAR).set_index("year")["value"]
+    years = list(range(PLAN_BASE_YEAR, target_year + 1))
+    start, target = share_pace(claims)["start"], float(_gmv_target_claims(claims)[0]["value_canonical"])
+
+    def p_gmv(growth_pct: float, pace_pp: float) -> float:
+        online, share = _gmv_paths(history, float(out["anchor"]["value"]), years, growth_pct, revision_sd_pp, start, pace_pp,
+                                   share_sd_pp, n_sims, seed)
+        return sim.probability_at_least(share[:, -1] / 100 * online[:, -1], target)
+
+    return grid.assign(p_gmv=[p_gmv(g, s) for g, s in zip(grid["growth_pct"], grid["pace_pp"])])
 
 
 def historical_growth(stats: pd.DataFrame, series_id: str, first: str, last: str) -> float:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from growthpath.analysis import ch04_theory, ch05_implementation, funnel
+from growthpath.data import claims as ledger
 from growthpath.data.values import Value, Values, computes, sentence
 from growthpath.models import lifecycle
 
@@ -38,30 +39,53 @@ def build(claims: pd.DataFrame, register) -> dict:
             "rates": ch05_implementation.funnel_rates(claims, {})}
 
 
-def ranked(models: dict) -> pd.DataFrame:
-    """One row per lever that moves value here: its current figure and target, the value it adds to the cohort
-    (元 of lifetime order value per `PER_REACHED` reached) and its rank (1 = moves most)."""
+def ranked(models: dict, claims: pd.DataFrame) -> pd.DataFrame:
+    """One row per lever that moves value here: its current figure and target, the plan's target claim and year, the value
+    it adds to the cohort (元 of lifetime order value per `PER_REACHED` reached), that value as a share of the cohort's
+    lifetime order value today (`share of today`) and its rank (1 = moves most)."""
     rates, ltv, levers = models["rates"], models["ltv"], models["levers"]
     buyers = PER_REACHED * funnel.end_to_end(rates["base"])
-    labels = rates["stages"].set_index("stage")["label"]
-    rows = [{"lever": labels[s], "key": s, "model": "funnel, Chapter 5", "baseline": rates["base"][s], "target": rates["target"][s],
+    stages = rates["stages"].set_index("stage")
+    rows = [{"lever": stages.at[s, "label"], "key": s, "model": "funnel, Chapter 5", "baseline": rates["base"][s],
+             "target": rates["target"][s], "unit": "share", "target claim": stages.at[s, "target_source"],
              "value added": ltv * (PER_REACHED * funnel.end_to_end({**rates["base"], s: rates["target"][s]}) - buyers)}
             for s in rates["base"] if rates["target"][s] != rates["base"][s]]
-    rows += [{"lever": name, "key": name, "model": "lifecycle chain, Chapter 4", "baseline": float("nan"), "target": float("nan"),
+    rows += [{"lever": name, "key": name, "model": "lifecycle chain, Chapter 4", **_lifecycle_figures(models["chain"], name),
+              "target claim": _lifecycle_target_claim(models["chain"], claims, name),
               "value added": buyers * float(levers.loc[name, "change"])}
              for name in ch04_theory.LEVERS if name in levers.index and not np.isclose(levers.loc[name, "change"], 0.0)]
     out = pd.DataFrame(rows).sort_values("value added", ascending=False, kind="stable").reset_index(drop=True)
+    periods = claims.set_index("claim_id")["period"]
+    out["target year"] = out["target claim"].map(periods)
+    out["share of today"] = out["value added"] / (buyers * ltv)
     out["measure first"] = out["key"].map(FIRST_MEASURE)
     return out.assign(rank=range(1, len(out) + 1))
 
 
+def _lifecycle_figures(chain: dict, lever: str) -> dict:
+    """A lifecycle lever's figure today and the plan's target: order value in 元, a monthly rate as a share."""
+    if ch04_theory.LEVERS[lever] == "aov":
+        return {"baseline": float(chain["aov"][0]), "target": float(chain["aov"][1]), "unit": "元"}
+    params = chain["parameters"].set_index("parameter")
+    key = ch04_theory.LEVERS[lever]
+    return {"baseline": float(params.at[key, "baseline"]), "target": float(params.at[key, "target"]), "unit": "share"}
+
+
+def _lifecycle_target_claim(chain: dict, claims: pd.DataFrame, lever: str) -> str:
+    """The ledger id of the plan's target for a lifecycle lever: order value's own claim, else the chain's target source."""
+    if ch04_theory.LEVERS[lever] == "aov":
+        return str(ledger.pick(claims, doc="000", metric="aov_target", scope="market")["claim_id"])
+    params = chain["parameters"].set_index("parameter")
+    return str(params.at[ch04_theory.LEVERS[lever], "target_source"])
+
+
 @computes
-def priority_values(models: dict) -> Values:
+def priority_values(models: dict, claims: pd.DataFrame) -> Values:
     """The ranked levers, each as its name (`prio_<rank>_lever`) and a sentence (`prio_<rank>`), their count, the value of the top lever and the buyers and lifetime
     value the ranking starts from."""
     chain, rates = models["chain"], models["rates"]
-    table = ranked(models)
-    read = (*chain["ids"], *ch05_implementation.funnel_ids(rates))
+    table = ranked(models, claims)
+    read = (*chain["ids"], *ch05_implementation.funnel_ids(rates), *table["target claim"])
     out = {"prio_n": Value(len(table), read, kind="count"), "prio_per": Value(PER_REACHED, read, unit="people"),
            "prio_buyers": Value(PER_REACHED * funnel.end_to_end(rates["base"]), read, unit="people"),
            "prio_ltv": Value(models["ltv"], chain["ids"], unit="元"),
@@ -74,10 +98,11 @@ def priority_values(models: dict) -> Values:
 
 def _priority(row: pd.Series) -> str:
     """What a lever adds and what to measure first, in words (plain text: the summary pastes it from another page)."""
-    moved = (f"from {row['baseline']:.1%} to the plan's {row['target']:.1%}" if pd.notna(row["baseline"])
-             else "at the plan's target")
-    return (f"{moved} ({row['model']}): {rounded(row['value added']):+,.0f} 元 of lifetime order value per "
-            f"{PER_REACHED:,} reached. Measure first: {row['measure first']}.")
+    moved = (f"from {row['baseline']:,.0f} 元 to the plan's {row['target']:,.0f} 元" if row["unit"] == "元"
+             else f"from {row['baseline']:.1%} to the plan's {row['target']:.1%}")
+    return (f"{moved} for {row['target year']} ({row['target claim']}; {row['model']}): {rounded(row['value added']):+,.0f} 元 of "
+            f"lifetime order value per {PER_REACHED:,} reached, {row['share of today']:+.0%} on today's. "
+            f"Measure first: {row['measure first']}.")
 
 
 def rounded(x: float, digits: int = 3) -> float:
@@ -85,9 +110,11 @@ def rounded(x: float, digits: int = 3) -> float:
     return float(f"{x:.{digits}g}")
 
 
-def table(models: dict) -> pd.DataFrame:
+def table(models: dict, claims: pd.DataFrame) -> pd.DataFrame:
     """The ranking as the chapter shows it."""
-    shown = ranked(models)
-    shown = shown.assign(**{"value added": shown["value added"].map(rounded)})
-    return shown[["rank", "lever", "model", "value added", "measure first"]].rename(
-        columns={"value added": f"元 per {PER_REACHED:,} reached"})
+    shown = ranked(models, claims)
+    shown = shown.assign(**{"value added": shown["value added"].map(rounded),
+                            "share of today": shown["share of today"].map("{:+.0%}".format),
+                            "plan's target": shown["target claim"] + ", for " + shown["target year"].astype(str)})
+    return shown[["rank", "lever", "model", "plan's target", "value added", "share of today", "measure first"]].rename(
+        columns={"value added": f"元 per {PER_REACHED:,} reached", "share of today": "on today's value"})

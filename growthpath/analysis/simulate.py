@@ -64,3 +64,15 @@ def lognormal_draws(mean: float, lower: float, upper: float, ci_level: float, n_
     z = norm.ppf(0.5 + ci_level / 2)
     sd = (np.log(upper) - np.log(lower)) / (2 * z)
     return np.exp(np.random.default_rng(seed).normal(np.log(mean), sd, n_sims))
+
+
+def probability_table(results: pd.DataFrame, steps: str | None = None) -> pd.DataFrame:
+    """The probability of each target (a row) under each scenario (a column), to one decimal of a per cent, in the
+    order `results` lists them (columns `target`, `scenario`, `probability`). With `steps` (a column such as `run`:
+    without shocks, with them), a cell reads 'first → second' and its header names the steps."""
+    shown = results.assign(cell=results["probability"].map("{:.1%}".format))
+    cells = shown.groupby(["target", "scenario"], sort=False)["cell"].agg(" → ".join)
+    table = cells.unstack("scenario").reindex(index=shown["target"].unique(), columns=shown["scenario"].unique())
+    if steps is not None:
+        table.columns = [f"{c}: {' → '.join(shown[steps].unique())}" for c in table.columns]
+    return table.rename_axis(index="target", columns=None).reset_index()

@@ -77,18 +77,58 @@ def findings_markdown(findings: list[Finding], claims: pd.DataFrame, **kwargs) -
     return "\n".join(admonition(f, claims, **kwargs) for f in ordered)
 
 
+GROUP_IDS = 6  # a shared row names this many claims at most (each finding in Appendix A names all of its own)
+GROUP_AT = 3   # this many findings of one rule and severity (short of a contradiction) share one row in a chapter
+
+
 def findings_table(findings: list[Finding]) -> str:
     """The findings on a chapter's section as one compact table: severity, the finding in one sentence, the claims it
-    cites and a link to its full arithmetic in Appendix A (the boxes live only there)."""
+    cites and a link to its full arithmetic in Appendix A (the boxes live only there). Contradictions always get a
+    row each; `GROUP_AT` or more implausible or unclear findings of one rule share a row that names the rule and links
+    each of them, so that a section's contradictions are not buried under repeats of one pattern."""
     ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.id))
     if not ordered:
         return "*The audit finds nothing to flag in these sections.*\n"
     rows = [":::{list-table}", ":header-rows: 1", ":widths: 16 52 20 12", ":class: gp-table gp-findings longtable", "",
             "* - severity", "  - finding", "  - claims", "  - arithmetic"]
-    for f in ordered:
-        cited = ", ".join(sorted({r.claim_id for r in f.refs}))
-        rows += [f"* - {STYLE[f.severity][1]}", f"  - {esc(f.message)}", f"  - {cited}", f"  - {{ref}}`Appendix A <{finding_label(f)}>`"]
+    for group in _table_groups(ordered):
+        rows += _group_row(group) if len(group) > 1 else _finding_row(group[0])
     return "\n".join(rows) + "\n:::\n"
+
+
+def _table_groups(ordered: list[Finding]) -> list[list[Finding]]:
+    """Findings in table order, each alone or, for a rule with `GROUP_AT` or more non-contradictions, together at
+    the place of the rule's first finding."""
+    from collections import Counter
+
+    size = Counter((f.severity, f.rule) for f in ordered)
+    groups, seen = [], {}
+    for f in ordered:
+        if f.severity == "contradiction" or size[(f.severity, f.rule)] < GROUP_AT:
+            groups.append([f])
+        elif (f.severity, f.rule) in seen:
+            seen[(f.severity, f.rule)].append(f)
+        else:
+            seen[(f.severity, f.rule)] = [f]
+            groups.append(seen[(f.severity, f.rule)])
+    return groups
+
+
+def _finding_row(f: Finding) -> list[str]:
+    cited = ", ".join(sorted({r.claim_id for r in f.refs}))
+    return [f"* - {STYLE[f.severity][1]}", f"  - {esc(f.message)}", f"  - {cited}", f"  - {{ref}}`Appendix A <{finding_label(f)}>`"]
+
+
+def _group_row(group: list[Finding]) -> list[str]:
+    from growthpath.audit import relate, rules  # noqa: F401  (registers every rule's title)
+    from growthpath.audit.registry import RULES
+
+    f = group[0]
+    ids = sorted({r.claim_id for g in group for r in g.refs})
+    cited = ", ".join(ids) if len(ids) <= GROUP_IDS else f"{', '.join(ids[:GROUP_IDS - 1])} and {len(ids) - GROUP_IDS + 1} more"
+    links = " · ".join(f"{{ref}}`{k} <{finding_label(g)}>`" for k, g in enumerate(group, 1))
+    return [f"* - {STYLE[f.severity][1]}", f"  - {esc(RULES[f.rule].title)}: {len(group)} findings, each set out in Appendix A.",
+            f"  - {cited}", f"  - Appendix A: {links}"]
 
 
 def chapters_of(f: Finding, sections: pd.DataFrame) -> list[int]:

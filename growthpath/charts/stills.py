@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from growthpath import osutil, paths
-from growthpath.charts.renderer import PNG_SCALE, SPEC_MIME
+from growthpath.charts.renderer import PNG_PPI, PNG_SCALE, SPEC_MIME
 
 
 def cache_dir() -> Path:
@@ -26,13 +26,13 @@ def still_key(spec: dict) -> str:
     import vl_convert as vlc
 
     text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(f"{vlc.__version__}\0{PNG_SCALE}\0{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{vlc.__version__}\0{PNG_SCALE}\0{PNG_PPI}\0{text}".encode()).hexdigest()
 
 
 def render_png(spec: dict) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_png(spec, scale=PNG_SCALE)
+    return vlc.vegalite_to_png(spec, scale=PNG_SCALE, ppi=PNG_PPI)
 
 
 def _render_to_cache(job: tuple[str, str, str]) -> str:

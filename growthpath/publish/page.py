@@ -12,12 +12,12 @@ from pathlib import Path
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from growthpath.markup import escape_markdown, plain_text
-from growthpath.data.values import Value
+from growthpath.data.values import Value, in_english
 
 RESULTS: dict[str, dict] = {}
 RESULTS_ENV = "GROWTHPATH_RESULTS_FILE"
@@ -82,6 +82,10 @@ def glue(name: str, v: "Value") -> None:
     else:
         shown = _glued_number(name, v.value)
     _record(name, shown, v)
+    english = in_english(v.value, v.unit)
+    if english is not None:             # `<name>_en`: the figure in English, for its first use in a chapter (¥7 trillion)
+        myst_glue(f"{name}_en", english, display=False)
+        _record(f"{name}_en", english, replace(v, unit="English", kind=None))
 
 
 def glue_all(result: "Mapping[str, Value]") -> None:
@@ -178,15 +182,30 @@ def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False, pri
     return Table(frame.reset_index(drop=True), caption, interactive, tuple(print_columns), tuple(verbatim))
 
 
-def claims_table(found: pd.DataFrame, caption: str) -> Table:
-    """A section's claims: the whole table on screen; in print one sentence pointing to Appendix B, which lists every
-    claim with its quote (the print edition keeps the chapters to their analysis)."""
+def claims_table(found: pd.DataFrame, caption: str, findings=None) -> "Table | Markdown":
+    """A section's claims. With the chapter's `findings`, the screen shows only the claims the section discusses, those
+    its findings cite, and says how many others there are; print gives one sentence. Appendix B lists every claim with
+    its quote (the print edition keeps the chapters to their analysis)."""
+    from IPython.display import Markdown
+
     from growthpath.data import claims as ledger
 
     ids = sorted(found["claim_id"])
-    note = (f"{caption.split(':')[0]}: {len(ids)} claims ({ids[0]} to {ids[-1]}), each listed with its quote in Appendix B."
-            if ids else f"{caption}: none.")
-    return Table(ledger.table(found).reset_index(drop=True), caption, print_note=note)
+    where = caption.split(":")[0]
+    note = f"{where}: {len(ids)} claims ({ids[0]} to {ids[-1]}), each listed with its quote in Appendix B." if ids else f"{caption}: none."
+    if findings is None:
+        return Table(ledger.table(found).reset_index(drop=True), caption, print_note=note)
+    from growthpath import audit
+
+    places = sorted(set(zip(found["doc"], found["section"])))
+    cited = {r.claim_id for f in audit.for_places(findings, places) for r in f.refs}   # published findings only
+    shown = found[found["claim_id"].isin(cited)]
+    if shown.empty:
+        return Markdown(escape_markdown(f"{note} The audit flags none of them.") + "\n")
+    others = len(found) - len(shown)
+    heading = (f"{where}: the {len(shown)} claim{'' if len(shown) == 1 else 's'} the audit flags"
+               + (f" ({others} more, none flagged, in Appendix B)" if others else ""))
+    return Table(ledger.table(shown).reset_index(drop=True), heading, print_note=note)
 
 
 def simplified(value):
@@ -196,13 +215,37 @@ def simplified(value):
     return to_simplified(value) if isinstance(value, str) and CJK.search(value) else value
 
 
-def run_parameters(params: dict, register=None, scenario: str | None = None) -> "Markdown":
-    """The reader-facing 'Run parameters' box listing the values this chapter ran with; a parameter
-    left at None shows the value it takes from the assumption `register`. `scenario` is given only by a
-    chapter that reads it (declares it in its parameters cell); the box of any other chapter says the
-    page is the same under every scenario (the runner runs it once and reuses it for the others)."""
-    from IPython.display import Markdown
+@dataclass
+class RunParameters:
+    """The reader-facing 'Run parameters' note: on screen a collapsed box with a table, in print one small paragraph
+    (the values are the same; print has no collapsed boxes, and a table per chapter cost a page each)."""
 
+    lead: str                          # Markdown: the scenario, or that the page does not depend on it
+    rerun: str                         # the command that reruns the chapter
+    rows: list[tuple[str, str]]        # (parameter, value as shown)
+
+    def _repr_html_(self) -> str:
+        from markdown_it import MarkdownIt
+
+        lead = MarkdownIt().renderInline(f"{self.lead} Rerun with `{self.rerun} -p key=value`." if self.rows
+                                         else f"{self.lead} This page has no parameters of its own: it reflects `data/` as built.")
+        table = pd.DataFrame(self.rows, columns=["parameter", "value"]).to_html(index=False, escape=True, border=0,
+                                                                                classes="gp-table")
+        return (f'<details class="gp-run-parameters"><summary>Run parameters</summary><p>{lead}</p>'
+                f'{table if self.rows else ""}</details>')
+
+    def _repr_markdown_(self) -> str:
+        if not self.rows:
+            return f"*Run parameters.* {self.lead} This page has no parameters of its own: it reflects `data/` as built.\n"
+        values = "; ".join(f"{escape_markdown(k)} = {escape_markdown(v)}" for k, v in self.rows)
+        return f"*Run parameters.* {self.lead} {values}.\n"
+
+
+def run_parameters(params: dict, register=None, scenario: str | None = None) -> RunParameters:
+    """The 'Run parameters' note listing the values this chapter ran with; a parameter left at None shows the value
+    it takes from the assumption `register`. `scenario` is given only by a chapter that reads it (declares it in its
+    parameters cell); the note of any other chapter says the page is the same under every scenario (the runner runs
+    it once and reuses it for the others)."""
     def shown(k, v):
         if register is not None and k in register:
             if v is None:
@@ -217,13 +260,8 @@ def run_parameters(params: dict, register=None, scenario: str | None = None) -> 
 
     lead = (f"Scenario **{escape_markdown(scenario)}**." if scenario is not None
             else "This page does not depend on the scenario: every scenario of `data/scenarios.yml` gives the same page.")
-    box = ":::{admonition} Run parameters\n:class: note dropdown gp-run-parameters\n"   # collapsed: out of the reading path
-    if not params:
-        return Markdown(f"{box}{lead} This page has no parameters of its own: it reflects `data/` as built.\n:::\n")
-    rerun = "growthpath run --chapter …" + (f" --scenario {escape_markdown(scenario)}" if scenario is not None else "")
-    rows = "\n".join(f"| {escape_markdown(k)} | {escape_markdown(shown(k, v))} |" for k, v in params.items())
-    return Markdown(f"{box}{lead} Rerun with `{rerun} -p key=value`.\n\n"
-                    f"| parameter | value |\n|---|---|\n{rows}\n:::\n")
+    rerun = "growthpath run --chapter …" + (f" --scenario {scenario}" if scenario is not None else "")
+    return RunParameters(lead, rerun, [(k, shown(k, v)) for k, v in params.items()])
 
 
 def glue_claims(claims: pd.DataFrame) -> None:
