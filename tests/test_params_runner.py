@@ -209,3 +209,37 @@ def test_a_ctrl_c_that_lands_on_another_thread_stops_the_wait_for_chapters(waiti
         signal.signal(signal.SIGINT, previous)
         idle.set()
     assert (took < 1.0) if waiting == "interruptibly" else (took > 2.5), took
+
+
+def test_a_ctrl_c_while_chapters_run_is_noted_and_raised_by_the_runner_never_swallowed():
+    """Python raises KeyboardInterrupt wherever the main thread is, and some places swallow it: a finalizer, or an
+    at-fork hook as the pool forks a worker (what a run met). The control shows one swallowed; under the runner's
+    handler the same Ctrl-C is noted and raised at the runner's next check."""
+    import os
+    import signal
+    import sys
+
+    class SendsCtrlC:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)     # os.kill runs the handler before it returns: inside __del__
+
+    swallowed, hook = [], sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: swallowed.append(unraisable.exc_type)
+    try:
+        try:
+            SendsCtrlC()
+        except KeyboardInterrupt:                  # pragma: no cover - the control would not show the hazard
+            pytest.fail("the control's Ctrl-C was not swallowed")
+        assert swallowed == [KeyboardInterrupt]
+        with pytest.raises(KeyboardInterrupt):
+            with runner.CtrlC() as ctrl_c:
+                SendsCtrlC()
+                assert ctrl_c.pressed
+                ctrl_c.check()
+        assert swallowed == [KeyboardInterrupt]     # nothing more swallowed
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler     # Python's handler is back
+        with pytest.raises(KeyboardInterrupt):      # pressed as the last chapter finished: still raised, on leaving
+            with runner.CtrlC():
+                SendsCtrlC()
+    finally:
+        sys.unraisablehook = hook
