@@ -16,6 +16,9 @@ def test_audit_counts_add_up_by_severity_and_name_the_claims_cited(data):
     cited = {r.claim_id for f in audit.published(found) for r in f.refs}
     assert got["n_claims_flagged"].value == len(cited) and cited <= set(got["n_findings"].ids)
     assert got["n_rules"].ids == tuple(f"rule:{r}" for r in audit.RULES)
+    facts = [f for f in audit.published(found) if f.rule == "known_facts"]
+    assert got["n_fact_conflicts"].value + got["n_fact_unclear"].value == len(facts)      # every one, split by severity
+    assert got["n_fact_unclear"].value == sum(f.severity == "unclear" for f in facts) > 0
 
 
 def test_of_problem_refuses_an_unknown_problem():

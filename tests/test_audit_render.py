@@ -82,3 +82,12 @@ def test_a_shared_row_names_a_few_claims_and_counts_the_rest():
                              {}, "f", "r", "m.") for k in range(1, 5)]
     table = boxes.findings_table(many)
     assert "  - 000-6.3-02, 000-6.3-03, 000-6.3-04, 000-6.3-05, 000-6.3-06 and 3 more\n" in table
+
+
+def test_a_verdict_quotes_a_finding_up_to_its_first_colon_outside_brackets_and_adds_one_full_stop():
+    from growthpath.audit.verdicts import _first_sentence
+
+    assert _first_sentence("A part exceeds its whole (000 §1.1, §3.4: 25.3 % × 15): 4.5 > 3.9.") == \
+        "A part exceeds its whole (000 §1.1, §3.4: 25.3 % × 15)"
+    assert _first_sentence("The rate rises to 40 %.") == "The rate rises to 40 %"
+    assert _first_sentence("“清朗: 2023” is a campaign: not Douyin's.") == "“清朗: 2023” is a campaign"

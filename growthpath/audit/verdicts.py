@@ -32,8 +32,15 @@ def _problem_counts(found: list[Finding]) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    cut = text.find(": ")
-    return text if cut < 0 else text[:cut]
+    """A finding's message up to its first ': ' outside brackets (what it is, without the working), with no final
+    full stop: the verdict adds its own."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch in "(（[“"
+        depth -= ch in ")）]”" and depth > 0
+        if depth == 0 and text.startswith(": ", i):
+            return text[:i].rstrip(". ")
+    return text.rstrip(". ")
 
 
 def table(findings: list[Finding], sections: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,7 @@ def audit_counts(findings, claims: pd.DataFrame) -> Values:
     rules = tuple(f"rule:{name}" for name in audit.RULES)
     recycled = [f for f in published if f.rule == "recycled_evidence"]
     facts = [f for f in published if f.rule == "known_facts" and f.severity != "unclear"]
+    facts_unclear = [f for f in published if f.rule == "known_facts" and f.severity == "unclear"]
     mixed = audit.mixed_scope(published, claims)
     out = {"n_rules": Value(len(audit.RULES), rules),
            "n_findings": Value(len(published), _cited(published) or rules, kind="count"),
@@ -34,7 +35,8 @@ def audit_counts(findings, claims: pd.DataFrame) -> Values:
            "n_contradiction_mixed_scope": Value(len(mixed), _cited(mixed) or rules, kind="count"),
            "targets_misfit": sentence(audit.targets_misfit(findings), _cited(findings) or rules),
            "n_recycled": Value(len(recycled), _cited(recycled) or rules, kind="count"),
-           "n_fact_conflicts": Value(len(facts), _cited(facts) or rules, kind="count")}
+           "n_fact_conflicts": Value(len(facts), _cited(facts) or rules, kind="count"),
+           "n_fact_unclear": Value(len(facts_unclear), _cited(facts_unclear) or rules, kind="count")}
     for s in audit.SEVERITIES:
         found = [f for f in published if f.severity == s]
         out[f"n_{s}"] = Value(len(found), _cited(found) or rules, kind="count")

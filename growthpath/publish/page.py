@@ -126,7 +126,9 @@ class Table:
         self.print_columns = tuple(header(c) for c in self.print_columns)
         kept = {header(c) for c in self.verbatim}
         for col in self.frame.columns:
-            if pd.api.types.is_float_dtype(self.frame[col]):
+            if pd.api.types.is_bool_dtype(self.frame[col]):
+                self.frame[col] = self.frame[col].map({True: "yes", False: "no"})   # not Python's True/False
+            elif pd.api.types.is_float_dtype(self.frame[col]):
                 self.frame[col] = self.frame[col].map(_format_float)
             elif not pd.api.types.is_numeric_dtype(self.frame[col]) and col not in kept:
                 self.frame[col] = self.frame[col].map(simplified)
