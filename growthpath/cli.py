@@ -2,7 +2,6 @@
 with one message saying what to fix."""
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -451,20 +450,7 @@ def main() -> None:  # pragma: no cover
         if str(exc) != QUERY_INTERRUPTED:
             raise
         err.print("interrupted; published book unchanged")  # Ctrl-C inside a DuckDB query: DuckDB raises this
-        exit_now(130)
-    except SystemExit as exc:
-        if exc.code == 130:
-            exit_now(130)
-        raise
-
-
-def exit_now(code: int) -> None:  # pragma: no cover
-    """After a Ctrl-C, leave at once: the run has already stopped its workers and kernels and removed its scratch files,
-    and tearing down the interpreter's modules (pandas, Arrow, DuckDB, Ibis, …) took over a second of the two a Ctrl-C
-    may take (measured: the line printed at 0.01–0.09 s, the process gone at 0.5–1.3 s)."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+        sys.exit(130)
 
 
 QUERY_INTERRUPTED = "Query interrupted"   # what DuckDB raises when Ctrl-C arrives during one of its queries

@@ -225,6 +225,7 @@ def test_a_ctrl_c_while_chapters_run_is_noted_and_raised_by_the_runner_never_swa
 
     swallowed, hook = [], sys.unraisablehook
     sys.unraisablehook = lambda unraisable: swallowed.append(unraisable.exc_type)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)     # whatever the test runner had set
     try:
         try:
             SendsCtrlC()
@@ -243,3 +244,4 @@ def test_a_ctrl_c_while_chapters_run_is_noted_and_raised_by_the_runner_never_swa
                 SendsCtrlC()
     finally:
         sys.unraisablehook = hook
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)

@@ -479,8 +479,8 @@ class CtrlC:
     """Ctrl-C while chapters run: the handler only notes it, and the runner raises KeyboardInterrupt itself at its next
     check (`check`, at most 0.2 s later). Python's own handler raises wherever the main thread happens to be, and some
     places swallow it: measured, a KeyboardInterrupt raised inside logging's at-fork hook, as the pool forked a worker,
-    was printed as 'Exception ignored' and the run went on (about one Ctrl-C in forty). Outside the main thread (a
-    runner driven by another program's thread) Python's handling is left as it is."""
+    was printed as 'Exception ignored' and the run went on (about one Ctrl-C in forty). Outside the main thread, or
+    where a program has set its own handler, Python's handling is left as it is."""
 
     def __init__(self):
         self.pressed = False
@@ -490,7 +490,8 @@ class CtrlC:
         import signal
         import threading
 
-        if threading.current_thread() is threading.main_thread():
+        # only in place of Python's own handler: a program or test runner that set its own keeps it
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             self.previous = signal.signal(signal.SIGINT, self._note)
         return self
 
