@@ -458,9 +458,6 @@ def _read_text_fast(file: Path, label: str, encoding: str | None) -> tuple[_Tabl
             return None
         names = [f"f{j}" for j in range(width)]
         stream.seek(bom + skipped.end())
-        # Arrow's own Ctrl-C handler, set for the length of a read, takes a Ctrl-C away from Python and can lose it (a
-        # run interrupted then went on); without it, a Ctrl-C during a read stops the run as soon as the read returns
-        pa.enable_signal_handlers(False)
         try:
             cells = pacsv.read_csv(
                 stream, read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),

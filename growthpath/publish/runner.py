@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -447,7 +447,6 @@ def _run(names, scenario, overrides, jobs, force, output_dir, progress, made=Non
     work = Path(tempfile.mkdtemp(prefix=".run-", dir=output_dir))
     try:
         with contextlib.ExitStack() as stack:
-            ctrl_c = stack.enter_context(CtrlC())    # left last: after the workers and the fork server are stopped
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, initializer=_ignore_ctrl_c))
             stack.push(_stop_workers_on_ctrl_c(pool))
             # the fork server starts only when a chapter is to run (entering it again is a no-op)
@@ -456,7 +455,7 @@ def _run(names, scenario, overrides, jobs, force, output_dir, progress, made=Non
             fork_kernels = lambda: (stack.enter_context(_fork_server(threads)), stack.push(_stop_workers_on_ctrl_c(pool)))
             if len(copies) < len(todo):
                 fork_kernels()
-            outcomes += _run_batch(pool, todo, work, scenario, output_dir, manifest, package, progress, threads, copies, made, ctrl_c)
+            outcomes += _run_batch(pool, todo, work, scenario, output_dir, manifest, package, progress, threads, copies, made)
             results.write(scenario, results.records_from_manifest(manifest, scenario), results_file(scenario, output_dir))
             # pages built from the results files are judged only now, against the results just written
             later = [(ch, r) for ch, r in last if not fresh(ch, r)]
@@ -465,7 +464,7 @@ def _run(names, scenario, overrides, jobs, force, output_dir, progress, made=Non
                 progress.cached -= sum(ch.name in cached for ch, _ in later)
             if len(copies) < len(later):
                 fork_kernels()
-            outcomes += _run_batch(pool, later, work, scenario, output_dir, manifest, package, progress, threads, copies, made, ctrl_c)
+            outcomes += _run_batch(pool, later, work, scenario, output_dir, manifest, package, progress, threads, copies, made)
             results.write(scenario, results.records_from_manifest(manifest, scenario), results_file(scenario, output_dir))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -473,43 +472,6 @@ def _run(names, scenario, overrides, jobs, force, output_dir, progress, made=Non
     outcomes += [Outcome(ch.name, "cached", deps=manifest[ch.name]["deps"]) for ch, _ in planned if ch.name not in ran]
     order = {ch.name: i for i, (ch, _) in enumerate(planned)}
     return sorted(outcomes, key=lambda o: order[o.chapter])
-
-
-class CtrlC:
-    """Ctrl-C while chapters run: the handler only notes it, and the runner raises KeyboardInterrupt itself at its next
-    check (`check`, at most 0.2 s later). Python's own handler raises wherever the main thread happens to be, and some
-    places swallow it: measured, a KeyboardInterrupt raised inside logging's at-fork hook, as the pool forked a worker,
-    was printed as 'Exception ignored' and the run went on (about one Ctrl-C in forty). Outside the main thread, or
-    where a program has set its own handler, Python's handling is left as it is."""
-
-    def __init__(self):
-        self.pressed = False
-        self.previous = None
-
-    def __enter__(self) -> "CtrlC":
-        import signal
-        import threading
-
-        # only in place of Python's own handler: a program or test runner that set its own keeps it
-        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            self.previous = signal.signal(signal.SIGINT, self._note)
-        return self
-
-    def _note(self, *_) -> None:
-        self.pressed = True
-
-    def check(self) -> None:
-        if self.pressed:
-            raise KeyboardInterrupt
-
-    def __exit__(self, exc_type, *_) -> bool:
-        import signal
-
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-        if self.pressed and exc_type is None:
-            raise KeyboardInterrupt      # pressed as the last chapter finished: still an interrupted run
-        return False
 
 
 def _ignore_ctrl_c() -> None:
@@ -546,7 +508,7 @@ def expected_seconds(chapter: Chapter, manifest: dict) -> float:
 
 
 def _run_batch(pool, batch, work: Path, scenario: str, output_dir: Path, manifest: dict, package: str, progress,
-               threads: str = "1", copies: dict | None = None, made: set | None = None, ctrl_c: "CtrlC | None" = None) -> list[Outcome]:
+               threads: str = "1", copies: dict | None = None, made: set | None = None) -> list[Outcome]:
     """Publish the chapters executed with the same inputs under another scenario (`copies`), then submit
     the others, the longest first (by their last run time), so the workers finish together."""
     futures, outcomes, copies = {}, [], copies or {}
@@ -565,7 +527,7 @@ def _run_batch(pool, batch, work: Path, scenario: str, output_dir: Path, manifes
         futures[fut] = (ch, resolved, files)
         if progress:
             progress.running(ch.name)
-    for fut in _as_completed_interruptibly(futures, ctrl_c):
+    for fut in as_completed(futures):
         ch, resolved, files = futures[fut]
         outcome = _publish(ch, resolved, files, fut.result(), scenario, output_dir, manifest, package)
         outcomes.append(outcome)
@@ -574,18 +536,6 @@ def _run_batch(pool, batch, work: Path, scenario: str, output_dir: Path, manifes
         if progress:
             progress.done(outcome)
     return outcomes
-
-
-def _as_completed_interruptibly(futures, ctrl_c: "CtrlC | None" = None, poll: float = 0.2):
-    """`as_completed`, waking every `poll` seconds to act on a Ctrl-C (`ctrl_c.check`). Python acts on a Ctrl-C only when
-    the main thread runs Python code, and the kernel may deliver it to one of the pool's threads: `as_completed` alone
-    sleeps until a chapter finishes (tests/test_params_runner.py shows both)."""
-    pending = set(futures)
-    while pending:
-        if ctrl_c is not None:
-            ctrl_c.check()
-        done, pending = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
-        yield from done
 
 
 def results_file(scenario: str, output_dir: Path) -> Path:
