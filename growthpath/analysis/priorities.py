@@ -50,8 +50,7 @@ def ranked(models: dict, claims: pd.DataFrame) -> pd.DataFrame:
              "target": rates["target"][s], "unit": "share", "target claim": stages.at[s, "target_source"],
              "value added": ltv * (PER_REACHED * funnel.end_to_end({**rates["base"], s: rates["target"][s]}) - buyers)}
             for s in rates["base"] if rates["target"][s] != rates["base"][s]]
-    rows += [{"lever": name, "key": name, "model": "lifecycle chain, Chapter 4", **_lifecycle_figures(models["chain"], name),
-              "target claim": _lifecycle_target_claim(models["chain"], claims, name),
+    rows += [{"lever": name, "key": name, "model": "lifecycle chain, Chapter 4", **_lifecycle_figures(models["chain"], claims, name),
               "value added": buyers * float(levers.loc[name, "change"])}
              for name in ch04_theory.LEVERS if name in levers.index and not np.isclose(levers.loc[name, "change"], 0.0)]
     out = pd.DataFrame(rows).sort_values("value added", ascending=False, kind="stable").reset_index(drop=True)
@@ -62,21 +61,16 @@ def ranked(models: dict, claims: pd.DataFrame) -> pd.DataFrame:
     return out.assign(rank=range(1, len(out) + 1))
 
 
-def _lifecycle_figures(chain: dict, lever: str) -> dict:
-    """A lifecycle lever's figure today and the plan's target: order value in 元, a monthly rate as a share."""
-    if ch04_theory.LEVERS[lever] == "aov":
-        return {"baseline": float(chain["aov"][0]), "target": float(chain["aov"][1]), "unit": "元"}
-    params = chain["parameters"].set_index("parameter")
+def _lifecycle_figures(chain: dict, claims: pd.DataFrame, lever: str) -> dict:
+    """A lifecycle lever's figure today, the plan's target and the ledger id of that target: order value in 元 (its own
+    claim), a monthly rate as a share (the chain's target source)."""
     key = ch04_theory.LEVERS[lever]
-    return {"baseline": float(params.at[key, "baseline"]), "target": float(params.at[key, "target"]), "unit": "share"}
-
-
-def _lifecycle_target_claim(chain: dict, claims: pd.DataFrame, lever: str) -> str:
-    """The ledger id of the plan's target for a lifecycle lever: order value's own claim, else the chain's target source."""
-    if ch04_theory.LEVERS[lever] == "aov":
-        return str(ledger.pick(claims, doc="000", metric="aov_target", scope="market")["claim_id"])
+    if key == "aov":
+        claim = ledger.pick(claims, doc="000", metric="aov_target", scope="market")["claim_id"]
+        return {"baseline": float(chain["aov"][0]), "target": float(chain["aov"][1]), "unit": "元", "target claim": str(claim)}
     params = chain["parameters"].set_index("parameter")
-    return str(params.at[ch04_theory.LEVERS[lever], "target_source"])
+    return {"baseline": float(params.at[key, "baseline"]), "target": float(params.at[key, "target"]), "unit": "share",
+            "target claim": str(params.at[key, "target_source"])}
 
 
 @computes
