@@ -446,14 +446,26 @@ def params(as_json: bool = typer.Option(False, "--json", help="Emit the referenc
 def main() -> None:  # pragma: no cover
     try:
         app(prog_name="growthpath")
-    except RuntimeError as exc:
-        if str(exc) != QUERY_INTERRUPTED:
+    except Exception as exc:
+        if not is_ctrl_c(exc):
             raise
-        err.print("interrupted; published book unchanged")  # Ctrl-C inside a DuckDB query: DuckDB raises this
+        err.print("interrupted; published book unchanged")
         sys.exit(130)
 
 
 QUERY_INTERRUPTED = "Query interrupted"   # what DuckDB raises when Ctrl-C arrives during one of its queries
+
+
+def is_ctrl_c(exc: BaseException) -> bool:
+    """Whether a library's error is a Ctrl-C it caught and wrapped: DuckDB raises "Query interrupted" during a query,
+    and an error naming the KeyboardInterrupt when Ctrl-C lands in a Python callback it made (reading an Arrow table)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, KeyboardInterrupt) or str(exc) == QUERY_INTERRUPTED or "KeyboardInterrupt" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 if __name__ == "__main__":  # pragma: no cover

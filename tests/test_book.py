@@ -277,6 +277,36 @@ def test_short_cells_never_break_and_long_ones_wrap():
     assert "<td>2023年中国直播电商" in shown      # a long quote keeps the default wrapping
 
 
+def test_print_tables_fit_the_page_and_never_break_a_token():
+    """Print widths: every column at least its longest word; a table too wide for \\small is set smaller (gp-wide);
+    a long source id gets break points after _ and :, a short id none. Control: a two-column table is not wide."""
+    import pandas as pd
+
+    from growthpath.publish import page
+
+    wide = pd.DataFrame({f"{i} inconsistently": ["growth_of_online_retail:2024", "a longer sentence of several words"] for i in range(7)})
+    widths, is_wide = page.print_widths(wide)
+    assert is_wide and len(widths) == 7
+    assert all(w / 10 - page.CELL_PAD[True] >= len("inconsistently") + 0.95 for w in widths)   # each holds its header word
+    shown = page.table(wide)._repr_markdown_()
+    assert shown.startswith("::::{container} gp-wide") and "growth_\u200bof_\u200bonline_\u200bretail:\u200b2024" in shown.replace("\\_", "_")
+    assert page.breakable("000-3.1-06") == "000-3.1-06" and page.breakable("nbs_retail") == "nbs_retail"
+    narrow = pd.DataFrame({"year": ["2024"], "value": ["1.5"]})
+    widths, is_wide = page.print_widths(narrow)
+    assert not is_wide and not page.table(narrow)._repr_markdown_().startswith("::::")
+    tight = pd.DataFrame({"id": ["000-3.1-06"], "text": ["word " * 200]})
+    widths, _ = page.print_widths(tight)
+    assert widths[0] / 10 - page.CELL_PAD[False] >= len("000-3.1-06")    # the id's column holds the id whole
+
+
+def test_metric_names_read_as_words():
+    from growthpath.data.claims import metric_label
+
+    assert metric_label("user_cagr_target_min") == "user CAGR target minimum"
+    assert metric_label("gen_z_7d_retention_rate") == "Gen Z 7-day retention rate"
+    assert metric_label("market_size") == "market size"
+
+
 MACHINE_TEXT = {"a doubled word": r"\b(Appendix|Chapter|the|of) \1\b", "a '(s)' plural": r"\b\w+\(s\)",
                 "unrendered Markdown emphasis": r"\*\*\S|\S\*\*", "a Python dict": r"\{'[A-Za-z_]+': ",
                 "a Python list": r"\['[^']*', '"}
@@ -296,16 +326,19 @@ def machine_text(page_html: str) -> list[str]:
                          for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", body, re.S)]
     found += [f"a snake_case header: {h}" for h in cells("th") if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+", h)]
     found += [f"a bare {c} in a table cell" for c in cells("td") if c in ("None", "nan", "NaN", "NaT")]
+    found += [f"a glued percentage without its space: {p}" for p in re.findall(r'class="pasted-text">([^<]*\d%)<', body)]
     return found
 
 
 def test_machine_text_is_caught():
-    page_html = ("<article><p>see Appendix Appendix A; 3 finding(s); **base**; {'a': 1}</p>"
+    page_html = ("<article><p>see Appendix Appendix A; 3 finding(s); **base**; {'a': 1}; "
+                 '<span class="pasted-text">4.2%</span></p>'
                  "<table><tr><th>claim_id</th><th>Ledger id</th></tr><tr><td>nan</td><td>x</td></tr></table></article>")
     kinds = [f.split(":")[0] for f in machine_text(page_html)]
     assert kinds == ["a doubled word", "a '(s)' plural", "unrendered Markdown emphasis", "a Python dict",
-                     "a snake_case header", "a bare nan in a table cell"], kinds
-    assert machine_text("<article><p>None of these cites a source.</p><pre>{'a': 1}</pre></article>") == []
+                     "a snake_case header", "a bare nan in a table cell", "a glued percentage without its space"], kinds
+    assert machine_text("<article><p>None of these cites a source.</p><pre>{'a': 1}</pre>"
+                        '<span class="pasted-text">4.2 %</span> “占比25.3%”</article>') == []
 
 
 @pytest.mark.slow

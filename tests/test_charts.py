@@ -109,8 +109,10 @@ def test_stills_add_a_png_to_every_chart_once_and_reuse_the_cache(tmp_path, monk
 def test_annotated_heatmap_cells_are_wide_enough_for_their_longest_label():
     short = pd.DataFrame({"impact": [1, 2], "likelihood": [1, 1], "score": [1.0, 2.0], "risks": ["R01", "R02"]})
     long = short.assign(risks=["R01", "R02 R06 R08 R05 R12"])
-    width = lambda df: helpers.annotated_heatmap(df, x="impact", y="likelihood", value="score", label="risks").to_dict()["width"]["step"]
-    assert width(short) == 64 and width(long) >= 6 * len("R02 R06 R08 R05 R12")
+    step = lambda df, side: helpers.annotated_heatmap(df, x="impact", y="likelihood", value="score", label="risks").to_dict()[side]["step"]
+    assert step(short, "width") == 64 and step(short, "height") == 24
+    # five ids wrap two to a line (a phone-wide cell keeps them apart): the cell is as wide as a line, as tall as three
+    assert step(long, "width") >= 6 * len("R02 R06") and step(long, "height") >= 3 * 12
 
 
 def test_a_what_if_chart_binds_one_slider_per_input_and_prints_its_defaults():

@@ -129,3 +129,25 @@ def test_clean_removes_outputs_only_and_matches_make_clean(project):
     assert after_cli == files() == expected and not any(p.exists() for p in made)
     make_clean = subprocess.run(["make", "-n", "clean"], cwd=REPO, capture_output=True, text=True).stdout
     assert "growthpath clean" in make_clean and "paths.clean(" in make_clean  # one implementation, both ways
+
+
+def test_a_ctrl_c_a_library_wrapped_is_still_a_ctrl_c():
+    """DuckDB turns a Ctrl-C that lands in a Python callback into its own error (InvalidInputException '... failed:
+    KeyboardInterrupt'), or into "Query interrupted"; the CLI exits 130 with one line for these, never a traceback.
+    Control: an ordinary error, with or without a cause, is not a Ctrl-C."""
+    from growthpath.cli import is_ctrl_c
+
+    def wrapped(inner: BaseException, outer: Exception) -> Exception:
+        try:
+            try:
+                raise inner
+            except BaseException as e:
+                raise outer from e
+        except Exception as e:
+            return e
+
+    assert is_ctrl_c(wrapped(KeyboardInterrupt(), ValueError("counting the rows failed")))
+    assert is_ctrl_c(RuntimeError("Query interrupted"))
+    assert is_ctrl_c(ValueError("counting the rows of the object failed: KeyboardInterrupt: "))
+    assert not is_ctrl_c(wrapped(OSError("disk full"), ValueError("counting the rows failed")))
+    assert not is_ctrl_c(RuntimeError("Query failed"))

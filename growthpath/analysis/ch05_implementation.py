@@ -76,7 +76,7 @@ def ledger_ids(text: str) -> list[str]:
 
 def funnel_table(f: dict) -> pd.DataFrame:
     stages, fb, ft = f["stages"], f["base"], f["target"]
-    shown = stages.assign(baseline=stages["stage"].map(fb).map("{:.1%}".format), target=stages["stage"].map(ft).map("{:.1%}".format),
+    shown = stages.assign(baseline=stages["stage"].map(fb).map(lambda r: f"{100 * r:.1f} %"), target=stages["stage"].map(ft).map(lambda r: f"{100 * r:.1f} %"),
                           source=stages["baseline_source"].where(stages["baseline_source"] == stages["target_source"],
                                                                  stages["baseline_source"] + " → " + stages["target_source"]),
                           purchase=stages["includes_purchase"].map({True: "yes", False: "no"}))

@@ -82,12 +82,13 @@ def mitigation(register: pd.DataFrame, claims: pd.DataFrame, findings) -> Values
 
 def mitigation_table(register: pd.DataFrame, claims: pd.DataFrame, findings) -> pd.DataFrame:
     found = _mitigations(register, claims, findings)
-    return found.assign(metric=found["metric"].str.replace("_", " "))[["risk_id", "claim_id", "entity", "metric", "value", "unit",
+    return found.assign(metric=found["metric"].map(ledger.metric_label))[["risk_id", "claim_id", "entity", "metric", "value", "unit",
                                                                         "verdict"]]
 
 
 def shocks_table(shocks: pd.DataFrame) -> pd.DataFrame:
-    return shocks[["shock", "label", "probability", "probability_source", "size", "size_source", "exposure", "exposure_source"]]
+    named = shocks.assign(shock=shocks["shock"].map(ledger.metric_label))   # as the prose names it: "subsidy churn"
+    return named[["shock", "label", "probability", "probability_source", "size", "size_source", "exposure", "exposure_source"]]
 
 
 # ----------------------------------------------------------------------------- the stress test

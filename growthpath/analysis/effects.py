@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from growthpath.data import claims as ledger
 from growthpath.data.values import Value, computes, ids, sentence
 
 EFFECT_METRIC = re.compile(r"(?:increase|decrease|reduction|uplift|improvement|gain|_vs_|multiple)")
@@ -57,7 +58,7 @@ def effect_claims(claims: pd.DataFrame, findings=(), places: list[tuple[str, str
             rules.setdefault(ref.claim_id, set()).add(f.rule)
     out = pd.DataFrame({
         "claim_id": c["claim_id"], "doc": c["doc"], "section": c["section"], "entity": c["entity"],
-        "effect": c["metric"].str.replace("_", " "), "value": c["value"], "unit": c["unit"],
+        "effect": c["metric"].map(ledger.metric_label), "value": c["value"], "unit": c["unit"],
         "multiplier": [multiplier(m, v, u) for m, v, u in zip(c["metric"], c["value"], c["unit"])],
         "audit": [", ".join(sorted(rules.get(i, []))) for i in c["claim_id"]],
         "quote": c["quote_zh"] if "quote_zh" in c else c["quote"],
@@ -111,7 +112,7 @@ def claim_verdicts(claims: pd.DataFrame, findings=(), places: list[tuple[str, st
             rules.setdefault(ref.claim_id, set()).add(f.rule)
     audit = [", ".join(sorted(rules.get(i, []))) for i in c["claim_id"]]
     return pd.DataFrame({"claim_id": c["claim_id"].to_numpy(), "entity": c["entity"].to_numpy(),
-                         "metric": c["metric"].str.replace("_", " ").to_numpy(), "value": c["value"].to_numpy(),
+                         "metric": c["metric"].map(ledger.metric_label).to_numpy(), "value": c["value"].to_numpy(),
                          "unit": c["unit"].to_numpy(), "audit": audit,
                          "verdict": [verdict(e, bool(a)) for e, a in zip(c["entity"], audit)],
                          "quote": (c["quote_zh"] if "quote_zh" in c else c["quote"]).to_numpy()})

@@ -125,5 +125,7 @@ def summary(ctx: Context, register: assumptions_mod.Register, headlines: list[He
 
 def formatted(value: float, unit: str) -> str:
     """A headline value in its unit's usual precision (for the tornado's end labels)."""
-    fmt = {"probability": "{:.1%}", "亿元": "{:,.0f}", "亿人": "{:.2f}", "%": "{:.1f} %", "risks": "{:.0f}"}.get(unit, "{:,.3g}")
+    if unit == "probability":
+        return f"{100 * value:.1f} %"
+    fmt = {"亿元": "{:,.0f}", "亿人": "{:.2f}", "%": "{:.1f} %", "risks": "{:.0f}"}.get(unit, "{:,.3g}")
     return fmt.format(value)

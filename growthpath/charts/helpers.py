@@ -3,6 +3,7 @@
 They never load data, display or save; colours and sizes come from the theme."""
 from __future__ import annotations
 
+import textwrap
 from typing import Sequence
 
 import altair as alt
@@ -233,16 +234,25 @@ def dumbbell(df: pd.DataFrame, *, label: str, start: str, end: str, facet: str |
     return _titled(chart, title, subtitle)
 
 
+FAN_COLOURS = [theme.OFFICIAL, theme.SCENARIO, "#2a9d8f"]   # never the plan's red, which marks its path and target
+
+
 def fan(bands: pd.DataFrame, lines: pd.DataFrame | None = None, *, y_title: str = "", targets: pd.DataFrame | None = None,
         title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
     """Monte Carlo fan per scenario (bands: scenario, year, q05, q25, q50, q75, q95), optional
     reference lines (series, year, value) and target points (label, year, value)."""
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
-    colour = alt.Color("scenario:N", title="scenario", scale=alt.Scale(range=[theme.OFFICIAL, theme.SCENARIO, theme.MUTED]))
-    outer = alt.Chart(bands).mark_area(opacity=0.15).encode(x=x, y=alt.Y("q05:Q", title=y_title), y2="q95:Q", color=colour)
+    order = list(dict.fromkeys(bands["scenario"]))
+    scale = alt.Scale(domain=order, range=FAN_COLOURS[: len(order)])
+    colour = alt.Color("scenario:N", title="scenario (median)", sort=order, scale=scale,
+                       legend=alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=2.5, symbolDash=[1, 0]))
+    # overlapping fans stay apart: distinct hues, the outer band's edges drawn as thin dashed lines; the legend shows
+    # the median's line, not a pale band
+    outer = alt.Chart(bands).mark_area(opacity=0.08).encode(x=x, y=alt.Y("q05:Q", title=y_title), y2="q95:Q", color=colour)
+    edges = [alt.Chart(bands).mark_line(strokeDash=[3, 3], strokeWidth=1).encode(x=x, y=f"{q}:Q", color=colour) for q in ("q05", "q95")]
     inner = alt.Chart(bands).mark_area(opacity=0.3).encode(x=x, y="q25:Q", y2="q75:Q", color=colour)
-    mid = alt.Chart(bands).mark_line().encode(x=x, y="q50:Q", color=colour)
-    layers = [outer, inner, mid]
+    mid = alt.Chart(bands).mark_line(strokeWidth=2.5).encode(x=x, y="q50:Q", color=colour)
+    layers = [outer, *edges, inner, mid]
     if lines is not None and len(lines):
         layers.append(alt.Chart(lines).mark_line(strokeDash=[5, 3], color=theme.PLAN).encode(
             x=x, y="value:Q", detail="series:N", tooltip=["series:N", alt.Tooltip("value:Q", format=",.2f")]))
@@ -370,15 +380,24 @@ def annotated_heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, label: st
                                 y=alt.Y(f"{y}:O", title=y.replace("_", " "), sort="descending"))
     rect = base.mark_rect().encode(color=alt.Color(f"{value}:Q", title=value_title, scale=color_scale, legend=None),
                                    tooltip=[f"{x}:O", f"{y}:O", f"{label}:N"])
-    text = base.mark_text(fontSize=10).encode(text=f"{label}:N", color=alt.condition(
-        alt.datum[value] > dark, alt.value("white"), alt.value(theme.INK)))
+    lines = df[label].astype(str).map(lambda t: _two_words_a_line(t).split("\n"))   # a list of ids stays inside its cell
+    text = alt.Chart(df.assign(gp_label=lines.map("\n".join))).mark_text(fontSize=10, lineBreak="\n").encode(
+        x=alt.X(f"{x}:O", sort=None), y=alt.Y(f"{y}:O", sort="descending"), text="gp_label:N",
+        color=alt.condition(alt.datum[value] > dark, alt.value("white"), alt.value(theme.INK)))
     layers = [rect, text]
     if highlight:
         layers.append(base.mark_rect(fill=None, stroke=theme.PLAN, strokeWidth=1.5).encode(
             strokeOpacity=alt.condition(alt.datum[highlight], alt.value(1), alt.value(0))))
-    widest = int(df[label].astype(str).str.len().max()) if len(df) else 0
-    step = max(64, 6 * widest + 14)        # about 6 px a character at 10 px: the longest label fits its cell
-    return _titled(alt.layer(*layers).properties(width=alt.Step(step), height=alt.Step(24)), title, subtitle)
+    widest = int(lines.map(lambda ls: max(map(len, ls))).max()) if len(df) else 0
+    tallest = int(lines.map(len).max()) if len(df) else 1
+    step = max(64, 6 * widest + 14)        # about 6 px a character at 10 px: the longest line fits its cell
+    return _titled(alt.layer(*layers).properties(width=alt.Step(step), height=alt.Step(12 * tallest + 12)), title, subtitle)
+
+
+def _two_words_a_line(text: str) -> str:
+    """'R02 R06 R08 R12' → 'R02 R06\\nR08 R12'; a label of one or two words is left whole."""
+    words = text.split()
+    return text if len(words) <= 2 else "\n".join(" ".join(words[i:i + 2]) for i in range(0, len(words), 2))
 
 
 def gantt(bars: pd.DataFrame, milestones: pd.DataFrame | None = None, *, colors: Sequence[str] | None = None,
@@ -417,16 +436,20 @@ def labelled_bars(df: pd.DataFrame, *, category: str, value: str, group: str, va
 
 def verdict_grid(df: pd.DataFrame, *, x: str, y: str, verdict: str, label: str, colors: dict[str, str],
                  title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
-    """Cells coloured by a categorical verdict (rows in data order), with a short text in each."""
+    """Cells coloured by a categorical verdict (rows in data order), with a short text in each. Row names and cell texts
+    wrap onto lines, so the grid keeps its columns apart on a phone."""
+    df = df.assign(gp_row=df[y].astype(str).map(lambda t: "\n".join(textwrap.wrap(t, 18))),
+                   gp_cell=df[label].astype(str).map(lambda t: "\n".join(textwrap.wrap(t, 9))))
+    tallest = int(df[["gp_row", "gp_cell"]].map(lambda t: t.count("\n") + 1).to_numpy().max()) if len(df) else 1
     base = alt.Chart(df).encode(x=alt.X(f"{x}:N", title=None, sort=None, axis=alt.Axis(orient="top", labelAngle=0)),
-                                y=alt.Y(f"{y}:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)))
+                                y=alt.Y("gp_row:N", title=None, sort=None, axis=alt.Axis(labelExpr="split(datum.label, '\\n')")))
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(f"{verdict}:N", title=None, scale=alt.Scale(domain=list(colors), range=list(colors.values()))),
         tooltip=[f"{y}:N", f"{x}:N", f"{verdict}:N", f"{label}:N"])
     dark = [v for v, c in colors.items() if _luminance(c) < 0.35]   # white text on dark cells
-    text = base.mark_text(fontSize=10).encode(
-        text=f"{label}:N", color=alt.condition(alt.FieldOneOfPredicate(field=verdict, oneOf=dark), alt.value("white"), alt.value(theme.INK)))
-    return _titled(alt.layer(rect, text).properties(width=alt.Step(110), height=alt.Step(22)), title, subtitle)
+    text = base.mark_text(fontSize=10, lineBreak="\n").encode(
+        text="gp_cell:N", color=alt.condition(alt.FieldOneOfPredicate(field=verdict, oneOf=dark), alt.value("white"), alt.value(theme.INK)))
+    return _titled(alt.layer(rect, text).properties(width=alt.Step(110), height=alt.Step(13 * tallest + 10)), title, subtitle)
 
 
 def _luminance(hex_colour: str) -> float:
@@ -434,6 +457,17 @@ def _luminance(hex_colour: str) -> float:
     r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _inputs_line(one_row: alt.Chart, sliders: Sequence[dict]) -> alt.Chart:
+    """The inputs a what-if chart shows, one line per slider above the plot: the printed chart says what it was drawn at,
+    and on screen the lines follow the sliders."""
+    def quoted(text: str) -> str:
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    lines = " + '\\n' + ".join(f"{quoted(s['label'] + ': ')} + format(datum['{s['field']}'], '.3~f')" for s in sliders)
+    return one_row.transform_calculate(gp_inputs=lines).mark_text(
+        align="left", baseline="bottom", x=0, y=-8, lineBreak="\n", fontSize=11, color=theme.INK).encode(text="gp_inputs:N")
 
 
 def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_title: str = "", x: str | None = None,
@@ -466,7 +500,8 @@ def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_ti
             tooltip=[alt.Tooltip(f"{value}:Q", format=label_fmt)])
         label = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold", color=theme.INK).encode(
             x=f"{value}:Q", text=alt.Text(f"{value}:Q", format=label_fmt))
-    layers = [shown, label]
+    layers = [shown, label, _inputs_line(base if x is None else base.transform_filter(f"datum['{x}'] == {float(grid[x].max())}"),
+                                         sliders)]
     if references is not None and len(references):
         axis = "y" if x is not None else "x"
         rule = alt.Chart(references).mark_rule(color=theme.PLAN, strokeDash=[4, 3]).encode(**{axis: "value:Q"})

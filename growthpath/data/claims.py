@@ -154,10 +154,23 @@ def table(claims: pd.DataFrame) -> pd.DataFrame:
     characters lost in the scraped text says so)."""
     out = claims[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
     out["Value"] = [f"{v:g}" for v in claims["value"]]
-    out["Metric"] = out["Metric"].str.replace("_", " ")
+    out["Metric"] = out["Metric"].map(metric_label)
     lost = claims["quote"].str.contains("?", regex=False).to_numpy()
     out.loc[lost, "Quote (原文)"] = out.loc[lost, "Quote (原文)"] + GARBLED_NOTE   # never read silently as text
     return out.reset_index(drop=True)
+
+
+ACRONYMS = {t: t.upper() for t in ("ai", "aov", "cac", "cagr", "cs", "dau", "gmv", "kol", "koc", "kpi", "ltv", "mau", "nft",
+                                   "nps", "roi", "sku", "sme", "svip", "ugc", "vr", "id", "pipl", "bnb")}
+WORDS = ACRONYMS | {"avg": "average", "min": "minimum", "max": "maximum", "yoy": "year on year", "rd": "R&D",
+                    "ddos": "DDoS", "rec": "recommendation", "recs": "recommendations", "ops": "operations",
+                    "comm": "commission", "vuln": "vulnerability", "agri": "agricultural", "eco": "ecosystem",
+                    "7d": "7-day", "30d": "30-day", "3y": "3-year", "5y": "5-year", "gen": "Gen", "z": "Z"}
+
+
+def metric_label(metric: str) -> str:
+    """A ledger metric as a reader reads it: user_cagr_target_min → 'user CAGR target minimum'."""
+    return " ".join(WORDS.get(t.lower(), t) for t in str(metric).split("_") if t)
 
 
 def load_file(path) -> pd.DataFrame:

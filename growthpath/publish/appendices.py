@@ -6,6 +6,7 @@ import pandas as pd
 
 from growthpath import audit
 from growthpath.data import assumptions, provenance
+from growthpath.data import claims as ledger
 from growthpath.analysis import sensitivity
 from growthpath.publish import appendix_tables
 from growthpath.audit import boxes
@@ -87,7 +88,7 @@ def ledger_table(claims: pd.DataFrame) -> pd.DataFrame:
     """Every claim, its quote in Simplified Chinese and, verbatim, as scraped (`page.table(..., verbatim=...)` keeps it)."""
     shown = claims[["claim_id", "metric", "period", "value", "unit", "kind", "chapter", "quote_zh", "quote"]]
     return shown.rename(columns={"claim_id": "id", "quote_zh": "quote (原文)", "quote": "as scraped"}).assign(
-        value=[f"{v:g}" for v in claims["value"]], metric=claims["metric"].str.replace("_", " "))
+        value=[f"{v:g}" for v in claims["value"]], metric=claims["metric"].map(ledger.metric_label))
 
 
 def ledger_page_table(claims: pd.DataFrame) -> dict:

@@ -94,9 +94,6 @@ def glue_all(result: "Mapping[str, Value]") -> None:
         glue(name, v)
 
 
-LONG_ROWS = 12  # print tables longer than this may break across pages (LaTeX longtable)
-
-
 CJK = re.compile(r"[\u3400-\u9fff]")
 SHORT_TOKEN = re.compile(r"<td>([^<\s]{1,24})</td>")   # a cell holding one short word
 ID_HEADERS = {"claim_id": "Ledger id", "obs_id": "Official id", "series_id": "Series id", "risk_id": "Risk id"}
@@ -142,34 +139,61 @@ class Table:
         return f'<div class="gp-table-wrap">{cap}{body}</div>'
 
     def _repr_markdown_(self) -> str:
-        """A MyST list-table with column widths from the content, so print editions wrap text
-        inside the page instead of running off it (long tables break across pages)."""
+        """A MyST list-table with column widths from the content, so print editions wrap text inside the page instead of
+        running off it. Every print table is a LaTeX longtable: a table of few but long rows breaks across pages too."""
         if self.print_note:
             return escape_markdown(self.print_note) + "\n"
         frame = (self.frame[list(self.print_columns)] if self.print_columns else self.frame).astype(str)
         if frame.empty:  # a list-table needs a body row: an analyst's data can leave a table with none
             return f"{escape_markdown(self.caption)}: none in this run.\n" if self.caption else "(No rows in this run.)\n"
-        widths = [_column_width(frame[c], str(c)) for c in frame.columns]
+        widths, wide = print_widths(frame)
         lines = [f":::{{list-table}} {escape_markdown(self.caption)}".rstrip(), ":header-rows: 1",
-                 f":widths: {' '.join(str(w) for w in widths)}", f":class: {'gp-table longtable' if len(frame) > LONG_ROWS else 'gp-table'}", ""]
+                 f":widths: {' '.join(str(w) for w in widths)}", ":class: gp-table longtable", ""]
         for row in [list(map(str, frame.columns))] + frame.values.tolist():
-            cells = [escape_markdown(v) or " " for v in row]
+            cells = [escape_markdown(breakable(v)) or " " for v in row]
             lines.append(f"* - {cells[0]}")
             lines += [f"  - {c}" for c in cells[1:]]
-        return "\n".join(lines) + "\n:::\n"
+        body = "\n".join(lines) + "\n:::\n"
+        return f"::::{{container}} gp-wide\n{body}::::\n" if wide else body   # gp-wide: a smaller type (PDF preamble)
+
+
+PRINT_CHARS = {False: 100, True: 120}   # characters of table text across the PDF's text width: \small, gp-wide
+CELL_PAD = {False: 2.5, True: 2.0}      # a column's padding (2 x \tabcolsep) in characters
+LONGEST_WORD = 16    # a longer token (a source id) gets break points after _ : / and wraps
+
+
+UNBROKEN = re.compile(r"[^\s\u200b\u2e80-\u9fff\uff00-\uffef]+|[\u2e80-\u9fff\uff00-\uffef]")   # a Latin word, or one CJK character
 
 
 def _display_len(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _column_width(values: pd.Series, header: str) -> int:
-    """Relative column width for print: at least the longest unbreakable word (capped), else the
-    90th-percentile cell length (capped), never narrower than the header's longest word."""
-    longest_word = max([_display_len(w) for v in values for w in str(v).split()] or [1])
-    typical = int(values.map(_display_len).quantile(0.9)) if len(values) else 0
-    header_word = max(_display_len(w) for w in header.split() or [header])
-    return max(8, header_word + 4, min(longest_word, 20) + 5, min(typical, 36))   # the padding: short tokens never wrap in print
+def breakable(text: str) -> str:
+    """Long tokens (source ids like `assumption:shock_subsidy_exposure`) may wrap after _ : or / in print:
+    a zero-width space, which the PDF preamble turns into a break point."""
+    return re.sub(r"\S{%d,}" % (LONGEST_WORD + 1), lambda m: re.sub(r"([_:/])(?=\w)", "\\1\u200b", m.group()), text)
+
+
+def _longest_word(values, header: str) -> int:
+    words = [w for v in list(values) + [header] for w in UNBROKEN.findall(breakable(str(v)))]
+    return min(max([_display_len(w) for w in words] or [1]), LONGEST_WORD)
+
+
+def print_widths(frame: pd.DataFrame) -> tuple[list[int], bool]:
+    """Relative print widths, and whether the table needs the smaller type to fit: every column at least as wide as its
+    longest word (ids, numbers and units never wrap mid-token); the room left on the line shared in proportion to how
+    much longer each column's typical cell is."""
+    need = [_longest_word(frame[c], str(c)) + 1 for c in frame.columns]
+    want = [max(n, min(int(frame[c].map(_display_len).quantile(0.9)), 40)) for n, c in zip(need, frame.columns)]
+    wide = sum(need) + CELL_PAD[False] * len(need) > PRINT_CHARS[False]
+    room = PRINT_CHARS[wide] - CELL_PAD[wide] * len(need)
+    spare, wish = room - sum(need), sum(w - n for n, w in zip(need, want))
+    if sum(want) > room and spare > 0:
+        want = [n + spare * (w - n) / wish for n, w in zip(need, want)]
+    elif sum(want) > room:
+        want = need   # wider than the page even at its words: the widest tokens wrap at their break points
+    return [round((w + CELL_PAD[wide]) * 10) for w in want], wide
 
 
 def _format_float(value: float) -> str:

@@ -6,6 +6,7 @@
   citation, and a link to the PDF when one has been built."""
 from __future__ import annotations
 
+import re
 import shutil
 import weakref
 from pathlib import Path
@@ -295,6 +296,30 @@ def _colour_findings(app, doctree, docname) -> None:
             box.parent.insert(box.parent.index(box) + 1, nodes.raw("", closing, format="latex"))
 
 
+GLUED_PERCENT = re.compile(r"(?<![\d.,\u3400-\u9fff])([−+-]?\d[\d,]*(?:\.\d+)?)%")
+QUOTED = re.compile(r"(“[^”]*”|「[^」]*」)")
+
+
+def spaced_percents(text: str) -> str:
+    """"4.2%" → "4.2 %", as every percentage the package writes itself; a quote (“…”) and a number written in Chinese
+    text (占比25.3%) stay as they are."""
+    return "".join(part if QUOTED.fullmatch(part) else GLUED_PERCENT.sub(r"\1 %", part) for part in QUOTED.split(text))
+
+
+def _space_percents(app, doctree, docname) -> None:
+    """A number glued with a Python percent format (`p_gmv:.1%` gives "4.2%"), or a glued sentence that formats one so,
+    reads "4.2 %": one spacing in the book. Only pasted text changes, never a quote in it."""
+    from docutils import nodes
+
+    for node in doctree.findall(nodes.inline):
+        if "pasted-text" not in node["classes"]:
+            continue
+        for text in list(node.findall(nodes.Text)):
+            spaced = spaced_percents(str(text))
+            if spaced != str(text):
+                text.parent.replace(text, nodes.Text(spaced))
+
+
 def setup(app):
     app.add_directive("growthpath-parameters", parameters_directive())
     app.connect("config-inited", _title_page)
@@ -308,4 +333,5 @@ def setup(app):
     app.connect("env-merge-info", _merge_formulas)
     app.connect("env-updated", _prerender_math)
     app.connect("doctree-resolved", _colour_findings)
+    app.connect("doctree-resolved", _space_percents)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
