@@ -58,6 +58,7 @@ def test_html_shows_the_quote_as_text(hostile_book):
 @pytest.mark.slow
 def test_latex_shows_the_quote_as_text(hostile_book):
     tex = next((hostile_book / "latex").glob("*.tex")).read_text(encoding="utf-8")
+    tex = tex.replace("\u200b", "")   # the break points print tables put in a long token (page.breakable)
     assert "\\input{/etc/passwd}" not in tex
     assert "\\textbackslash{}input\\{/etc/passwd\\}" in tex
     assert "\\$\\textbackslash{}x\\$" in tex and "\\{glue:text\\}" in tex  # no math, no role: text
