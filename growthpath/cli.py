@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from growthpath.markup import plural
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]},
                   help="Run, build and check the growthpath analysis book.")
@@ -44,7 +46,7 @@ def tidy(message: str) -> str:
                      lambda m: f"{m[1]}{m[2][:MAX_ECHO - 1]}…{m[1]} ({len(m[2]):,} characters)", message)
     lines = message.splitlines()
     if len(lines) > MAX_LINES - 2:
-        lines = lines[:MAX_LINES - 3] + [f"  … and {len(lines) - (MAX_LINES - 3)} more line(s)"]
+        lines = lines[:MAX_LINES - 3] + [f"  … and {plural(len(lines) - (MAX_LINES - 3), 'more line')}"]
     return "\n".join(lines)
 
 
@@ -207,7 +209,7 @@ def _dry_run(chapter, scenario, param, force, output, all_scenarios) -> None:
         for name in sorted(names, key=lambda n: n == "base"):
             folder, status = runner.preview(chapter or None, name, runner.parse_overrides(param or []), force, output)
             todo, reused = ([c for c, s in status.items() if s == kind] for kind in ("run", "reused"))
-            out.print(f"{name}: would run {len(todo)} chapter(s) ({', '.join(todo) or 'none'}), "
+            out.print(f"{name}: would run {plural(len(todo), 'chapter')} ({', '.join(todo) or 'none'}), "
                       f"reuse {len(reused)} from another scenario, {len(status) - len(todo) - len(reused)} cached; "
                       f"writes {paths.for_user(folder)}/", soft_wrap=True)
     except (runner.RunError, scenarios.ScenarioError, DataError, ValueError) as exc:
@@ -303,7 +305,7 @@ def validate():
     except (scenarios.ScenarioError, datapackage.DataError) as exc:
         problems.append(str(exc))
     if problems:
-        fail(f"{len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
+        fail(f"{plural(len(problems), 'problem')}:\n" + "\n".join(f"  - {p}" for p in problems))
     n = len(datapackage.load_descriptor()["resources"])
     out.print(f"all {n} data resources valid")
 
@@ -381,7 +383,7 @@ def results(scenario: list[str] = typer.Option(None, "--scenario", "-s", help="S
         names = scenario or scenarios.names()
         unknown = [n for n in names if n not in scenarios.names()]
         if unknown:
-            fail(f"unknown scenario(s) {', '.join(map(repr, unknown))}; valid scenarios: {', '.join(scenarios.names())}")
+            fail(f"unknown {'scenario' if len(unknown) == 1 else 'scenarios'} {', '.join(map(repr, unknown))}; valid scenarios: {', '.join(scenarios.names())}")
         if update:
             for name in names:
                 out.print(f"golden copy updated: {res.paths.relative(res.update(name))}")

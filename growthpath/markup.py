@@ -8,6 +8,11 @@ def escape_markdown(text: str) -> str:
     return text.replace("\n", " ")
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 chapter', '3 chapters' (`words` for an irregular plural): a message never says 'chapter(s)'."""
+    return f"{n:,} {word if n == 1 else words or word + 's'}"
+
+
 def plain_text(markdown: str) -> str:
     """The words of inline Markdown without its marks: `**base**` → `base`, `*x*` → `x`, `` `code` `` → `code`."""
     import re

@@ -51,7 +51,7 @@ def test_validate_reports_located_problem(project):
     (["run", "--chapter", "nope"], "valid chapters"),
     (["run", "--scenario", "utopia"], "valid scenarios"),
     (["run", "-p", "nonsense=1"], "has a parameter 'nonsense'"),
-    (["run", "-c", "1", "-p", "nonsense=1"], "chapter 01_background has no parameter(s) 'nonsense'"),
+    (["run", "-c", "1", "-p", "nonsense=1"], "chapter 01_background has no parameter 'nonsense'"),
     (["run", "-p", "ci_level=high"], "expects float"),
     (["run", "--jobs", "0"], "--jobs"),
     (["run", "-c", "1", "-p", "scenario=optimistic"], "chosen with --scenario"),   # not a parameter: it names the results
@@ -151,3 +151,10 @@ def test_a_ctrl_c_a_library_wrapped_is_still_a_ctrl_c():
     assert is_ctrl_c(ValueError("counting the rows of the object failed: KeyboardInterrupt: "))
     assert not is_ctrl_c(wrapped(OSError("disk full"), ValueError("counting the rows failed")))
     assert not is_ctrl_c(RuntimeError("Query failed"))
+
+
+def test_messages_count_in_words_never_with_a_parenthesised_plural():
+    from growthpath.markup import plural
+
+    assert (plural(1, "chapter"), plural(3, "chapter"), plural(0, "problem")) == ("1 chapter", "3 chapters", "0 problems")
+    assert plural(2, "analysis", "analyses") == "2 analyses" and plural(1200, "line") == "1,200 lines"

@@ -75,7 +75,7 @@ def test_results_command_names_a_missing_file_and_an_unknown_scenario(project):
     missing = runner.invoke(app, ["results", "--scenario", "base"])
     assert missing.exit_code == 2 and "results/base.json does not exist" in missing.output
     unknown = runner.invoke(app, ["results", "--scenario", "nope"])
-    assert unknown.exit_code == 2 and "unknown scenario(s) 'nope'" in unknown.output
+    assert unknown.exit_code == 2 and "unknown scenario 'nope'" in unknown.output
 
 
 # ----------------------------------------------------------------------------- the real runs

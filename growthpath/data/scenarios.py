@@ -102,7 +102,7 @@ def load() -> ScenarioFile:
         raise ScenarioError(f"{where}: invalid scenario file:\n" + "\n".join(found)) from None
     problems = _parameter_problems(spec, lines)
     if problems:
-        raise ScenarioError(f"{where}: invalid scenario(s) or parameter(s):\n" + "\n".join(f"  - {p}" for p in problems))
+        raise ScenarioError(f"{where}: {len(problems)} {'problem' if len(problems) == 1 else 'problems'} in its scenarios or parameters:\n" + "\n".join(f"  - {p}" for p in problems))
     return spec
 
 

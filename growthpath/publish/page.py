@@ -319,7 +319,7 @@ def missing_results_note(missing: list[str]) -> "Markdown | None":
     if not missing:
         return None
     names = ", ".join(f"`{escape_markdown(n)}`" for n in missing)
-    return Markdown(":::{warning}\nNo results yet for scenario(s) " + names + ": run "
+    return Markdown(f":::{{warning}}\nNo results yet for {'scenario' if len(missing) == 1 else 'scenarios'} " + names + ": run "
                     "`growthpath run --all-scenarios` (part of `make book`) to fill them in.\n:::\n")
 
 

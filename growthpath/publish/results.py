@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from growthpath import osutil, paths
+from growthpath.markup import plural
 
 GOLDEN_FIELDS = ("chapter", "key", "value", "unit")
 LEDGER_PREFIX = "claim_"   # `page.claim_key`: a claim's value as the ledger states it, not computed
@@ -122,7 +123,7 @@ def compare(golden: list[dict], current: list[dict]) -> list[Change]:
 
 
 def diff_report(scenario: str, changes: list[Change], limit: int = 60) -> str:
-    lines = [f"scenario {scenario}: {len(changes)} glued value(s) differ from {paths.relative(golden_path(scenario))} "
+    lines = [f"scenario {scenario}: {plural(len(changes), 'glued value')} differ from {paths.relative(golden_path(scenario))} "
              f"(tolerance: rel {REL_TOL:g}, abs {ABS_TOL:g})"]
     lines += ["  " + c.line() for c in changes[:limit]]
     if len(changes) > limit:

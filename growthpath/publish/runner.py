@@ -73,7 +73,7 @@ def select(names: list[str] | None) -> list[Chapter]:
             index[key] = ch
     unknown = [n for n in names if n not in index]
     if unknown:
-        raise RunError(f"unknown chapter(s): {', '.join(unknown)}; valid chapters: {', '.join(c.name for c in chapters)}")
+        raise RunError(f"unknown {'chapter' if len(unknown) == 1 else 'chapters'}: {', '.join(unknown)}; valid chapters: {', '.join(c.name for c in chapters)}")
     return list(dict.fromkeys(index[n] for n in names))
 
 
@@ -287,9 +287,11 @@ def plan(names: list[str] | None, scenario: str, overrides: dict[str, str]) -> l
     unknown = [k for k in overrides if k not in known]
     if unknown:
         listed = ", ".join(map(repr, unknown))
-        which = (f"chapter {chapters[0].name} has no parameter(s) {listed}" if len(chapters) == 1
+        noun = "parameter" if len(unknown) == 1 else "parameters"
+        which = (f"chapter {chapters[0].name} has no {noun} {listed}" if len(chapters) == 1
                  else f"no chapter of this run has a parameter {listed}")
-        hints = [f"'{k}' is read by chapter(s) {', '.join(params.chapters_of(k))}" if k in params.FIELDS
+        hints = [f"'{k}' is read by {'chapter' if len(params.chapters_of(k)) == 1 else 'chapters'} {', '.join(params.chapters_of(k))}"
+                 if k in params.FIELDS
                  else str(params.unknown(k)) for k in unknown]
         raise RunError(f"{which} ({'; '.join(hints)}); the parameters are: {', '.join(sorted(known))}")
     errors, planned = [], []
@@ -346,7 +348,7 @@ def check_order_logs(todo: list[tuple[Chapter, dict]], keep: bool = True) -> Non
         if keep and not found:  # the chapters read this checked copy instead of parsing and grouping the file again
             orders.keep_checked(log, w["columns"] or None, **w["how"])
         if path and log.ignored:
-            notes.append(f"{log.label}: column(s) not used by the book: {', '.join(map(repr, log.ignored))}")
+            notes.append(f"{log.label}: {'a column' if len(log.ignored) == 1 else 'columns'} not used by the book: {', '.join(map(repr, log.ignored))}")
     if logs:
         _free(logs)
     if errors:  # one log can feed several chapters' parameters: each problem once
@@ -553,7 +555,7 @@ def run_scenarios(names: list[str] | None = None, jobs: int = 2, force: bool = F
     every = scenarios.names()
     unknown = [n for n in names or [] if n not in every]
     if unknown:
-        raise scenarios.ScenarioError(f"unknown scenario(s) {', '.join(map(repr, unknown))}; valid scenarios: {', '.join(every)}")
+        raise scenarios.ScenarioError(f"unknown {'scenario' if len(unknown) == 1 else 'scenarios'} {', '.join(map(repr, unknown))}; valid scenarios: {', '.join(every)}")
     chosen = sorted(names or every, key=lambda n: n == "base")
     made = set()  # what this call executed: with --force, the only copies a later scenario may reuse
     return {name: run(None, name, {}, jobs, force, scenario_dir(name), progress_for(name) if progress_for else None, made)
