@@ -343,8 +343,7 @@ GMV_WHAT_IF_GROWTH = (0.0, 15.0, 0.5)    # the slider for online retail growth (
 GMV_WHAT_IF_PACE_STEP = 0.25             # points a year between two positions of the share slider
 
 
-def gmv_what_if(claims: pd.DataFrame, stats: pd.DataFrame, register: Register, sims: dict, *, nowcast_adjustment: str,
-                forecast_year: int, ci_level: float, n_sims: int, seed: int) -> dict:
+def gmv_what_if(stats: pd.DataFrame, register: Register, sims: dict, *, forecast_year: int, n_sims: int, seed: int) -> dict:
     """The 2026 GMV outlook as a what-if: two sliders, the yearly gain in social commerce's share of online retail (from
     none to twice what the target needs, starting at the plan's own pace) and online retail's growth in the forecast
     year (starting at this run's scenario), and P(GMV ≥ target) at every position, on this run's draws."""
@@ -355,9 +354,8 @@ def gmv_what_if(claims: pd.DataFrame, stats: pd.DataFrame, register: Register, s
                              GMV_WHAT_IF_PACE_STEP, round(float(g["pace"]["pace_pp"]), 2)),     # a slider shows every digit
                whatif.slider("growth_pct", f"online retail growth in {forecast_year} (%)", *GMV_WHAT_IF_GROWTH,
                              round(float(g["outlook"]["scenario_growth_pct"]), 2))]
-    grid = feasibility.gmv_what_if(claims, stats, whatif.grid(sliders), nowcast_adjustment=nowcast_adjustment,
-                                   revision_sd_pp=register["ytd_revision_sd_pp"], target_year=forecast_year,
-                                   ci_level=ci_level, share_sd_pp=register["share_sd_pp"], n_sims=n_sims, seed=seed)
+    grid = feasibility.gmv_what_if(stats, whatif.grid(sliders), g, revision_sd_pp=register["ytd_revision_sd_pp"],
+                                   share_sd_pp=register["share_sd_pp"], n_sims=n_sims, seed=seed)
     return {"grid": grid, "sliders": sliders, "references": pd.DataFrame({"label": ["even chance"], "value": [0.5]})}
 
 

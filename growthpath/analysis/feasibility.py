@@ -80,22 +80,19 @@ def _gmv_paths(history: pd.Series, anchor: float, years: list[int], growth_pct: 
     return online, share
 
 
-def gmv_what_if(claims: pd.DataFrame, stats: pd.DataFrame, grid: pd.DataFrame, *, nowcast_adjustment: str,
-                revision_sd_pp: float, target_year: int, ci_level: float, share_sd_pp: float, n_sims: int,
-                seed: int) -> pd.DataFrame:
+def gmv_what_if(stats: pd.DataFrame, grid: pd.DataFrame, simulation: dict, *, revision_sd_pp: float, share_sd_pp: float,
+                n_sims: int, seed: int) -> pd.DataFrame:
     """P(GMV ≥ target) at each row of `grid` (columns `growth_pct`, online retail's growth in the forecast year, and
-    `pace_pp`, the yearly gain in social commerce's share of it), on the draws of `gmv_simulation` (same seed: at the
-    scenario's growth and the plan's pace it gives `gmv_simulation`'s probability)."""
-    out = market.outlook(stats, forecast_year=target_year, ci_level=ci_level, nowcast_adjustment=nowcast_adjustment,
-                         revision_sd_pp=revision_sd_pp)
+    `pace_pp`, the yearly gain in social commerce's share of it), on the draws of `simulation` (a `gmv_simulation`
+    result, whose outlook, years, start share and target it reuses; with the same spreads, size and seed, at the
+    scenario's growth and the plan's pace it gives that simulation's probability)."""
     history = official.annual(stats, market.LEVEL_SERIES, first_year=PLAN_BASE_YEAR).set_index("year")["value"]
-    years = list(range(PLAN_BASE_YEAR, target_year + 1))
-    start, target = share_pace(claims)["start"], float(_gmv_target_claims(claims)[0]["value_canonical"])
+    anchor, start = float(simulation["outlook"]["anchor"]["value"]), simulation["pace"]["start"]
 
     def p_gmv(growth_pct: float, pace_pp: float) -> float:
-        online, share = _gmv_paths(history, float(out["anchor"]["value"]), years, growth_pct, revision_sd_pp, start, pace_pp,
+        online, share = _gmv_paths(history, anchor, simulation["years"], growth_pct, revision_sd_pp, start, pace_pp,
                                    share_sd_pp, n_sims, seed)
-        return sim.probability_at_least(share[:, -1] / 100 * online[:, -1], target)
+        return sim.probability_at_least(share[:, -1] / 100 * online[:, -1], simulation["target"])
 
     return grid.assign(p_gmv=[p_gmv(g, s) for g, s in zip(grid["growth_pct"], grid["pace_pp"])])
 
