@@ -1,4 +1,5 @@
 """Text from data shown in MyST Markdown as text: used by the chapter helpers and the audit's boxes alike."""
+import re
 
 
 def escape_markdown(text: str) -> str:
@@ -15,6 +16,15 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 def plain_text(markdown: str) -> str:
     """The words of inline Markdown without its marks: `**base**` → `base`, `*x*` → `x`, `` `code` `` → `code`."""
-    import re
-
     return re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]+)`", lambda m: next(g for g in m.groups() if g is not None), str(markdown))
+
+
+# a number right after a letter, a Chinese character or CJK / full-width punctuation (（25.3%）) is part of other text
+GLUED_PERCENT = re.compile(r"(?<![\w.,%\u3000-\u303f\uff00-\uffef])([−+-]?\d[\d,]*(?:\.\d+)?)%(?![0-9A-Fa-f]{2})")
+QUOTED = re.compile(r"(“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』|《[^》]*》)")
+
+
+def spaced_percents(text: str) -> str:
+    """"4.2%" → "4.2 %", as every percentage the package writes itself; a quote (“…”) and a number written in Chinese
+    text (占比25.3%) stay as they are."""
+    return "".join(part if QUOTED.fullmatch(part) else GLUED_PERCENT.sub(r"\1 %", part) for part in QUOTED.split(text))

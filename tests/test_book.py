@@ -291,6 +291,12 @@ def test_print_tables_fit_the_page_and_never_break_a_token():
     shown = page.table(wide)._repr_markdown_()
     assert shown.startswith("::::{container} gp-wide") and "growth_\u200bof_\u200bonline_\u200bretail:\u200b2024" in shown.replace("\\_", "_")
     assert page.breakable("000-3.1-06") == "000-3.1-06" and page.breakable("nbs_retail") == "nbs_retail"
+    assert page.breakable("000-3.1-02+000-3.1-03@cnnic") == "000-3.1-02+\u200b000-3.1-03@\u200bcnnic"   # joined finding ids
+    quote = "参考字节跳动/星图数据平台的GMV/DAU_ratio"
+    assert page.breakable(quote) == quote                          # Chinese text breaks anywhere already: left as it is
+    scraped = pd.DataFrame({"as scraped": ["growth_of_online_retail:2024"], "id": ["growth_of_online_retail:2024"]})
+    shown = page.table(scraped, verbatim=["as scraped"])._repr_markdown_().replace("\\_", "_")
+    assert shown.count("growth_of_online_retail:2024") == 1 and shown.count("\u200b") == 4   # the verbatim cell untouched
     narrow = pd.DataFrame({"year": ["2024"], "value": ["1.5"]})
     widths, is_wide = page.print_widths(narrow)
     assert not is_wide and not page.table(narrow)._repr_markdown_().startswith("::::")
@@ -301,6 +307,9 @@ def test_print_tables_fit_the_page_and_never_break_a_token():
 
 def test_metric_names_read_as_words():
     from growthpath.data.claims import metric_label
+
+    assert metric_label("willing_to_pay_eco_premium") == "willing to pay eco-friendly premium"
+    assert metric_label("z_gen_share") == "Gen Z share" and metric_label("apparel_ma_growth_yoy") == "apparel M&A growth year on year"
 
     assert metric_label("user_cagr_target_min") == "user CAGR target minimum"
     assert metric_label("gen_z_7d_retention_rate") == "Gen Z 7-day retention rate"
@@ -470,3 +479,11 @@ def test_each_chapter_gives_its_first_figure_of_each_chinese_unit_in_english_too
     found = {page.stem: first_unglossed(page.read_text(encoding="utf-8"))
              for page in sorted((html / "book" / "chapters").glob("0[1-8]_*.html"))}
     assert len(found) == 8 and not any(found.values()), {k: v for k, v in found.items() if v}
+
+
+def test_glued_percentages_are_spaced_but_quotes_and_chinese_text_are_not():
+    from growthpath.markup import spaced_percents
+
+    assert spaced_percents("from 5.2% to the plan's 8.0% (+54%)") == "from 5.2 % to the plan's 8.0 % (+54 %)"
+    for kept in ("“占比25.3%”", "（25.3%）", "《58%》", "占比25.3%", "%E5%9B%BD", "v2%", "4.2 %"):
+        assert spaced_percents(kept) == kept, kept

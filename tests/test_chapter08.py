@@ -38,7 +38,7 @@ def test_scorecard_equals_the_chapters(executed, scenario):
 
 @pytest.mark.slow
 def test_executive_summary_shows_the_chapters_numbers(executed, built):
-    from growthpath.publish.sphinxext import spaced_percents
+    from growthpath.markup import spaced_percents
 
     text = html.unescape(re.sub(r"<[^>]+>", "", (built["html"] / "book" / "summary.html").read_text(encoding="utf-8")))
     text = re.sub(r"\s+", " ", text)

@@ -164,13 +164,14 @@ ACRONYMS = {t: t.upper() for t in ("ai", "aov", "cac", "cagr", "cs", "dau", "gmv
                                    "nps", "roi", "sku", "sme", "svip", "ugc", "vr", "id", "pipl", "bnb")}
 WORDS = ACRONYMS | {"avg": "average", "min": "minimum", "max": "maximum", "yoy": "year on year", "rd": "R&D",
                     "ddos": "DDoS", "rec": "recommendation", "recs": "recommendations", "ops": "operations",
-                    "comm": "commission", "vuln": "vulnerability", "agri": "agricultural", "eco": "ecosystem",
-                    "7d": "7-day", "30d": "30-day", "3y": "3-year", "5y": "5-year", "gen": "Gen", "z": "Z"}
+                    "comm": "commission", "vuln": "vulnerability", "agri": "agricultural", "eco": "eco-friendly",
+                    "ma": "M&A", "7d": "7-day", "30d": "30-day", "3y": "3-year", "5y": "5-year", "gen": "generation",
+                    "z": "Gen Z"}   # the ledger writes Gen Z as z (global_z_…), z_gen or gen_z
 
 
 def metric_label(metric: str) -> str:
     """A ledger metric as a reader reads it: user_cagr_target_min → 'user CAGR target minimum'."""
-    return " ".join(WORDS.get(t.lower(), t) for t in str(metric).split("_") if t)
+    return " ".join(WORDS.get(t.lower(), t) for t in re.sub(r"(?<![a-z0-9])(?:z_gen|gen_z)(?=_|$)", "z", str(metric)).split("_") if t)
 
 
 def load_file(path) -> pd.DataFrame:

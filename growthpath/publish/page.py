@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from growthpath.markup import escape_markdown, plain_text
+from growthpath.markup import escape_markdown, plain_text, spaced_percents
 from growthpath.data.values import Value, in_english
 
 RESULTS: dict[str, dict] = {}
@@ -73,12 +73,9 @@ def glue(name: str, v: "Value") -> None:
     the ids and function it declares."""
     from myst_nb import glue as myst_glue
 
-    if v.markdown:
-        myst_glue(name, Prose(v.value), display=False)
-        shown = str(v.value)
-    elif isinstance(v.value, str):
-        myst_glue(name, v.value, display=False)
-        shown = v.value
+    if v.markdown or isinstance(v.value, str):
+        shown = spaced_percents(str(v.value))   # "5.2 %", as the book writes every percentage
+        myst_glue(name, Prose(shown) if v.markdown else shown, display=False)
     else:
         shown = _glued_number(name, v.value)
     _record(name, shown, v)
@@ -128,7 +125,7 @@ class Table:
             elif pd.api.types.is_float_dtype(self.frame[col]):
                 self.frame[col] = self.frame[col].map(_format_float)
             elif not pd.api.types.is_numeric_dtype(self.frame[col]) and col not in kept:
-                self.frame[col] = self.frame[col].map(simplified)
+                self.frame[col] = self.frame[col].map(simplified).map(_spaced)
 
     def _repr_html_(self) -> str:
         classes = "gp-table gp-interactive" if self.interactive else "gp-table"
@@ -149,8 +146,9 @@ class Table:
         widths, wide = print_widths(frame)
         lines = [f":::{{list-table}} {escape_markdown(self.caption)}".rstrip(), ":header-rows: 1",
                  f":widths: {' '.join(str(w) for w in widths)}", ":class: gp-table longtable", ""]
+        kept = [c in {header(v) for v in self.verbatim} for c in frame.columns]
         for row in [list(map(str, frame.columns))] + frame.values.tolist():
-            cells = [escape_markdown(breakable(v)) or " " for v in row]
+            cells = [escape_markdown(v if verbatim else breakable(v)) or " " for v, verbatim in zip(row, kept)]
             lines.append(f"* - {cells[0]}")
             lines += [f"  - {c}" for c in cells[1:]]
         body = "\n".join(lines) + "\n:::\n"
@@ -159,7 +157,7 @@ class Table:
 
 PRINT_CHARS = {False: 100, True: 120}   # characters of table text across the PDF's text width: \small, gp-wide
 CELL_PAD = {False: 2.5, True: 2.0}      # a column's padding (2 x \tabcolsep) in characters
-LONGEST_WORD = 16    # a longer token (a source id) gets break points after _ : / and wraps
+LONGEST_WORD = 16    # a longer token (a source id) gets break points after _ : / + @ and wraps
 
 
 UNBROKEN = re.compile(r"[^\s\u200b\u2e80-\u9fff\uff00-\uffef]+|[\u2e80-\u9fff\uff00-\uffef]")   # a Latin word, or one CJK character
@@ -170,9 +168,14 @@ def _display_len(text: str) -> int:
 
 
 def breakable(text: str) -> str:
-    """Long tokens (source ids like `assumption:shock_subsidy_exposure`) may wrap after _ : or / in print:
-    a zero-width space, which the PDF preamble turns into a break point."""
-    return re.sub(r"\S{%d,}" % (LONGEST_WORD + 1), lambda m: re.sub(r"([_:/])(?=\w)", "\\1\u200b", m.group()), text)
+    """Long Latin tokens (source ids like `assumption:shock_subsidy_exposure`, finding ids joined by + and @) may wrap
+    after _ : / + or @ in print: a zero-width space, which the PDF preamble turns into a break point. Chinese text
+    breaks between any two characters already and is left as it is."""
+    def points(m: re.Match) -> str:
+        token = m.group()
+        return token if CJK.search(token) else re.sub(r"([_:/+@])(?=\w)", "\\1\u200b", token)
+
+    return re.sub(r"\S{%d,}" % (LONGEST_WORD + 1), points, text)
 
 
 def _longest_word(values, header: str) -> int:
@@ -232,6 +235,11 @@ def claims_table(found: pd.DataFrame, caption: str, findings=None) -> "Table | M
     heading = (f"{where}: the {len(shown)} claim{'' if len(shown) == 1 else 's'} the audit flags"
                + (f" ({others} more, none flagged, in Appendix B)" if others else ""))
     return Table(ledger.table(shown).reset_index(drop=True), heading, print_note=note)
+
+
+def _spaced(value):
+    """A cell's percentages spaced as the book's ("+54 %"); a cell holding Chinese (a quote) is left as written."""
+    return spaced_percents(value) if isinstance(value, str) and not CJK.search(value) else value
 
 
 def simplified(value):

@@ -296,17 +296,9 @@ def _colour_findings(app, doctree, docname) -> None:
             box.parent.insert(box.parent.index(box) + 1, nodes.raw("", closing, format="latex"))
 
 
-GLUED_PERCENT = re.compile(r"(?<![\d.,\u3400-\u9fff])([−+-]?\d[\d,]*(?:\.\d+)?)%")
-QUOTED = re.compile(r"(“[^”]*”|「[^」]*」)")
-
-
-def spaced_percents(text: str) -> str:
-    """"4.2%" → "4.2 %", as every percentage the package writes itself; a quote (“…”) and a number written in Chinese
-    text (占比25.3%) stay as they are."""
-    return "".join(part if QUOTED.fullmatch(part) else GLUED_PERCENT.sub(r"\1 %", part) for part in QUOTED.split(text))
-
-
 def _space_percents(app, doctree, docname) -> None:
+    from growthpath.markup import spaced_percents
+
     """A number glued with a Python percent format (`p_gmv:.1%` gives "4.2%"), or a glued sentence that formats one so,
     reads "4.2 %": one spacing in the book. Only pasted text changes, never a quote in it."""
     from docutils import nodes
