@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from growthpath.data import official, provenance, scenarios
-from growthpath.analysis import actuals, feasibility, market, simulate, whatif, words
+from growthpath.analysis import actuals, feasibility, market, simulate, timelines, whatif, words
 from growthpath.data import claims as ledger
 from growthpath.data.assumptions import Register
 from growthpath.models import trend
@@ -236,7 +236,7 @@ def milestones(claims: pd.DataFrame) -> pd.DataFrame:
     """The plan's §3.2 targets by phase, each at mid-year of its phase, for a timeline."""
     phase = ledger.in_sections(claims, "000", "3.2").query("kind == 'target'").copy()
     phase["date"] = pd.to_datetime(phase["period"].astype(int).astype(str) + "-07-01")
-    phase["milestone"] = phase["metric"].str.replace("_target", "").map(ledger.metric_label) + " " + phase["value"].map("{:g}".format) + phase["unit"]
+    phase["milestone"] = phase.apply(timelines.milestone_label, axis=1)
     phase["phase"] = phase["period"].map({"2024": "2024: foundations", "2025": "2025: acceleration", "2026": "2026: maturity"})
     return phase
 

@@ -87,7 +87,7 @@ def mitigation_table(register: pd.DataFrame, claims: pd.DataFrame, findings) -> 
 
 
 def shocks_table(shocks: pd.DataFrame) -> pd.DataFrame:
-    named = shocks.assign(shock=shocks["shock"].map(ledger.metric_label))   # as the prose names it: "subsidy churn"
+    named = shocks.assign(shock=shocks["shock"].map(shock_name))
     return named[["shock", "label", "probability", "probability_source", "size", "size_source", "exposure", "exposure_source"]]
 
 
@@ -144,6 +144,11 @@ def tornado(claims: pd.DataFrame, stats: pd.DataFrame, shocks: pd.DataFrame, run
     return stress.tornado(claims, stats, shocks, **runs["settings"])
 
 
+def shock_name(shock: str) -> str:
+    """A shock as every table, chart and sentence names it: cac_acceleration → 'CAC acceleration'."""
+    return ledger.metric_label(shock)
+
+
 def _single(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~frame["shock"].isin(["none", "all together"])]
 
@@ -158,7 +163,7 @@ def tornado_values(frame: pd.DataFrame, runs: dict, forecast_year: int) -> Value
     return {"users_drop": Value(-float(both["users_change_pct"].iloc[0]) if len(both) else 0.0, shocked, unit="%",
                                 year=forecast_year, kind="growth"),
             "gmv_drop": Value(-float(both["gmv_change_pct"].iloc[0]) if len(both) else 0.0, shocked, unit="%"),
-            "worst_shock": sentence(f"*{worst['shock'].iloc[0].replace('_', ' ')}* ({worst['users_change_pct'].iloc[0]:+.1f} % users)"
+            "worst_shock": sentence(f"*{shock_name(worst['shock'].iloc[0])}* ({worst['users_change_pct'].iloc[0]:+.1f} % users)"
                                     if len(worst) else "none (no shocks enabled)", shocked),
             "outage_gmv": Value(-float(outage["gmv_change_pct"].iloc[0]) if len(outage) else 0.0, shocked, unit="%")}
 
@@ -180,4 +185,5 @@ def tornado_bars(frame: pd.DataFrame) -> pd.DataFrame:
     long = _single(frame).melt(id_vars="shock", value_vars=["users_change_pct", "gmv_change_pct"], var_name="measure",
                                value_name="change")
     long["measure"] = long["measure"].map({"users_change_pct": "median 2026 users", "gmv_change_pct": "median 2026 GMV"})
+    long["shock"] = long["shock"].map(shock_name)
     return long.assign(change=long["change"] / 100)

@@ -94,7 +94,8 @@ def _priority(row: pd.Series) -> str:
     """What a lever adds and what to measure first, in words (plain text: the summary pastes it from another page)."""
     moved = (f"from {row['baseline']:,.0f} 元 to the plan's {row['target']:,.0f} 元" if row["unit"] == "元"
              else f"from {row['baseline']:.1%} to the plan's {row['target']:.1%}")
-    return (f"{moved} for {row['target year']} ({row['target claim']}; {row['model']}): {rounded(row['value added']):+,.0f} 元 of "
+    year = f" for {row['target year']}" if isinstance(row["target year"], str) and row["target year"] else ""
+    return (f"{moved}{year} ({row['target claim']}; {row['model']}): {rounded(row['value added']):+,.0f} 元 of "
             f"lifetime order value per {PER_REACHED:,} reached, {row['share of today']:+.0%} on today's. "
             f"Measure first: {row['measure first']}.")
 
@@ -109,6 +110,7 @@ def table(models: dict, claims: pd.DataFrame) -> pd.DataFrame:
     shown = ranked(models, claims)
     shown = shown.assign(**{"value added": shown["value added"].map(rounded),
                             "share of today": shown["share of today"].map("{:+.0%}".format),
-                            "plan's target": shown["target claim"] + ", for " + shown["target year"].astype(str)})
+                            "plan's target": [c + (f", for {y}" if isinstance(y, str) and y else "")   # no year: an assumption
+                                              for c, y in zip(shown["target claim"], shown["target year"])]})
     return shown[["rank", "lever", "model", "plan's target", "value added", "share of today", "measure first"]].rename(
         columns={"value added": f"元 per {PER_REACHED:,} reached", "share of today": "on today's value"})

@@ -14,8 +14,9 @@ from growthpath.data import claims as claims_mod
 PHASES_000 = {2024: "foundations", 2025: "acceleration", 2026: "maturity"}
 
 
-def _milestone(row: pd.Series) -> str:
-    return f"{row['metric'].replace('_target', '').replace('_', ' ')} {row['value']:g}{row['unit']}"
+def milestone_label(row: pd.Series) -> str:
+    """A target as a timeline labels it: activation_rate_7d_target, 35 % → 'activation rate 7-day 35%'."""
+    return f"{claims_mod.metric_label(row['metric'].replace('_target', ''))} {row['value']:g}{row['unit']}"
 
 
 def phases_000(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -24,7 +25,7 @@ def phases_000(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                           "reading": "000 (calendar years)"} for y, name in PHASES_000.items()])
     targets = claims_mod.in_sections(claims, "000", "3.2").query("kind == 'target'")
     marks = pd.DataFrame([{"task": f"000 {int(r.period)}: {PHASES_000[int(r.period)]}", "date": pd.Timestamp(f"{int(r.period)}-12-31"),
-                           "label": _milestone(pd.Series(r._asdict())), "claim_id": r.claim_id} for r in targets.itertuples()])
+                           "label": milestone_label(pd.Series(r._asdict())), "claim_id": r.claim_id} for r in targets.itertuples()])
     return bars, marks
 
 
@@ -42,7 +43,7 @@ def phases_004(claims: pd.DataFrame, start: str) -> tuple[pd.DataFrame, pd.DataF
             task = f"004 stage {k} ({reading})"
             a, b = origin + pd.DateOffset(months=int(begin)), origin + pd.DateOffset(months=int(end))
             bars.append({"task": task, "start": a, "end": b, "reading": f"004 read {reading}"})
-            marks.append({"task": task, "date": b, "label": _milestone(goal), "claim_id": goal["claim_id"]})
+            marks.append({"task": task, "date": b, "label": milestone_label(goal), "claim_id": goal["claim_id"]})
             begin = end
     return pd.DataFrame(bars), pd.DataFrame(marks)
 
