@@ -140,3 +140,11 @@ def test_a_sliders_positions_are_its_steps_and_the_values_between_them():
     assert whatif.positions(s) == [0.01, 0.02, 0.03, 0.04, 0.05, 0.052]      # the default, off the steps, kept
     grid = whatif.grid([s, whatif.slider("joined", "reached → joined", 0.5, 1.0, 0.5, 0.5)], also={"bought": [0.08]})
     assert len(grid) == 7 * 2 and list(grid.columns) == ["bought", "joined"] and 0.08 in set(grid["bought"])
+
+
+def test_a_slider_always_holds_its_default_and_at_least_one_step():
+    from growthpath.analysis import whatif
+
+    assert whatif.top(7.6, 2.2, 0.25) == 15.0          # twice what the target needs, in whole steps
+    assert whatif.top(-1.0, 2.2, 0.25) == 2.25          # a target already met: up to the default, not below zero
+    assert whatif.top(0.0, 0.0, 0.5) == 0.5             # never an empty range

@@ -188,9 +188,8 @@ def users_what_if(claims: pd.DataFrame, stats: pd.DataFrame, register: Register,
     none to twice what the target needs, starting at the register's assumption), and P(users ≥ target) at every position
     (the same draws at every point: only the assumption moves)."""
     gain = float(register["user_share_gain_pp"])
-    top = float(np.round(2 * sim["gain_needed_pp"] // USERS_WHAT_IF_STEP * USERS_WHAT_IF_STEP, 10))
-    slider = whatif.slider("gain_pp", "yearly gain in social commerce's share of online shoppers (points)", 0.0, top,
-                           USERS_WHAT_IF_STEP, gain)
+    slider = whatif.slider("gain_pp", "yearly gain in social commerce's share of online shoppers (points)", 0.0,
+                           whatif.top(sim["gain_needed_pp"], gain, USERS_WHAT_IF_STEP), USERS_WHAT_IF_STEP, gain)
     gains = whatif.positions(slider)
     p = [feasibility.users_simulation(claims, stats, target_year=forecast_year, share_gain_pp=float(g),
                                       growth_sd_pp=register["user_growth_sd_pp"], trend_years=register["user_trend_years"],
@@ -348,10 +347,9 @@ def gmv_what_if(stats: pd.DataFrame, register: Register, sims: dict, *, forecast
     none to twice what the target needs, starting at the plan's own pace) and online retail's growth in the forecast
     year (starting at this run's scenario), and P(GMV ≥ target) at every position, on this run's draws."""
     g = sims["mine"]
-    needed = gmv_pace_needed(g, forecast_year)
-    top = float(np.round(2 * needed // GMV_WHAT_IF_PACE_STEP * GMV_WHAT_IF_PACE_STEP, 10))
-    sliders = [whatif.slider("pace_pp", "yearly gain in social commerce's share of online retail (points)", 0.0, top,
-                             GMV_WHAT_IF_PACE_STEP, round(float(g["pace"]["pace_pp"]), 2)),     # a slider shows every digit
+    pace = round(float(g["pace"]["pace_pp"]), 2)     # a slider shows every digit
+    sliders = [whatif.slider("pace_pp", "yearly gain in social commerce's share of online retail (points)", 0.0,
+                             whatif.top(gmv_pace_needed(g, forecast_year), pace, GMV_WHAT_IF_PACE_STEP), GMV_WHAT_IF_PACE_STEP, pace),
                whatif.slider("growth_pct", f"online retail growth in {forecast_year} (%)", *GMV_WHAT_IF_GROWTH,
                              round(float(g["outlook"]["scenario_growth_pct"]), 2))]
     grid = feasibility.gmv_what_if(stats, whatif.grid(sliders), g, revision_sd_pp=register["ytd_revision_sd_pp"],

@@ -70,7 +70,7 @@ def probability_table(results: pd.DataFrame, steps: str | None = None) -> pd.Dat
     """The probability of each target (a row) under each scenario (a column), to one decimal of a per cent, in the
     order `results` lists them (columns `target`, `scenario`, `probability`). With `steps` (a column such as `run`:
     without shocks, with them), a cell reads 'first → second' and its header names the steps."""
-    shown = results.assign(cell=results["probability"].map(lambda p: f"{100 * p:.1f} %"))
+    shown = results.assign(cell=results["probability"].map(lambda p: "–" if pd.isna(p) else f"{100 * p:.1f} %"))
     cells = shown.groupby(["target", "scenario"], sort=False)["cell"].agg(" → ".join)
     table = cells.unstack("scenario").reindex(index=shown["target"].unique(), columns=shown["scenario"].unique())
     if steps is not None:

@@ -10,6 +10,12 @@ def slider(field: str, label: str, low: float, high: float, step: float, default
     return {"field": field, "label": label, "min": low, "max": high, "step": step, "default": default}
 
 
+def top(needed: float, default: float, step: float) -> float:
+    """A slider's upper end: twice what a target needs, in whole steps, but never below the slider's default or one
+    step (a target already met needs nothing, and the slider must still hold its starting value)."""
+    return float(np.round(max(2 * needed // step, np.ceil(default / step), 1) * step, 10))
+
+
 def positions(s: dict, *also: float) -> list[float]:
     """Every position of slider `s` (its steps from min to max), its default and the values `also` (a plan's figure
     between two steps), each once, in order."""

@@ -114,9 +114,9 @@ def computes(fn):
     return wrapper
 
 
-# Chinese large-number units in English: (factor to one unit, the English noun after the number, currency sign)
-_ENGLISH_UNITS = {"万亿元": (1e12, "", "¥"), "亿元": (1e8, "", "¥"), "万元": (1e4, "", "¥"), "万亿美元": (1e12, "", "US$"),
-                  "亿人": (1e8, "", ""), "万人": (1e4, "", ""), "亿": (1e8, "", "")}
+# Chinese large-number units in English: (factor to one unit, currency sign)
+_ENGLISH_UNITS = {"万亿元": (1e12, "¥"), "亿元": (1e8, "¥"), "万元": (1e4, "¥"), "万亿美元": (1e12, "US$"),
+                  "亿人": (1e8, ""), "万人": (1e4, ""), "亿": (1e8, "")}
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
 
@@ -125,8 +125,8 @@ def in_english(value, unit: str) -> str | None:
     39,029 亿元 → '¥3.9 trillion', 9.15 亿人 → '915 million'; None for any other unit or a non-number."""
     if unit not in _ENGLISH_UNITS or isinstance(value, bool) or not isinstance(value, (int, float)) or pd.isna(value):
         return None
-    factor, noun, sign = _ENGLISH_UNITS[unit]
-    amount = float(value) * factor
-    size, word = next(((s, w) for s, w in _SCALES if abs(amount) >= s), (1.0, ""))
+    factor, sign = _ENGLISH_UNITS[unit]
+    amount = float(f"{abs(float(value)) * factor:.3g}")   # rounded first: 9,996 亿元 is ¥1 trillion, not ¥1e+03 billion
+    size, word = next(((s, w) for s, w in _SCALES if amount >= s), (1.0, ""))
     number = f"{amount / size:,.3g}" if word else f"{amount:,.0f}"
-    return f"{sign}{number}{' ' + word if word else ''}{noun}"
+    return f"{'-' if value < 0 else ''}{sign}{number}{' ' + word if word else ''}"
