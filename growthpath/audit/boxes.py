@@ -4,11 +4,13 @@ All text that comes from data is escaped, so a quote can never become markup."""
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
 from growthpath.audit.registry import Finding, fmt
 from growthpath.markup import escape_markdown as esc
+from growthpath.markup import spaced_percents
 from growthpath.data.section_labels import available_section_labels  # noqa: F401  (chapters call render.available_section_labels)
 
 STYLE = {"contradiction": ("danger", "Contradiction"), "implausible": ("warning", "Implausible"),
@@ -39,6 +41,10 @@ def _quote_lines(f: Finding, claims: pd.DataFrame) -> list[str]:
 
 
 def _value(v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, str) and re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", v):
+        return v.replace("_", " ")           # a subject or form name (social_commerce_users), not an id
     if isinstance(v, float):
         return fmt(v)
     if isinstance(v, (dict, list)):
@@ -48,14 +54,14 @@ def _value(v) -> str:
 
 def _arithmetic(f: Finding) -> str:
     inputs = "; ".join(f"{esc(str(k).replace('_', ' '))} = {esc(_value(v))}" for k, v in f.inputs.items())
-    return f"**Arithmetic.** {inputs}. Formula: {esc(f.formula)}. Result: **{esc(f.result)}**."
+    return f"**Arithmetic.** {inputs}. Formula: {esc(f.formula)}. Result: **{esc(spaced_percents(f.result))}**."
 
 
 def admonition(f: Finding, claims: pd.DataFrame, *, link_sections: set[str] | None = None,
                link_appendix: bool = True, label: bool = False, collapse_unclear: bool = True) -> str:
     kind, title = STYLE[f.severity]
     cls = f"{kind} gp-finding" + (" dropdown" if collapse_unclear and f.severity == "unclear" else "")
-    body = [esc(f.message), "", _arithmetic(f), "", *_quote_lines(f, claims)]
+    body = [esc(spaced_percents(f.message)), "", _arithmetic(f), "", *_quote_lines(f, claims)]
     links = []
     if link_sections is not None:
         for doc, section in sorted({(r.doc, r.section) for r in f.refs}):
@@ -116,7 +122,7 @@ def _table_groups(ordered: list[Finding]) -> list[list[Finding]]:
 
 def _finding_row(f: Finding) -> list[str]:
     cited = ", ".join(sorted({r.claim_id for r in f.refs}))
-    return [f"* - {STYLE[f.severity][1]}", f"  - {esc(f.message)}", f"  - {cited}", f"  - {{ref}}`Appendix A <{finding_label(f)}>`"]
+    return [f"* - {STYLE[f.severity][1]}", f"  - {esc(spaced_percents(f.message))}", f"  - {cited}", f"  - {{ref}}`Appendix A <{finding_label(f)}>`"]
 
 
 def _group_row(group: list[Finding]) -> list[str]:

@@ -254,6 +254,8 @@ def fmt(value: float, unit: str = "") -> str:
     if value is None:
         return "–"
     text = f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if unit.startswith("比值"):            # a ratio's unit code is not a word: 3.2× (1:x when written so)
+        return f"1:{text}" if unit == "比值(1:x)" else f"{text}×"
     return f"{text} {unit}".strip()
 
 

@@ -92,7 +92,7 @@ def glue_all(result: "Mapping[str, Value]") -> None:
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-SHORT_TOKEN = re.compile(r"<td>([^<\s]{1,24})</td>")   # a cell holding one short word
+SHORT_TOKEN = re.compile(r"<td>([^<\s]{1,24}|[−+-]?[\d.,]+ %)</td>")   # a cell holding one short word, or a percentage
 ID_HEADERS = {"claim_id": "Ledger id", "obs_id": "Official id", "series_id": "Series id", "risk_id": "Risk id"}
 
 
