@@ -126,7 +126,7 @@ def test_the_priorities_chain_chapter_5s_funnel_with_chapter_4s_lifecycle(execut
         found = float(re.search(r"([+-][\d,]+) 元", sentence).group(1).replace(",", ""))
         assert found == pytest.approx(expected[lever], rel=5e-3), lever     # shown to 3 significant figures
         assert "Measure first: " in sentence
-        share = float(re.search(r"([+-]\d+)% on today's", sentence).group(1)) / 100   # against the cohort's value today
+        share = float(re.search(r"([+-]\d+) % on today's", sentence).group(1)) / 100   # against the cohort's value today
         assert share == pytest.approx(expected[lever] / (ch5["conv_base"] * ltv), abs=0.005), lever
     # each names the plan's target claim and its year, as the ledger has them
     targets = {r["claim_id"]: r["period"] for r in rows("claims/claims.csv")}

@@ -297,11 +297,11 @@ def test_a_false_statement_or_a_changed_sentence_is_reported():
 
     h = appendix_tables.Headline(label="x", sentence="P is {p:.0%} ({words}).", holds="words == likelihood(p)")
     good = [{"chapter": "c", "key": "p", "value": 0.95}, {"chapter": "c", "key": "words", "value": "almost certain"},
-            {"chapter": "c", "key": "headline_p", "value": "P is 95% (almost certain)."}]
+            {"chapter": "c", "key": "headline_p", "value": "P is 95 % (almost certain)."}]
     assert appendix_tables.statement_problems({"c": {"p": h}}, good) == []
     bad = [dict(r) for r in good]
     bad[0]["value"] = 0.5
-    bad[2]["value"] = "P is 50% (almost certain)."
+    bad[2]["value"] = "P is 50 % (almost certain)."
     assert appendix_tables.statement_problems({"c": {"p": h}}, bad) == ["c.p: 'words == likelihood(p)' does not hold"]
     typed = [dict(r) for r in good]
     typed[2]["value"] = "P is nearly certain."

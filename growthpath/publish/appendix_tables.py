@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from growthpath import paths
-from growthpath.markup import plain_text
+from growthpath.markup import plain_text, spaced_percents
 from growthpath.data import datapackage, scenarios
 from growthpath.analysis import words
 from growthpath.publish import results
@@ -212,7 +212,7 @@ def render(headline: Headline, values: dict) -> str:
     if headline.sentence is None:
         raise StatementError(f"headline {headline.label!r} has no sentence")
     try:
-        return headline.sentence.format(**values)
+        return spaced_percents(headline.sentence.format(**values))   # "0.0 %", as the book prints every percentage
     except (KeyError, ValueError) as exc:
         raise StatementError(f"sentence of {headline.label!r}: {exc}") from None
 
