@@ -158,3 +158,34 @@ def test_the_run_parameters_box_says_when_an_analyst_leaves_the_registers_range(
     assert f"{A['share_sd_pp']:g} (assumption register)" in shown
     inside = page.run_parameters({"user_share_gain_pp": low}, register=A, scenario="base")._repr_markdown_()
     assert "inside it" in inside.replace("\\", "")
+
+
+def test_the_run_parameters_box_says_not_set_for_an_empty_value():
+    from growthpath.publish import page
+
+    shown = page.run_parameters({"orders_path": "", "orders_columns": {}, "cohort_freq": "M"})._repr_markdown_().replace("\\", "")
+    assert shown.count("not set (the default)") == 2 and '"M"' in shown and "{}" not in shown
+
+
+def test_assumptions_named_in_prose_are_the_registers_names():
+    """Prose names an assumption by its register name in italics, next to a pointer to the register (Appendix F):
+    each such name must be one of the register's, so a reader finds it there. Control: a made-up name is caught."""
+    import json
+    import re
+
+    from growthpath import paths
+    from growthpath.data import assumptions
+
+    names = set(assumptions.table()["name"])
+    pointer = re.compile(r"((?:\*[^*\n]+\*(?: and the | of the | in )?)+)[^*\n]{0,12}?(?:in \{ref\}`Appendix F|of the assumption register)")
+
+    def named(text):
+        return [n for m in pointer.finditer(text) for n in re.findall(r"\*([^*\n]+)\*", m.group(1))]
+
+    found = []
+    for nb in sorted((paths.root() / "chapters").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        found += [(nb.stem, n) for c in cells if c["cell_type"] == "markdown" for n in named("".join(c["source"]))]
+    assert len(found) >= 5, found
+    assert [f for f in found if f[1] not in names] == []
+    assert named("the *made-up spread* in {ref}`Appendix F <x>`") == ["made-up spread"]

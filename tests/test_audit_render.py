@@ -91,3 +91,11 @@ def test_a_verdict_quotes_a_finding_up_to_its_first_colon_outside_brackets_and_a
         "A part exceeds its whole (000 §1.1, §3.4: 25.3 % × 15)"
     assert _first_sentence("The rate rises to 40 %.") == "The rate rises to 40 %"
     assert _first_sentence("“清朗: 2023” is a campaign: not Douyin's.") == "“清朗: 2023” is a campaign"
+
+
+def test_arithmetic_inputs_read_as_words_not_python():
+    from growthpath.audit import boxes
+
+    assert boxes._value({"kol_decision_weight": 38.0, "koc_share": 52.0}) == "KOL decision weight 38, KOC share 52"
+    assert boxes._value(["social_commerce_users", "gmv_target"]) == "social commerce users, GMV target"
+    assert boxes._value(True) == "yes" and boxes._value("000-1.1-06") == "000-1.1-06"   # an id stays as it is

@@ -238,6 +238,11 @@ window.addEventListener("load", function () { setTimeout(function () {
     box.querySelectorAll(".marks").forEach(function (el) {
       var w = el.getBoundingClientRect().width;
       if (w > room + 1) out.push("chart wider than its box: " + box.id + " " + Math.round(w) + " > " + Math.round(room) + " px");
+      if (el.tagName.toLowerCase() !== "svg") return;
+      var drawn = el.getBBox(), canvas = el.viewBox.baseVal && el.viewBox.baseVal.width ? el.viewBox.baseVal.width : el.width.baseVal.value;
+      if (drawn.x < -2 || drawn.x + drawn.width > canvas + 2)   // text or a legend cut off at the chart's edge
+        out.push("chart drawn past its edge: " + box.id + " spans " + Math.round(drawn.x) + "…" + Math.round(drawn.x + drawn.width) +
+                 " of 0…" + Math.round(canvas) + " px");
     });
   });
   parent.postMessage({page: location.pathname.split("/").pop(), width: window.innerWidth, charts: main.querySelectorAll(".gp-chart .marks").length,
@@ -317,8 +322,8 @@ def test_metric_names_read_as_words():
 
 
 MACHINE_TEXT = {"a doubled word": r"\b(Appendix|Chapter|the|of) \1\b", "a '(s)' plural": r"\b\w+\(s\)",
-                "unrendered Markdown emphasis": r"\*\*\S|\S\*\*", "a Python dict": r"\{'[A-Za-z_]+': ",
-                "a Python list": r"\['[^']*', '"}
+                "unrendered Markdown emphasis": r"\*\*\S|\S\*\*", "a Python dict": r"\{['\"][A-Za-z_]+['\"]: ",
+                "a Python list": r"\[(['\"])[^'\"]*\1, \1"}
 
 
 def machine_text(page_html: str) -> list[str]:
@@ -344,6 +349,8 @@ def test_machine_text_is_caught():
                  '<span class="pasted-text">4.2%</span></p>'
                  "<table><tr><th>claim_id</th><th>Ledger id</th></tr><tr><td>nan</td><td>x</td></tr></table></article>")
     kinds = [f.split(":")[0] for f in machine_text(page_html)]
+    assert [f.split(":")[0] for f in machine_text('<article><p>parts = {"kol_weight": 38.0}; q = ["a_b", "c_d"]</p></article>')] == [
+        "a Python dict", "a Python list"]
     assert kinds == ["a doubled word", "a '(s)' plural", "unrendered Markdown emphasis", "a Python dict",
                      "a snake_case header", "a bare nan in a table cell", "a glued percentage without its space"], kinds
     assert machine_text("<article><p>None of these cites a source.</p><pre>{'a': 1}</pre>"

@@ -59,7 +59,7 @@ def test_embed_html_cannot_be_closed_by_data():
     spec = {"data": {"values": [{"q": "</script><script>alert(1)</script>"}]}, "mark": "point"}
     html = renderer.embed_html(spec, "gp-x")
     assert html.count("</script>") == 1 and html.count("<script") == 1 and "alert(1)" in html
-    payload = html.split("var spec=", 1)[1].split(";var tries", 1)[0]
+    payload = html.split("var spec=", 1)[1].split(";var id=", 1)[0]
     assert "<" not in payload and json.loads(payload) == renderer.responsive(spec)
     assert "cdn" not in html.lower() and "http" not in html
 

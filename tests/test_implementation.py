@@ -46,8 +46,3 @@ def test_experiment_counts_add_up_by_unit(data):
     assert sum(got[f"n_{u}"].value for u in ch5.UNITS) == len(plan)
     assert "assumption:icc" in got["cl_users"].ids and got["de_g"].ids == ("assumption:icc", "assumption:cluster_size")
 
-
-def test_the_genz_counts_say_each_verdict_once():
-    found = pd.DataFrame({"claim_id": ["004-4.1-01", "004-4.1-02", "004-4.2-01"], "verdict": ["unverifiable", "unverifiable", "anonymous case"]})
-    got = ch5.genz_counts(found)
-    assert got["v4_counts"].value == "2 are unverifiable, 1 is an anonymous case" and got["n4_claims"].value == 3

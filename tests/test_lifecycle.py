@@ -140,3 +140,16 @@ def test_the_case_is_read_apart_from_the_targets():
     assert out["ltv_change"] == pytest.approx(0, abs=1e-9)  # conversion acts before a customer exists
     assert "Pinduoduo" in out["text"] and "not a plan target" in out["text"] and "raise" in out["text"] and "unchanged" in out["text"]
     assert "no conversion target" in out["note"] and out["item"].startswith("**A platform's case, not a plan target:**")
+
+
+def test_the_lifecycle_table_names_assumptions_and_parameters_in_words():
+    from growthpath.analysis import ch04_theory
+    from growthpath.data import assumptions, claims as ledger
+
+    register = assumptions.load()
+    chain = ch04_theory.lifecycle_chain(ledger.load(), register, {}, 1.0)
+    shown = ch04_theory.lifecycle_table(chain, register)
+    assert not shown["source"].str.contains("assumption:").any()
+    assert any(f"assumed: {register.name('potential_loss')}" in s for s in shown["source"])
+    assert "potential loss" in set(shown["parameter"]) and not shown["parameter"].str.contains("_").any()
+    assert shown["source"].str.contains(r"000-\d").any()                   # the plan's figures keep their ledger ids

@@ -114,3 +114,32 @@ def test_main_matter_pages_are_read_off_the_contents():
 
 def test_the_main_matter_is_at_most_110_pages(pdf):
     assert main_matter_pages(tool("pdftotext", "-layout", "-f", "1", "-l", "4", str(pdf), "-")) <= 110
+
+
+def figures_before_verdicts(text: str, chapter_figures: list[list[int]]) -> list[str]:
+    """Chapters (in order, each with the numbers of its figures) whose figures print after the chapter's closing
+    'Verdict on each section' heading in the PDF's text."""
+    verdicts = [m.start() for m in re.finditer(r"^\s*Verdict on each section\s*$", text, re.M)]
+    late = []
+    for k, figures in enumerate(chapter_figures):
+        for n in figures:
+            caption = re.search(rf"Fig\. {n}: ", text)
+            if caption is None or k >= len(verdicts) or caption.start() > verdicts[k]:
+                late.append(f"chapter {k + 1}: Fig. {n}")
+    return late
+
+
+def test_a_late_figure_is_caught():
+    text = "Fig. 1: a\nVerdict on each section\nFig. 3: c\nFig. 2: b\nVerdict on each section\nFig. 4: d\n"
+    assert figures_before_verdicts(text, [[1], [2, 3]]) == []
+    assert figures_before_verdicts(text, [[1], [2, 3, 4]]) == ["chapter 2: Fig. 4"]
+
+
+def test_every_figure_prints_inside_its_chapter(pdf, built):
+    """A chapter's figures print before its closing verdict section (Sphinx's figure_align H): none floats pages away
+    into the next section. The figures of each chapter are read off its HTML page."""
+    pages = sorted((built["html"] / "book" / "chapters").glob("0[1-8]_*.html"))
+    chapter_figures = [[int(n) for n in re.findall(r'<span class="caption-number">Fig\. (\d+) </span>', p.read_text(encoding="utf-8"))]
+                       for p in pages]
+    assert len(pages) == 8 and sum(map(len, chapter_figures)) >= 40
+    assert figures_before_verdicts(tool("pdftotext", "-layout", str(pdf), "-"), chapter_figures) == []

@@ -33,7 +33,10 @@ def test_verdict_counts_name_the_claims_counted():
                           "verdict": ["anonymous case", "anonymous case", "generic claim, no source"]})
     got = effects.verdict_values(found, "n", "words")
     assert got["n"].value == 3 and got["n"].ids == tuple(found["claim_id"])
-    assert got["words"].value == "2 anonymous case, 1 generic claim, no source" and got["words"].markdown
+    assert got["words"].value == ("2 come from unnamed companies and 1 is a generic claim naming no company or source (an "
+                                  "industry, a campaign type or a model)") and got["words"].markdown
+    one = pd.Series(["flagged by the audit", "cited study, no reference", "cited study, no reference"])
+    assert effects.counted(one) == "1 is flagged by the audit and 2 are attributed to a study without a reference"
     assert got["n"].computed_by == "growthpath.analysis.effects.verdict_values"
 
 

@@ -38,3 +38,16 @@ def test_no_shock_enabled_gives_an_empty_tornado_and_zero_drops():
     empty = ch6.tornado(None, None, pd.DataFrame(columns=["shock"]), runs)
     got = ch6.tornado_values(empty, runs, 2026)
     assert got["users_drop"].value == 0.0 and got["worst_shock"].value == "none (no shocks enabled)"
+
+
+def test_the_shocks_table_names_assumptions_in_words_and_keeps_ledger_ids(data):
+    claims, _, register, _ = data
+    shocks = stress.load(claims, register)
+    shown = ch6.shocks_table(shocks, register)
+    sources = pd.concat([shown[c] for c in ("probability_source", "size_source", "exposure_source")])
+    assert not sources.str.startswith("assumption:").any()
+    assert f"assumed: {register.name('shock_cac_probability')}" in set(shown["probability_source"])
+    ledger_ids = set(shocks["size_source"]) & set(claims["claim_id"])
+    assert ledger_ids and ledger_ids <= set(shown["size_source"])      # the plan's figures keep their ledger ids
+    assert ch6.shock_size("loss", 0.45) == "45% of those exposed lost" and ch6.shock_size("outage", 4.0) == "4 hours of trading"
+    assert set(shocks["kind"]) <= set(ch6.SIZED_KINDS)                  # every kind in the data reads with its unit

@@ -44,7 +44,7 @@ def test_every_graded_cell_has_a_grade_and_an_inconsistency_does_not_replace_it(
     modelled = card[card["evidence"] == "model"]
     assert modelled["P with shocks"].notna().all() and modelled["rests on"].str.len().gt(0).all()
     users = modelled[modelled["target"].str.startswith("Users")]
-    assert users["rests on"].str.contains("user_share_gain_pp").all() and not users["rests on"].str.contains("scenario").any()
+    assert users["rests on"].str.contains("yearly user-share gain").all() and not users["rests on"].str.contains("scenario").any()
 
 
 def test_untestable_targets_name_the_data_that_would_settle_them():
@@ -77,3 +77,20 @@ def test_live_commerce_has_two_paths_and_is_not_graded_between_them():
     assert scorecard._measured_verdict(between) == "untestable"
     between["actual"] = min(share_path, level_path) - 1
     assert scorecard._measured_verdict(between) == "behind on actuals"
+
+
+def test_scorecard_cells_and_table_read_as_words_and_percentages():
+    import pandas as pd
+
+    from growthpath.analysis import ch08_outcomes
+
+    card = pd.DataFrame({"target": ["GMV (万亿元)", "Live-commerce growth (2025)"], "scenario": ["base", "base"],
+                         "target value": [7.0, 33.7], "other path": [float("nan"), -10.6], "unit": ["万亿元", "%"], "projected (median)": [5.183, 11.3],
+                         "P without shocks": [0.0123, float("nan")], "P with shocks": [0.004, float("nan")],
+                         "verdict": ["off track", "untestable"], "rests on": ["scenario", "NBS"], "stated inconsistently": [False, True]})
+    cells = ch08_outcomes.grid_cells({"card": card})
+    assert [t.replace("\u00a0", " ") for t in cells["label"]] == ["0.4 %", "actual 11.3 % vs plan 33.7 % or -10.6 %"]
+    table = ch08_outcomes.card_table({"card": card})
+    assert list(table["P without shocks"]) == ["1.2%", "–"] and list(table["P with shocks"]) == ["0.4%", "–"]
+    assert table["median with shocks, or actual"].tolist() == ["5.18", "11.30"]
+    assert table["target value"].tolist() == ["7", "33.7 or -10.6"]

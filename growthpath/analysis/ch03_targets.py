@@ -304,12 +304,13 @@ def gmv_values(sims: dict, claims: pd.DataFrame, stats: pd.DataFrame, register: 
     """What the chapter reports of this run's GMV simulation and of the online retail the plan's targets imply."""
     g, drawn = sims["mine"], sims["ids"]
     target = _gmv_claims(claims)[0]["value_canonical"]
-    at_share = float(np.median(g["online"][:, -1])) * g["share_target"] / 100
+    outlook = float(g["outlook"]["scenario"]["mean"])   # the same 2026 level Chapter 1 reports, not a simulated median
+    at_share = outlook * g["share_target"] / 100
     plan_online = target / (g["share_target"] / 100)
     levels = official.annual(stats, market.LEVEL_SERIES)
     last = int(levels["year"].max())
     base = official.observation(stats, market.LEVEL_SERIES, str(BASE_YEAR))
-    gap = market.target_gap(stats, plan_online, float(np.median(g["online"][:, -1])), anchor_year=last)
+    gap = market.target_gap(stats, plan_online, outlook, anchor_year=last)
     shares = tuple(g["claim_ids"][:2])
     implied = (*shares, base["obs_id"], "parameter:forecast_year")
     return {"p_gmv": Value(g["p_gmv"], drawn, unit="probability", year=forecast_year, kind="probability"),

@@ -115,16 +115,18 @@ def lifecycle_values(chain: dict, claims: pd.DataFrame, register: Register, mont
     return out
 
 
-def lifecycle_table(chain: dict) -> pd.DataFrame:
-    """The chain's monthly parameters at baseline and target, with where each comes from."""
+def lifecycle_table(chain: dict, register: Register) -> pd.DataFrame:
+    """The chain's monthly parameters at baseline and target, with where each comes from (an assumption by its register
+    name)."""
     lp = chain["parameters"]
+    lp = lp.assign(**{c: lp[c].map(register.source_words) for c in ("baseline_source", "target_source")})
     shown = lp.assign(baseline=lp["parameter"].map(chain["base"]), target=lp["parameter"].map(chain["goal"]),
                       move=(lp["from_state"] + " → " + lp["to_state"]).where(lp["to_state"] != "", "orders a month when " + lp["from_state"]),
                       source=lp["baseline_source"].where(lp["baseline_source"] == lp["target_source"],
                                                          lp["baseline_source"] + " → " + lp["target_source"]))
     shown["source"] = shown["source"].where(~shown["parameter"].isin(chain["cases"]), shown["baseline_source"]
                                             + "; no plan target (" + shown["target_source"] + " is a platform's case)")
-    return shown[["parameter", "move", "baseline", "target", "source"]]
+    return shown.assign(parameter=shown["parameter"].map(ledger.metric_label))[["parameter", "move", "baseline", "target", "source"]]
 
 
 def by_stage(chain: dict, what: str, column: str) -> pd.DataFrame:

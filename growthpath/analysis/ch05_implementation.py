@@ -100,7 +100,8 @@ def funnel_values(f: dict, register: Register, reached: int) -> Values:
            "lift_g": Value(register["funnel_lift_pp"], ("assumption:funnel_lift_pp",), unit="pp"),
            "rel_lift_g": Value(register["funnel_relative_lift_pct"], ("assumption:funnel_relative_lift_pct",), unit="%"),
            "e2e_rel": Value(100 * (funnel.end_to_end(ft) / funnel.end_to_end(fb) - 1), rated, unit="%"),
-           "best_stage": sentence(f"*{label}* ({fb[best['stage']]:.1%} today): {best['change']:+,.0f} buyers per {reached:,} reached",
+           "best_stage": sentence(f"*{label}* ({fb[best['stage']]:.1%} today): {best['change']:+,.0f} buyers per {reached:,} reached "
+                                  f"for an assumed lift of {register['funnel_lift_pp']:g} points",
                                   lifted),
            "best_stage_short": sentence(label, lifted)}
     for key, r in (("base", fb), ("target", ft)):
@@ -246,14 +247,6 @@ def uncovered_line() -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- 004 §4 and the timeline
-@computes
-def genz_counts(found: pd.DataFrame) -> Values:
-    """How many of 004 §4's claims there are, and how many have each verdict, in words."""
-    counts = found["verdict"].value_counts()
-    said = ", ".join(f"{n} {'is' if n == 1 else 'are'} {'an ' if v[0] in 'aeiou' and n == 1 else ''}{v}" for v, n in counts.items())
-    return {"n4_claims": Value(len(found), ids(found)), "v4_counts": sentence(said, found)}
-
-
 def timeline_claims(claims: pd.DataFrame) -> pd.DataFrame:
     return ledger.in_sections(claims, "004", list(GENZ_TIMELINE))
 

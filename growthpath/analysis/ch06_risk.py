@@ -86,8 +86,32 @@ def mitigation_table(register: pd.DataFrame, claims: pd.DataFrame, findings) -> 
                                                                         "verdict"]]
 
 
-def shocks_table(shocks: pd.DataFrame) -> pd.DataFrame:
-    named = shocks.assign(shock=shocks["shock"].map(shock_name))
+SIZED_KINDS = ("acquisition_cost", "loss", "outage", "growth", "saturation")
+
+
+def shock_size(kind: str, size: float) -> str:
+    """A shock's size with its unit, by kind (`growthpath.analysis.stress`): '+22 % on CAC's trend', '45% of those
+    exposed lost', '4 hours of trading'."""
+    if kind == "acquisition_cost":
+        return f"+{size:g} % on CAC's trend"
+    if kind == "loss":
+        return f"{size:.0%} of those exposed lost"
+    if kind == "outage":
+        return f"{size:g} hours of trading"
+    if kind == "growth":
+        return f"{size:+g} points of growth"
+    if kind == "saturation":
+        return "shoppers grow as netizens do"
+    return f"{size:g}"
+
+
+def shocks_table(shocks: pd.DataFrame, register: Register) -> pd.DataFrame:
+    """The shocks as the chapter shows them: each value's source is a ledger id, 'data', 'definition', or an assumption
+    by its register name ('assumed: CAC shock chance')."""
+    named = shocks.assign(shock=shocks["shock"].map(shock_name),
+                          size=[shock_size(k, v) for k, v in zip(shocks["kind"], shocks["size"])],
+                          exposure=[f"{e:.0%}" for e in shocks["exposure"]],
+                          **{c: shocks[c].map(register.source_words) for c in ("probability_source", "size_source", "exposure_source")})
     return named[["shock", "label", "probability", "probability_source", "size", "size_source", "exposure", "exposure_source"]]
 
 

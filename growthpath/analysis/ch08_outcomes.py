@@ -3,6 +3,8 @@ chapter's charts and tables. A scorecard value names what building the scorecard
 observations, findings' claims and assumptions noted while it ran), the shocks and the run."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from growthpath.data import provenance
@@ -60,7 +62,8 @@ def scorecard_values(sc: dict, register: Register, scenario: str, forecast_year:
            "scenario_name": sentence(f"**{scenario}**", "parameter:scenario"),
            "sc_gmv_min": Value(float(gmv.min()), read, unit="probability"),
            "sc_gmv_max": Value(float(gmv.max()), read, unit="probability"),
-           "sc_inconsistent": sentence(f"the audit finds contradictions among the claims that state {', '.join(flagged)} (Appendix A); "
+           "sc_inconsistent": sentence(f"the audit finds contradictions among the claims that state the {target_names(flagged)} "
+                                       f"target{'s' if len(flagged) > 1 else ''} (Appendix A); "
                                        "that does not change their grade." if flagged else "the audit finds no contradiction among "
                                        "the claims that state the graded targets.", read),
            "n_untestable": Value(len(sc["untestable"]), read),
@@ -95,10 +98,33 @@ def revised_targets(mine: pd.DataFrame, read: tuple, forecast_year: int, ci_leve
 
 
 def grid_cells(sc: dict) -> pd.DataFrame:
-    """The scorecard as cells of a verdict grid, labelled with the probability (or the projection against the target)."""
+    """The scorecard as cells of a verdict grid, labelled with the probability, or with the actual against the plan (both
+    of the plan's paths where its figures give two)."""
     card = sc["card"]
-    return card.assign(label=[f"{p:.1%}" if not pd.isna(p) else f"{a:.1f} vs {t:.1f} %" for p, a, t in
-                              zip(card["P with shocks"], card["projected (median)"], card["target value"])])
+    return card.assign(label=[f"{p * 100:.1f}\u00a0%" if not pd.isna(p) else f"actual {_with_unit(a, u)} vs plan {_plan(t, o, u)}"
+                              for p, a, t, o, u in zip(card["P with shocks"], card["projected (median)"], card["target value"],
+                                                       card["other path"], card["unit"])])
+
+
+def target_names(labels) -> str:
+    """'GMV (万亿元)', 'Users (亿人)' → 'GMV and users': scorecard target labels as words in a sentence."""
+    words = [re.sub(r"\s*\(.*\)$", "", str(t)) for t in labels]
+    words = [w if w[:2].isupper() else w[:1].lower() + w[1:] for w in words]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _with_unit(value: float, unit: str) -> str:
+    """'11.3 %' with a no-break space: a wrapped cell never puts the unit on a line of its own."""
+    return f"{value:.1f}\u00a0{unit}"
+
+
+def _plan(value: float, other: float, unit: str) -> str:
+    """The plan's figure, or both of its paths ('33.7 % or -10.6 %')."""
+    return _with_unit(value, unit) + ("" if pd.isna(other) else f" or {_with_unit(other, unit)}")
+
+
+def _percent_or_dash(p: float) -> str:
+    return "–" if pd.isna(p) else f"{p:.1%}"
 
 
 def grid_colours(sc: dict, colours: dict) -> dict:
@@ -107,7 +133,11 @@ def grid_colours(sc: dict, colours: dict) -> dict:
 
 
 def card_table(sc: dict) -> pd.DataFrame:
-    shown = sc["card"].round({"projected (median)": 2, "P without shocks": 3, "P with shocks": 3})
+    card = sc["card"]
+    shown = card.assign(**{c: card[c].map(_percent_or_dash) for c in ("P without shocks", "P with shocks")},
+                        **{"target value": [f"{t:g}" + ("" if pd.isna(o) else f" or {o:g}") for t, o in
+                                            zip(card["target value"], card["other path"])],
+                           "projected (median)": ["–" if pd.isna(v) else f"{v:.2f}" for v in card["projected (median)"]]})
     return shown[["target", "scenario", "target value", "unit", "projected (median)", "P without shocks", "P with shocks", "verdict",
                   "rests on", "stated inconsistently"]].rename(columns={"projected (median)": "median with shocks, or actual"})
 

@@ -75,14 +75,15 @@ def summary(effects: pd.DataFrame) -> dict:
             }
 
 
-# how each verdict reads in a sentence ("12 are also flagged by the audit")
+# how each verdict reads in a sentence, for one claim and for several ("1 is flagged…", "12 are flagged…")
 VERDICT_PHRASES = {
-    "flagged by the audit": "are flagged by the audit",
-    "anonymous case": "come from unnamed companies",
-    "cited study, no reference": "are attributed to a study without a reference",
-    "generic claim, no source": "are generic claims naming no company or source (an industry, a campaign type or a model)",
-    "named case, no source": "are named company cases without a source",
-    "the plan's own commitment": "are the plan's own commitments",
+    "flagged by the audit": ("is flagged by the audit", "are flagged by the audit"),
+    "anonymous case": ("comes from an unnamed company", "come from unnamed companies"),
+    "cited study, no reference": ("is attributed to a study without a reference", "are attributed to a study without a reference"),
+    "generic claim, no source": ("is a generic claim naming no company or source (an industry, a campaign type or a model)",
+                                 "are generic claims naming no company or source (an industry, a campaign type or a model)"),
+    "named case, no source": ("is a named company case without a source", "are named company cases without a source"),
+    "the plan's own commitment": ("is the plan's own commitment", "are the plan's own commitments"),
 }
 
 
@@ -90,8 +91,8 @@ def breakdown(counts: dict) -> str:
     """Every verdict with claims, as one clause each ("12 are flagged by the audit, 2 come from …, and
     11 are named company cases without a source"); raises if the verdicts do not add up to `counts["n"]`."""
     def clause(v):
-        verb, rest = VERDICT_PHRASES[v].split(" ", 1)
-        return f"{counts[v]:,} {({'are': 'is', 'come': 'comes'}[verb] if counts[v] == 1 else verb)} {rest}"
+        one, several = VERDICT_PHRASES[v]
+        return f"{counts[v]:,} {one if counts[v] == 1 else several}"
 
     parts = [clause(v) for v in VERDICTS if counts[v]]
     total = sum(counts[v] for v in VERDICTS)
@@ -120,11 +121,15 @@ def claim_verdicts(claims: pd.DataFrame, findings=(), places: list[tuple[str, st
 
 @computes
 def verdict_values(found: pd.DataFrame, count_key: str, words_key: str) -> dict:
-    """How many claims `found` holds (`count_key`) and how many have each verdict, in words (`words_key`: '3 anonymous
-    case, 2 unverifiable'), each naming the claims counted."""
-    counts = found["verdict"].value_counts()
-    return {count_key: Value(len(found), ids(found)),
-            words_key: sentence(", ".join(f"{n} {v}" for v, n in counts.items()), found)}
+    """How many claims `found` holds (`count_key`) and how many have each verdict, in words (`words_key`: '2 are
+    flagged by the audit and 3 come from unnamed companies'), each naming the claims counted."""
+    return {count_key: Value(len(found), ids(found)), words_key: sentence(counted(found["verdict"]), found)}
+
+
+def counted(verdicts: pd.Series) -> str:
+    """How many claims have each verdict, as one clause (`breakdown`): '2 come from unnamed companies and 1 is flagged by
+    the audit'."""
+    return breakdown({"n": len(verdicts), **{v: int((verdicts == v).sum()) for v in VERDICTS}})
 
 
 def verdict_table(found: pd.DataFrame) -> pd.DataFrame:

@@ -81,13 +81,16 @@ def build(claims, stats, findings, shocks, register, *, current: str, current_ad
             goal = claims[(claims["doc"] == "000") & (claims["metric"] == metrics[0])].iloc[0]
             p = sims["with shocks"][key][1]
             rows.append({"target": label, "scenario": name, "target value": float(goal["value"]), "unit": goal["unit"],
+                         "other path": float("nan"),
                          "projected (median)": sims["with shocks"][key][0], **sims["with shocks"][key][2],
                          "P without shocks": sims["no shocks"][key][1],
                          "P with shocks": p, "verdict": verdict(p, on_track, at_risk), "evidence": "model",
-                         "rests on": ", ".join((("scenario",) if key == "gmv" else ()) + rests_on + ("the shocks",)),
+                         "rests on": ", ".join((("scenario",) if key == "gmv" else ())
+                                                   + tuple(register.name(k) for k in rests_on) + ("the shocks",)),
                          "stated inconsistently": _inconsistent(claims, findings, metrics)})
         for row in plan_vs_actual[plan_vs_actual["target"].isin(MEASURED)].itertuples():
             rows.append({"target": f"{row.target} ({row.year})", "scenario": name, "target value": row.plan, "unit": row.unit,
+                         "other path": row.plan_other if row.reading == "two paths" else float("nan"),
                          "projected (median)": row.actual, "P without shocks": float("nan"), "P with shocks": float("nan"),
                          "verdict": _measured_verdict(row), "evidence": "published actual",
                          "rests on": row.actual_source, "stated inconsistently": row.reading == "two paths"})

@@ -107,7 +107,7 @@ def tornado(headline: Headline, ctx: Context, register: assumptions_mod.Register
 
 def summary(ctx: Context, register: assumptions_mod.Register, headlines: list[Headline] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """For every headline: its base value, the range it spans over all tornado ends, the assumption that
-    moves it most (or 'none: data and the plan only'); and the long table of every tornado."""
+    moves it most (its register name; or 'none: data and the plan only'); and the long table of every tornado."""
     rows, long = [], []
     for h in headlines or HEADLINES:
         t = tornado(h, ctx, register)
@@ -117,7 +117,7 @@ def summary(ctx: Context, register: assumptions_mod.Register, headlines: list[He
         rows.append({"chapter": h.chapter, "key": h.key, "headline": h.label, "unit": h.unit, "base": base,
                      "lowest": float(min(ends.min(), base)), "highest": float(max(ends.max(), base)),
                      "assumptions read": len(t), "assumptions that move it": len(moving),
-                     "moves most": moving.iloc[0]["assumption"] if len(moving) else
+                     "moves most": register.name(moving.iloc[0]["assumption"]) if len(moving) else
                      ("none within their stated ranges" if len(t) else "none: data and the plan only")})
         long.append(t.assign(chapter=h.chapter, key=h.key, headline=h.label))
     return pd.DataFrame(rows), (pd.concat(long, ignore_index=True) if long else pd.DataFrame())

@@ -212,7 +212,7 @@ def for_places(findings: list[Finding], places: list[tuple[str, str]]) -> list[F
 class SectionFindings:
     """The published findings on some sections of one document (`found`) and how many there are (`values`:
     `<key>_findings`, the same count in words (`<key>_findings_n`: '1 finding'; `<key>_findings_touch`: '1 finding
-    touches') and `<key>_contradictions`, each naming the sections and the ids its findings cite)."""
+    touches'), `<key>_contradictions` and the same in words (`<key>_contradictions_of`: '1 of them a contradiction'), each naming the sections and the ids its findings cite)."""
 
     found: list
     values: dict
@@ -237,7 +237,14 @@ def in_sections(findings: list[Finding], *places: str, key: str) -> SectionFindi
                                   f"{key}_findings_n": Value(counted, cited(here), markdown=True, computed_by=name),
                                   f"{key}_findings_touch": Value(f"{counted} {'touches' if len(here) == 1 else 'touch'}", cited(here),
                                                                  markdown=True, computed_by=name),
-                                  f"{key}_contradictions": Value(len(contradictions), cited(contradictions), computed_by=name)})
+                                  f"{key}_contradictions": Value(len(contradictions), cited(contradictions), computed_by=name),
+                                  f"{key}_contradictions_of": Value(_of_them(len(contradictions)), cited(contradictions),
+                                                                    markdown=True, computed_by=name)})
+
+
+def _of_them(n: int) -> str:
+    """'none of them a contradiction', '1 of them a contradiction', '3 of them contradictions'."""
+    return "none of them a contradiction" if n == 0 else f"{n} of them {'a contradiction' if n == 1 else 'contradictions'}"
 
 
 # rules that relate parts to a whole (platforms to the market, shares to 100 %), a case to the average it is

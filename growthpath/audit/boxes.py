@@ -3,12 +3,12 @@
 All text that comes from data is escaped, so a quote can never become markup."""
 from __future__ import annotations
 
-import json
 import re
 
 import pandas as pd
 
 from growthpath.audit.registry import Finding, fmt
+from growthpath.data.claims import metric_label
 from growthpath.markup import escape_markdown as esc
 from growthpath.markup import spaced_percents
 from growthpath.data.section_labels import available_section_labels  # noqa: F401  (chapters call render.available_section_labels)
@@ -44,11 +44,13 @@ def _value(v) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, str) and re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", v):
-        return v.replace("_", " ")           # a subject or form name (social_commerce_users), not an id
+        return metric_label(v)               # a subject or form name (social_commerce_users), not an id
     if isinstance(v, float):
         return fmt(v)
-    if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, dict):                  # parts of a whole: 'KOL decision weight 38, KOC decision weight 52'
+        return ", ".join(f"{metric_label(str(k))} {_value(x)}" for k, x in v.items())
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_value(x) for x in v)
     return str(v)
 
 
@@ -95,7 +97,8 @@ def findings_table(findings: list[Finding]) -> str:
     ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.id))
     if not ordered:
         return "*The audit finds nothing to flag in these sections.*\n"
-    rows = [":::{list-table}", ":header-rows: 1", ":widths: 16 52 20 12", ":class: gp-table gp-findings longtable", "",
+    # a caption: a table without one prints as 'Table 3 – continued' on its second page and unnamed on its first
+    rows = [":::{list-table} The audit's findings on these sections", ":header-rows: 1", ":widths: 16 52 20 12", ":class: gp-table gp-findings longtable", "",
             "* - severity", "  - finding", "  - claims", "  - arithmetic"]
     for group in _table_groups(ordered):
         rows += _group_row(group) if len(group) > 1 else _finding_row(group[0])

@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from growthpath.audit.registry import Context, Ref, fmt
+from growthpath.data.claims import metric_label
 
-ACRONYMS = {"cac", "ltv", "roi", "gmv", "aov", "dau", "mau", "kpi", "sku"}
 TIMES_UNAMBIGUOUS = re.compile(r"(是|为|达|达到|至|相当于)[^，,。；0-9]{0,12}的?([0-9.]+)倍")  # "is N times": the ratio itself
 
 
 def human(metric: str) -> str:
-    """'cac_annual_growth' → 'CAC annual growth'."""
-    return " ".join(w.upper() if w in ACRONYMS else w for w in metric.split("_"))
+    """'cac_annual_growth' → 'CAC annual growth': a ledger metric or subject as the audit's sentences name it (the same
+    words as everywhere in the book, `claims.metric_label`)."""
+    return metric_label(metric)
 
 
 @dataclass

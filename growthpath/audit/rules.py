@@ -20,6 +20,12 @@ CHANGE_WORDS = re.compile(r"(?:growth|increase|decrease|reduction|multiple|_vs_|
 
 
 
+def _in_sentence(name: str) -> str:
+    """A series name inside a sentence: 'Online shopping users' → 'online shopping users' (an acronym such as 'NBS
+    online retail' keeps its capitals)."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
 def _pct(x: float) -> str:
     return f"{x:.1f} %"
 
@@ -385,15 +391,15 @@ def bounds_official(ctx: Context):
                 ratio = r.value / bound[0]
                 if ratio <= b.near_ratio:
                     continue
-                name = ctx.series_names.get(b.series_id, b.series_id)
+                name = _in_sentence(ctx.series_names.get(b.series_id, b.series_id))
                 if future:
                     span = max(1, int(year) - int(str(bound[1])[:4]))
                     needed = ratio ** (1 / span) - 1
                     severity = "unclear"
-                    verdict = (f"{ratio:.0%} of the latest figure; room for it only if {name} grows at least "
-                               f"{needed:.1%} a year to {year}" if ratio > 1 else f"{ratio:.0%} of the latest figure")
+                    verdict = (f"{ratio:.0%} of the latest figure; room for it only with growth of at least {needed:.1%} a "
+                               f"year in {name} to {year}" if ratio > 1 else f"{ratio:.0%} of the latest figure")
                     text = (f"{fmt(r.value, unit)} in {year} ({r.label}) is {ratio:.0%} of {name} (latest official figure in data/, "
-                            f"{bound[1]}): " + (f"it fits only if {name} grows at least {needed:.1%} a year by {year}, "
+                            f"{bound[1]}): " + (f"it fits only with growth of at least {needed:.1%} a year in {name} by {year}, "
                             if ratio > 1 else "close to it, ") + f"since {b.note}.")
                 else:
                     severity = "contradiction" if ratio > 1 else "implausible"

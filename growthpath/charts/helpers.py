@@ -138,8 +138,9 @@ def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, val
 def timeline(df: pd.DataFrame, *, date: str, label: str, kind: str, title: str | None = None,
              subtitle: str | None = None) -> alt.LayerChart:
     """Events on a time axis, one row per `label`, marker and colour by `kind`."""
-    y = alt.Y(f"{label}:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
-    x = alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%Y", tickCount="year"))
+    y = alt.Y(f"{label}:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
+    # the axis runs from the start of the first year to the end of the last: a mid-year event never sits on its edge
+    x = alt.X(f"{date}:T", title=None, axis=alt.Axis(format="%Y", tickCount="year"), scale=alt.Scale(nice="year"))
     rule = alt.Chart(df).mark_rule(color=theme.GRID, strokeWidth=6).encode(y=y, x=f"min({date}):T", x2=f"max({date}):T")
     points = alt.Chart(df).mark_point(filled=True, size=110).encode(
         y=y, x=x, color=alt.Color(f"{kind}:N", title=None, scale=alt.Scale(range=[theme.OFFICIAL, theme.PLAN, theme.MODEL, theme.UNVERIFIED])),
@@ -461,13 +462,15 @@ def _luminance(hex_colour: str) -> float:
 
 def _inputs_line(one_row: alt.Chart, sliders: Sequence[dict]) -> alt.Chart:
     """The inputs a what-if chart shows, one line per slider above the plot: the printed chart says what it was drawn at,
-    and on screen the lines follow the sliders."""
+    and on screen the lines follow the sliders. The block hangs from its top (Vega stacks the lines of a multi-line text
+    downwards from its anchor) and ends 6 px above the plot; a line longer than the plot is cut with an ellipsis."""
     def quoted(text: str) -> str:
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
     lines = " + '\\n' + ".join(f"{quoted(s['label'] + ': ')} + format(datum['{s['field']}'], '.3~f')" for s in sliders)
     return one_row.transform_calculate(gp_inputs=lines).mark_text(
-        align="left", baseline="bottom", x=0, y=-8, lineBreak="\n", fontSize=11, color=theme.INK).encode(text="gp_inputs:N")
+        align="left", baseline="top", x=0, y=-6 - 14 * len(sliders), lineBreak="\n", lineHeight=14, fontSize=11, color=theme.INK,
+        limit={"expr": "width"}).encode(text="gp_inputs:N")
 
 
 def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_title: str = "", x: str | None = None,

@@ -20,6 +20,56 @@ PNG_PPI = 2 * 72 / PNG_SCALE
 _counter = {"n": 0}
 
 
+# Drawing a chart in the HTML edition: `spec`, `id` and `vegaEmbed` are in scope. On a narrow screen (a phone) the text
+# that would not shrink with the plot is fitted to it: axis labels take at most 40 % of the width, an axis title longer
+# than half the width takes two lines, and titles and legends are limited to the plot's width (legends in one column, at
+# the plot's end). On any screen a legend is one column no wider than the plot. A facet cannot take its container's
+# width: if drawn wider than its box, its panels are narrowed (a few passes, down to 80 px); if that is not enough, the
+# drawing is scaled to the box.
+DRAW_JS = """
+var el = document.querySelector(id), tries = 0, passes = 0;
+function twoLines(text) {
+  var mid = Math.floor(text.length / 2), cut = text.lastIndexOf(" ", mid), after = text.indexOf(" ", mid);
+  if (cut < 0 || (after >= 0 && after - mid < mid - cut)) cut = after;
+  return cut < 0 ? text : [text.slice(0, cut), text.slice(cut + 1)];
+}
+function narrow(vg) {
+  var room = el.clientWidth, small = room < 560, limit = Math.round(0.4 * room), plot = {signal: "max(60, width)"};
+  (function walk(group) {
+    (group.legends || []).forEach(function (l) { l.columns = 1; l.titleLimit = plot; l.labelLimit = {signal: "max(60, width - 40)"}; });
+    (group.axes || []).forEach(function (a) {
+      if (!small) return;
+      if (a.orient === "left" || a.orient === "right") { a.labelLimit = a.labelLimit ? Math.min(a.labelLimit, limit) : limit; return; }
+      if (typeof a.title === "string" && a.title.length * 6 > room / 2) a.title = twoLines(a.title);
+      a.titleLimit = plot;
+    });
+    (group.marks || []).forEach(walk);
+  })(vg);
+  vg.config = vg.config || {};
+  vg.config.legend = Object.assign({}, vg.config.legend, {columns: 1}, small ? {layout: {bottom: {anchor: "end"}}} : {});
+  return vg;
+}
+var opts = {mode: "vega-lite", patch: narrow, actions: {export: true, source: false, compiled: false, editor: false}};
+function fit() {
+  var m = el.querySelector(".marks"), w = el.querySelector(".chart-wrapper");
+  if (!m || !w) return;
+  var over = m.getBoundingClientRect().width - w.clientWidth;
+  if (over <= 1) return;
+  if (spec.spec && typeof spec.spec.width === "number" && spec.spec.width > 80 && passes++ < 4) {
+    spec.spec.width = Math.max(80, Math.floor(spec.spec.width - over));
+    window.vegaEmbed(id, spec, opts).then(fit);
+    return;
+  }
+  m.style.width = "100%"; m.style.height = "auto";
+}
+function draw() {
+  if (window.vegaEmbed && document.readyState !== "loading") { el = document.querySelector(id); window.vegaEmbed(id, spec, opts).then(fit); }
+  else if (tries++ < 200) { setTimeout(draw, 50); }
+}
+draw();
+"""
+
+
 def embed_html(spec: dict, element_id: str) -> str:
     """HTML that draws `spec` into a new div once vegaEmbed is available and the page is parsed (a chart drawn
     earlier would take the width its container had before the sidebars were laid out).
@@ -28,18 +78,12 @@ def embed_html(spec: dict, element_id: str) -> str:
     can never close the script or open markup, and the parsed spec is unchanged."""
     payload = json.dumps(responsive(spec), sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     return (f'<div id="{element_id}" class="gp-chart"></div>\n'
-            '<script type="text/javascript">(function(){'
-            f'var spec={payload};var tries=0;var id="#{element_id}";'
-            'var opts={mode:"vega-lite",actions:{export:true,source:false,compiled:false,editor:false}};'
-            # a facet cannot take its container's width: if drawn wider than its box, narrow its panels (a few
-            # passes, down to 80 px); if that is not enough, scale the drawing down to the box
-            'var passes=0;function fit(){var el=document.querySelector(id),m=el&&el.querySelector(".marks"),'
-            'w=el&&el.querySelector(".chart-wrapper");if(!m||!w)return;var over=m.getBoundingClientRect().width-w.clientWidth;'
-            'if(over<=1)return;if(spec.spec&&typeof spec.spec.width==="number"&&spec.spec.width>80&&passes++<4){'
-            'spec.spec.width=Math.max(80,Math.floor(spec.spec.width-over));window.vegaEmbed(id,spec,opts).then(fit);return;}'
-            'm.style.width="100%";m.style.height="auto";}'
-            'function draw(){if(window.vegaEmbed&&document.readyState!=="loading"){window.vegaEmbed(id,spec,opts).then(fit);}'
-            'else if(tries++<200){setTimeout(draw,50);}}draw();})();</script>')
+            f'<script type="text/javascript">(function(){{var spec={payload};var id="#{element_id}";{DRAW_JS}}})();</script>')
+
+
+# Vega measures text before the browser draws it; a label at the chart's edge can come out a few pixels wider than
+# measured, so the HTML copy keeps more room at the sides than Vega-Lite's 5 px
+PADDING = {"left": 12, "right": 12, "top": 5, "bottom": 5}
 
 
 def responsive(spec: dict) -> dict:
@@ -47,7 +91,7 @@ def responsive(spec: dict) -> dict:
     column or a desktop's), instead of the fixed width (or width per category) the print edition keeps. Facets
     keep their panels' width; `embed_html` narrows them once drawn if they are wider than their container."""
     if "layer" in spec or "mark" in spec:
-        return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+        return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}, "padding": PADDING}
     return spec
 
 

@@ -52,6 +52,16 @@ class Register(Mapping):
     def row(self, key: str) -> pd.Series:
         return self.frame.loc[key]
 
+    def source_words(self, source: str) -> str:
+        """A source as a table shows it: 'assumption:shock_cac_probability' → 'assumed: CAC shock chance'; a ledger id,
+        'data' or 'definition' stays as it is."""
+        kind, _, key = str(source).partition(":")
+        return f"assumed: {self.name(key)}" if kind == "assumption" and key in self.frame.index else str(source)
+
+    def name(self, key: str) -> str:
+        """The short name tables and prose use for an assumption ('share-gain spread'; the id stays in Appendix F)."""
+        return str(self.frame.at[key, "name"])
+
 
 def check(frame: pd.DataFrame) -> list[Problem]:
     """Rows whose value lies outside their own range (file, row, column)."""

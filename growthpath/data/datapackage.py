@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from growthpath import paths
+from growthpath.markup import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +50,7 @@ class DataError(ValueError):
         shown = [f"  - {p}" for p in problems[:limit]]
         if len(problems) > limit:
             shown.append(f"  … and {len(problems) - limit} more")
-        super().__init__(f"{len(problems)} data problem(s):\n" + "\n".join(shown))
+        super().__init__(f"{plural(len(problems), 'data problem')}:\n" + "\n".join(shown))
 
 
 # ----------------------------------------------------------------------------- dependency tracking

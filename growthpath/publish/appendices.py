@@ -49,8 +49,7 @@ def audit_before() -> Values:
     """The audit's first recorded run (results/audit_history.csv), to compare the present one with."""
     before = audit.history().iloc[0]
     run = (f"history:{before['commit']}",)
-    return {**{f"before_{k}": Value(int(before[k]), run, kind="count") for k in ("findings", *audit.SEVERITIES)},
-            "before_commit": Value(before["commit"][:7], run)}
+    return {f"before_{k}": Value(int(before[k]), run, kind="count") for k in ("findings", *audit.SEVERITIES)}
 
 
 def by_chapter(findings, sections: pd.DataFrame) -> pd.DataFrame:
@@ -141,9 +140,9 @@ def register_table(table: pd.DataFrame) -> dict:
     shown = table.assign(value=table["value"].map("{:g}".format) + " " + table["unit"],
                          range=table["low"].map("{:g}".format) + "–" + table["high"].map("{:g}".format),
                          used=table["chapters"].str.replace("_", " "))
-    return {"frame": shown[["id", "label", "value", "range", "basis", "used"]].rename(columns={"label": "what it is", "used": "used in"}),
+    return {"frame": shown[["id", "name", "label", "value", "range", "basis", "used"]].rename(columns={"label": "what it is", "used": "used in"}),
             "caption": "The assumption register (data/reference/assumptions.csv)", "interactive": True,
-            "print_columns": ("id", "value", "range", "basis")}
+            "print_columns": ("id", "name", "value", "range", "basis")}
 
 
 def sensitivities(context: sensitivity.Context, register: assumptions.Register) -> dict:
@@ -162,7 +161,7 @@ def sensitivity_values(s: dict) -> Values:
             "n_data_only": Value(int((summary["assumptions read"] == 0).sum()), read),
             "n_robust": Value(int(((summary["assumptions read"] > 0) & (summary["assumptions that move it"] == 0)).sum()), read),
             "n_moving": Value(len(moving), read),
-            "moving_list": sentence("; ".join(f"{h[0].lower() + h[1:]} (most by `{m}`)"
+            "moving_list": sentence("; ".join(f"{h[0].lower() + h[1:]} (most by the {m})"
                                               for h, m in zip(moving["headline"], moving["moves most"])), read)}
 
 

@@ -288,6 +288,8 @@ def run_parameters(params: dict, register=None, scenario: str | None = None) -> 
             where = "inside" if row["low"] <= v <= row["high"] else "outside"
             return (f"{v:g} (set for this run; the register has {row['value']:g}, range {row['low']:g}–{row['high']:g}: "
                     f"{where} it)")
+        if v in ("", None) or v == {}:
+            return "not set (the default)"
         if k.endswith("_path") and isinstance(v, str) and Path(v).is_absolute():
             return f"{Path(v).name} (a file outside the project)"  # no machine's local folders on a page
         return json.dumps(v, ensure_ascii=False)
