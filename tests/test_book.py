@@ -494,3 +494,13 @@ def test_glued_percentages_are_spaced_but_quotes_and_chinese_text_are_not():
     assert spaced_percents("from 5.2% to the plan's 8.0% (+54%)") == "from 5.2 % to the plan's 8.0 % (+54 %)"
     for kept in ("“占比25.3%”", "（25.3%）", "《58%》", "占比25.3%", "%E5%9B%BD", "v2%", "4.2 %"):
         assert spaced_percents(kept) == kept, kept
+
+
+def test_a_numeric_column_shows_one_number_of_decimals():
+    import pandas as pd
+
+    from growthpath.publish import page
+
+    shown = page.table(pd.DataFrame({"growth (%)": [14.1, 4.0, -0.001], "level (亿元)": [172043.0107, 980.5, float("nan")]})).frame
+    assert list(shown["growth (%)"]) == ["14.1", "4.0", "0.0"]          # 4 reads 4.0 beside 14.1; never '-0.0'
+    assert list(shown["level (亿元)"]) == ["172,043", "980.5", "–"]      # no decimals on a six-figure level

@@ -343,7 +343,9 @@ def _frequency_change(ctx: Context, c: pd.DataFrame) -> list[Finding]:
             continue
         lo, hi = min(p[-1] for p in pairs), max(p[-1] for p in pairs)
         refs = [ctx.ref(a), *base[2]] + [ctx.ref(x) for p in pairs for x in (p[0], p[2])]
-        rates = "; ".join(f"GMV ×{fg:.2f} ({where(g)}) over users ×{fu:.2f} ({where(u)})" for g, fg, u, fu, _ in pairs)
+        grown = {"GMV": dict.fromkeys(f"×{fg:.2f} ({where(g)})" for g, fg, *_ in pairs),
+                 "users": dict.fromkeys(f"×{fu:.2f} ({where(u)})" for _, _, u, fu, _ in pairs)}
+        rates = f"GMV growing {' or '.join(grown['GMV'])} and users {' or '.join(grown['users'])}"
         repurchase = plan[(plan["subject"] == "repurchase_rate") & (plan["form"] == "target_level")]
         also = "".join(f" — while {where(r)} targets a repurchase rate of {fmt(r['value'], r['unit'])}" for _, r in repurchase.iterrows())
         out.append(Finding(

@@ -123,7 +123,7 @@ class Table:
             if pd.api.types.is_bool_dtype(self.frame[col]):
                 self.frame[col] = self.frame[col].map({True: "yes", False: "no"})   # not Python's True/False
             elif pd.api.types.is_float_dtype(self.frame[col]):
-                self.frame[col] = self.frame[col].map(_format_float)
+                self.frame[col] = _format_floats(self.frame[col])
             elif not pd.api.types.is_numeric_dtype(self.frame[col]) and col not in kept:
                 self.frame[col] = self.frame[col].map(simplified).map(_spaced)
 
@@ -199,12 +199,22 @@ def print_widths(frame: pd.DataFrame) -> tuple[list[int], bool]:
     return [round((w + CELL_PAD[wide]) * 10) for w in want], wide
 
 
-def _format_float(value: float) -> str:
-    """Thousands separators, at most two decimals, no trailing zeros: 172043.0107 → '172,043.01'."""
-    if pd.isna(value):
-        return "–"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text if text not in ("-0", "") else "0"
+def _format_floats(column: pd.Series) -> pd.Series:
+    """A column of numbers with one number of decimals: as many as its values below 1,000 need (at most two), none for
+    1,000 and more; thousands separators; '–' for a missing value. [14.1, 4.0, 172043.0107] → ['14.1', '4.0', '172,043']."""
+    def needed(v: float) -> int:
+        return len(f"{v:.2f}".rstrip("0").split(".")[1]) if abs(v) < 1000 else 0
+
+    small = [needed(v) for v in column if not pd.isna(v)]
+    places = max(small, default=0)
+
+    def shown(v: float) -> str:
+        if pd.isna(v):
+            return "–"
+        text = f"{v:,.{places if abs(v) < 1000 else 0}f}"
+        return text.lstrip("-") if text.lstrip("-").strip("0.,") == "" else text     # never '-0.0'
+
+    return column.map(shown)
 
 
 def table(frame: pd.DataFrame, caption: str = "", interactive: bool = False, print_columns=(), verbatim=()) -> Table:
