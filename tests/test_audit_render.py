@@ -99,3 +99,10 @@ def test_arithmetic_inputs_read_as_words_not_python():
     assert boxes._value({"kol_decision_weight": 38.0, "koc_share": 52.0}) == "KOL decision weight 38, KOC share 52"
     assert boxes._value(["social_commerce_users", "gmv_target"]) == "social commerce users, GMV target"
     assert boxes._value(True) == "yes" and boxes._value("000-1.1-06") == "000-1.1-06"   # an id stays as it is
+
+
+def test_a_findings_heading_names_what_its_rule_checks():
+    from growthpath.audit import boxes
+
+    assert boxes.rule_title("shares_sum") == "Shares of one whole that do not add up to 100 %"
+    assert boxes.rule_title("no_such_rule") == "no such rule"          # an analyst's own rule still reads as words

@@ -504,3 +504,5 @@ def test_a_numeric_column_shows_one_number_of_decimals():
     shown = page.table(pd.DataFrame({"growth (%)": [14.1, 4.0, -0.001], "level (亿元)": [172043.0107, 980.5, float("nan")]})).frame
     assert list(shown["growth (%)"]) == ["14.1", "4.0", "0.0"]          # 4 reads 4.0 beside 14.1; never '-0.0'
     assert list(shown["level (亿元)"]) == ["172,043", "980.5", "–"]      # no decimals on a six-figure level
+    mixed = page.table(pd.DataFrame({"value": [0.45, 24.0, 3.0, 2.5]})).frame
+    assert list(mixed["value"]) == ["0.45", "24", "3", "2.5"]             # a column of mixed measures: no '24.00 小时'

@@ -85,11 +85,11 @@ def test_scorecard_cells_and_table_read_as_words_and_percentages():
     from growthpath.analysis import ch08_outcomes
 
     card = pd.DataFrame({"target": ["GMV (万亿元)", "Live-commerce growth (2025)"], "scenario": ["base", "base"],
-                         "target value": [7.0, 33.7], "other path": [float("nan"), -10.6], "unit": ["万亿元", "%"], "projected (median)": [5.183, 11.3],
+                         "target value": [7.0, 33.6868], "other path": [float("nan"), -10.6096], "unit": ["万亿元", "%"], "projected (median)": [5.183, 11.3],
                          "P without shocks": [0.0123, float("nan")], "P with shocks": [0.004, float("nan")],
                          "verdict": ["off track", "untestable"], "rests on": ["scenario", "NBS"], "stated inconsistently": [False, True]})
     cells = ch08_outcomes.grid_cells({"card": card})
-    assert [t.replace("\u00a0", " ") for t in cells["label"]] == ["0.4 %", "actual 11.3 % vs plan 33.7 % or -10.6 %"]
+    assert [t.replace("\u00a0", " ") for t in cells["label"]] == ["0.4 %", "11.3 % vs 33.7 % or -10.6 %"]
     table = ch08_outcomes.card_table({"card": card})
     assert list(table["P without shocks"]) == ["1.2%", "–"] and list(table["P with shocks"]) == ["0.4%", "–"]
     assert table["median with shocks, or actual"].tolist() == ["5.18", "11.30"]

@@ -318,6 +318,8 @@ def gmv_values(sims: dict, claims: pd.DataFrame, stats: pd.DataFrame, register: 
             "share_pace": Value(g["pace"]["pace_pp"], g["pace"]["claim_ids"], unit="pp/yr"),
             "n_sims_g": parameter("n_sims", n_sims),
             "share_sd_g": Value(register["share_sd_pp"], ("assumption:share_sd_pp",), unit="pp"),
+            "share_sd_words": sentence(f"{register['share_sd_pp']:g} point{'' if register['share_sd_pp'] == 1 else 's'}",
+                                       "assumption:share_sd_pp"),
             "last_official": Value(last, ids(levels.iloc[-1])),
             "scenario_name": sentence(f"**{scenario}**", "parameter:scenario"),
             "run_scenario": sentence(scenario, "parameter:scenario"),

@@ -99,9 +99,9 @@ def revised_targets(mine: pd.DataFrame, read: tuple, forecast_year: int, ci_leve
 
 def grid_cells(sc: dict) -> pd.DataFrame:
     """The scorecard as cells of a verdict grid, labelled with the probability, or with the actual against the plan (both
-    of the plan's paths where its figures give two)."""
+    of the plan's paths where its figures give two: '11.3 % vs 33.7 % or -10.6 %'; the caption says which is which)."""
     card = sc["card"]
-    return card.assign(label=[f"{p * 100:.1f}\u00a0%" if not pd.isna(p) else f"actual {_with_unit(a, u)} vs plan {_plan(t, o, u)}"
+    return card.assign(label=[f"{p * 100:.1f}\u00a0%" if not pd.isna(p) else f"{_with_unit(a, u)} vs {_plan(t, o, u)}"
                               for p, a, t, o, u in zip(card["P with shocks"], card["projected (median)"], card["target value"],
                                                        card["other path"], card["unit"])])
 
@@ -135,7 +135,7 @@ def grid_colours(sc: dict, colours: dict) -> dict:
 def card_table(sc: dict) -> pd.DataFrame:
     card = sc["card"]
     shown = card.assign(**{c: card[c].map(_percent_or_dash) for c in ("P without shocks", "P with shocks")},
-                        **{"target value": [f"{t:g}" + ("" if pd.isna(o) else f" or {o:g}") for t, o in
+                        **{"target value": [f"{t:.3g}" + ("" if pd.isna(o) else f" or {o:.3g}") for t, o in
                                             zip(card["target value"], card["other path"])],
                            "projected (median)": ["–" if pd.isna(v) else f"{v:.2f}" for v in card["projected (median)"]]})
     return shown[["target", "scenario", "target value", "unit", "projected (median)", "P without shocks", "P with shocks", "verdict",

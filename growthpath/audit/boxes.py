@@ -54,6 +54,14 @@ def _value(v) -> str:
     return str(v)
 
 
+def rule_title(name: str) -> str:
+    """What a rule checks, in words ('Shares of one whole that do not add up to 100 %'), for a finding's heading."""
+    from growthpath.audit import relate, rules  # noqa: F401  (registers every rule's title)
+    from growthpath.audit.registry import RULES
+
+    return RULES[name].title if name in RULES else name.replace("_", " ")
+
+
 def _arithmetic(f: Finding) -> str:
     inputs = "; ".join(f"{esc(str(k).replace('_', ' '))} = {esc(_value(v))}" for k, v in f.inputs.items())
     return f"**Arithmetic.** {inputs}. Formula: {esc(f.formula)}. Result: **{esc(spaced_percents(f.result))}**."
@@ -74,7 +82,7 @@ def admonition(f: Finding, claims: pd.DataFrame, *, link_sections: set[str] | No
     if links:
         body += ["", "See: " + " · ".join(links)]
     head = f"({finding_label(f)})=\n" if label else ""
-    return (f"{head}:::{{admonition}} {title}: {esc(f.rule.replace('_', ' '))}\n:class: {cls}\n"
+    return (f"{head}:::{{admonition}} {title}: {esc(rule_title(f.rule))}\n:class: {cls}\n"
             + "\n".join(body) + "\n:::\n")
 
 

@@ -448,9 +448,9 @@ def verdict_grid(df: pd.DataFrame, *, x: str, y: str, verdict: str, label: str, 
         color=alt.Color(f"{verdict}:N", title=None, scale=alt.Scale(domain=list(colors), range=list(colors.values()))),
         tooltip=[f"{y}:N", f"{x}:N", f"{verdict}:N", f"{label}:N"])
     dark = [v for v, c in colors.items() if _luminance(c) < 0.35]   # white text on dark cells
-    text = base.mark_text(fontSize=10, lineBreak="\n").encode(
+    text = base.mark_text(fontSize=10, lineBreak="\n", lineHeight=13).encode(
         text="gp_cell:N", color=alt.condition(alt.FieldOneOfPredicate(field=verdict, oneOf=dark), alt.value("white"), alt.value(theme.INK)))
-    return _titled(alt.layer(rect, text).properties(width=alt.Step(110), height=alt.Step(13 * tallest + 10)), title, subtitle)
+    return _titled(alt.layer(rect, text).properties(width=alt.Step(110), height=alt.Step(13 * tallest + 14)), title, subtitle)
 
 
 def _luminance(hex_colour: str) -> float:

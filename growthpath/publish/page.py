@@ -200,18 +200,19 @@ def print_widths(frame: pd.DataFrame) -> tuple[list[int], bool]:
 
 
 def _format_floats(column: pd.Series) -> pd.Series:
-    """A column of numbers with one number of decimals: as many as its values below 1,000 need (at most two), none for
-    1,000 and more; thousands separators; '–' for a missing value. [14.1, 4.0, 172043.0107] → ['14.1', '4.0', '172,043']."""
+    """A column of numbers with thousands separators and '–' for a missing value; none of its values has decimals from
+    1,000 up. Where its values below 1,000 need at most one decimal, all show the same ([14.1, 4.0] → ['14.1', '4.0']);
+    where some need two, the column mixes measures and each shows what it needs ([0.45, 24.0] → ['0.45', '24'])."""
     def needed(v: float) -> int:
         return len(f"{v:.2f}".rstrip("0").split(".")[1]) if abs(v) < 1000 else 0
 
-    small = [needed(v) for v in column if not pd.isna(v)]
-    places = max(small, default=0)
+    places = max((needed(v) for v in column if not pd.isna(v)), default=0)
+    mixed = places > 1      # a column of mixed measures (a 0.45 share, 24 hours): each value with the decimals it needs
 
     def shown(v: float) -> str:
         if pd.isna(v):
             return "–"
-        text = f"{v:,.{places if abs(v) < 1000 else 0}f}"
+        text = f"{v:,.{needed(v) if mixed else places if abs(v) < 1000 else 0}f}"
         return text.lstrip("-") if text.lstrip("-").strip("0.,") == "" else text     # never '-0.0'
 
     return column.map(shown)
