@@ -50,4 +50,5 @@ def test_the_shocks_table_names_assumptions_in_words_and_keeps_ledger_ids(data):
     ledger_ids = set(shocks["size_source"]) & set(claims["claim_id"])
     assert ledger_ids and ledger_ids <= set(shown["size_source"])      # the plan's figures keep their ledger ids
     assert ch6.shock_size("loss", 0.45) == "45% of those exposed lost" and ch6.shock_size("outage", 4.0) == "4 hours of trading"
-    assert set(shocks["kind"]) <= set(ch6.SIZED_KINDS)                  # every kind in the data reads with its unit
+    assert set(shocks["kind"]) <= set(ch6.SIZED_KINDS)
+    assert shown["probability"].str.fullmatch(r"\d+% a year").all()        # a chance a year, as the text gives it                  # every kind in the data reads with its unit

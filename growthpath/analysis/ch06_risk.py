@@ -110,6 +110,7 @@ def shocks_table(shocks: pd.DataFrame, register: Register) -> pd.DataFrame:
     by its register name ('assumed: CAC shock chance')."""
     named = shocks.assign(shock=shocks["shock"].map(shock_name),
                           size=[shock_size(k, v) for k, v in zip(shocks["kind"], shocks["size"])],
+                          probability=[f"{p:.0%} a year" for p in shocks["probability"]],
                           exposure=[f"{e:.0%}" for e in shocks["exposure"]],
                           **{c: shocks[c].map(register.source_words) for c in ("probability_source", "size_source", "exposure_source")})
     return named[["shock", "label", "probability", "probability_source", "size", "size_source", "exposure", "exposure_source"]]

@@ -15,6 +15,12 @@ from growthpath.data.claims import metric_label
 TIMES_UNAMBIGUOUS = re.compile(r"(是|为|达|达到|至|相当于)[^，,。；0-9]{0,12}的?([0-9.]+)倍")  # "is N times": the ratio itself
 
 
+def in_sentence(name: str) -> str:
+    """A series name inside a sentence: 'Online shopping users' → 'online shopping users' (a name that starts with an
+    acronym, such as 'NBS online retail', keeps its capitals)."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
 def human(metric: str) -> str:
     """'cac_annual_growth' → 'CAC annual growth': a ledger metric or subject as the audit's sentences name it (the same
     words as everywhere in the book, `claims.metric_label`)."""
@@ -61,7 +67,7 @@ def via_share(ctx: Context, family: str, year: int) -> list[Reading]:
         shares = ctx.family(r.family)
         for _, s in shares[shares["year"] == year].iterrows():
             value = s["value"] / 100 * total[0]
-            name = ctx.series_names.get(r.whole, r.whole)
+            name = in_sentence(ctx.series_names.get(r.whole, r.whole))
             out.append(Reading(value, f"{fmt(s['value'])} % × {name} ({total[1]}, official)",
                                f"{fmt(s['value'])} % × {fmt(total[0])} = {fmt(value)}", [ctx.ref(s)], [total[2]], "share"))
     return out
@@ -82,7 +88,8 @@ def via_parts(ctx: Context, family: str, year: int) -> list[Reading]:
             for _, c in combined.iterrows():
                 total = float(group["value_canonical"].sum())
                 value = total / (c["value"] / 100)
-                out.append(Reading(value, f"{len(group)} parts summing to {fmt(total)} are {fmt(c['value'])} % of the whole",
+                out.append(Reading(value, f"{len(group)} parts summing to {fmt(total, group['canonical_unit'].iloc[0])} are "
+                                   f"{fmt(c['value'])} % of the whole",
                                    f"({' + '.join(fmt(v) for v in group['value_canonical'])}) ÷ {fmt(c['value'])} % = {fmt(value)}",
                                    [ctx.ref(g) for _, g in group.iterrows()] + [ctx.ref(c)], [], "parts"))
     return out

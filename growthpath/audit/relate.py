@@ -686,6 +686,8 @@ NUM = r"([0-9]+(?:\.[0-9]+)?)"
 DOWN = "降低|下降|减少|缩短|压缩|降|减|缩"
 UP = "提升|提高|增长|增加|上升|扩大|延长|升|增|提"
 FROM_TO = re.compile(rf"从{NUM}[^0-9，,。；至到]{{0,8}}?({DOWN}|{UP})[^0-9，,。；]{{0,3}}?(至|到){NUM}")
+COMPARED = {"远低于": "far below", "低于": "below", "不足": "under", "少于": "less than", "不及": "short of",
+            "远高于": "far above", "高于": "above", "超过": "over", "领先": "ahead of"}   # the comparison words, in English
 COMPARE = re.compile(rf"{NUM}\s*(%|元|分钟|天|小时|次|倍)[,，]?\s*(远低于|低于|不足|少于|不及|远高于|高于|超过|领先)[^0-9。；]{{0,14}}?{NUM}\s*(%|元|分钟|天|小时|次|倍)")
 
 
@@ -715,8 +717,9 @@ def words_vs_numbers(ctx: Context):
                 continue
             lower = word in ("远低于", "低于", "不足", "少于", "不及")
             if (lower and x > y) or (not lower and x < y):
-                out.append(_words_finding(ctx, _citing(ctx, in_sentence, r, x, y), m.group(0), f"{fmt(x)} {word} {fmt(y)}",
-                                          f"“{m.group(0)}”: {fmt(x)} is {'above' if x > y else 'below'} {fmt(y)}, the opposite of {word}"))
+                out.append(_words_finding(ctx, _citing(ctx, in_sentence, r, x, y), m.group(0), f"{fmt(x)} {word} ({COMPARED[word]}) {fmt(y)}",
+                                          f"“{m.group(0)}”: {fmt(x)} is {'above' if x > y else 'below'} {fmt(y)}, the opposite of {word} "
+                                          f"({COMPARED[word]})"))
         for m in re.finditer(rf"({DOWN}|{UP})[^0-9，,。；]{{0,3}}?-{NUM}", sentence):
             out.append(_words_finding(ctx, _citing(ctx, in_sentence, r, float(m.group(2))), m.group(0), "negative change under a direction word",
                                       f"“{m.group(0)}”: a {m.group(1)} by a negative amount leaves the direction undefined", "unclear"))

@@ -20,12 +20,6 @@ CHANGE_WORDS = re.compile(r"(?:growth|increase|decrease|reduction|multiple|_vs_|
 
 
 
-def _in_sentence(name: str) -> str:
-    """A series name inside a sentence: 'Online shopping users' → 'online shopping users' (an acronym such as 'NBS
-    online retail' keeps its capitals)."""
-    return name if name[:2].isupper() else name[:1].lower() + name[1:]
-
-
 def _pct(x: float) -> str:
     return f"{x:.1f} %"
 
@@ -391,7 +385,7 @@ def bounds_official(ctx: Context):
                 ratio = r.value / bound[0]
                 if ratio <= b.near_ratio:
                     continue
-                name = _in_sentence(ctx.series_names.get(b.series_id, b.series_id))
+                name = rd.in_sentence(ctx.series_names.get(b.series_id, b.series_id))
                 if future:
                     span = max(1, int(year) - int(str(bound[1])[:4]))
                     needed = ratio ** (1 / span) - 1
