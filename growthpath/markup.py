@@ -14,6 +14,18 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else words or word + 's'}"
 
 
+def and_list(items) -> str:
+    """'a', 'a and b', 'a, b and c': items joined as a sentence lists them."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def in_sentence(name: str) -> str:
+    """A name inside a sentence: 'Online shopping users' → 'online shopping users' (a name that starts with an acronym,
+    such as 'NBS online retail' or 'GMV', keeps its capitals)."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
 def plain_text(markdown: str) -> str:
     """The words of inline Markdown without its marks: `**base**` → `base`, `*x*` → `x`, `` `code` `` → `code`."""
     return re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]+)`", lambda m: next(g for g in m.groups() if g is not None), str(markdown))

@@ -78,3 +78,11 @@ def test_a_figure_in_a_chinese_large_number_unit_said_in_english():
     # rounding can carry a figure into the next scale word; a negative figure keeps its sign before the currency
     assert in_english(9996, "亿元") == "¥1 trillion" and in_english(9.996, "亿人") == "1 billion"
     assert in_english(-3, "亿元") == "-¥300 million"
+
+
+def test_sentence_helpers_list_and_lower_case_names():
+    from growthpath.markup import and_list, in_sentence
+
+    assert [and_list(["a"]), and_list(["a", "b"]), and_list(iter(["a", "b", "c"]))] == ["a", "a and b", "a, b and c"]
+    assert [in_sentence("Online shopping users"), in_sentence("NBS online retail"), in_sentence("GMV")] == [
+        "online shopping users", "NBS online retail", "GMV"]

@@ -11,6 +11,7 @@ from growthpath.data import provenance
 from growthpath.analysis import effects, scorecard, stress
 from growthpath.data import claims as ledger
 from growthpath.data.assumptions import Register
+from growthpath.markup import and_list, in_sentence
 from growthpath.data.values import Value, Values, computes, ids, sentence
 
 GLUED = (3, 8)            # the ledger chapters whose claims this chapter quotes
@@ -108,9 +109,7 @@ def grid_cells(sc: dict) -> pd.DataFrame:
 
 def target_names(labels) -> str:
     """'GMV (万亿元)', 'Users (亿人)' → 'GMV and users': scorecard target labels as words in a sentence."""
-    words = [re.sub(r"\s*\(.*\)$", "", str(t)) for t in labels]
-    words = [w if w[:2].isupper() else w[:1].lower() + w[1:] for w in words]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return and_list(in_sentence(re.sub(r"\s*\(.*\)$", "", str(t))) for t in labels)
 
 
 def _with_unit(value: float, unit: str) -> str:

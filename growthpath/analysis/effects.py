@@ -14,6 +14,7 @@ import pandas as pd
 
 from growthpath.data import claims as ledger
 from growthpath.data.values import Value, computes, ids, sentence
+from growthpath.markup import and_list
 
 EFFECT_METRIC = re.compile(r"(?:increase|decrease|reduction|uplift|improvement|gain|_vs_|multiple)")
 DECREASE = re.compile(r"(?:decrease|reduction)")
@@ -100,7 +101,7 @@ def breakdown(counts: dict) -> str:
         raise ValueError(f"the verdicts add up to {total}, not to the {counts['n']} effect claims")
     if not parts:
         return "none"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return and_list(parts)
 
 
 def claim_verdicts(claims: pd.DataFrame, findings=(), places: list[tuple[str, str]] | None = None) -> pd.DataFrame:

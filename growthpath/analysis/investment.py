@@ -13,6 +13,7 @@ import pandas as pd
 
 from growthpath.data import claims as claims_mod, datapackage
 from growthpath.data.datapackage import DataError
+from growthpath.markup import and_list
 
 SEPARATE = "stated separately"  # marks a share given on the same base but outside the split
 
@@ -172,8 +173,7 @@ def phase_floors_text(cases_frame: pd.DataFrame, labels: dict[str, str], phases:
     """Which spending cases illustrate the phase each floor belongs to (from investments.csv floor_source):
     `<floor> (<claim>) to <phase> (<cases>); …`, then the cases whose phase has no floor."""
     def named(ids) -> str:
-        items = list(cases_frame.loc[cases_frame["floor_source"].isin(ids), "case"])
-        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+        return and_list(cases_frame.loc[cases_frame["floor_source"].isin(ids), "case"])
 
     parts = [f"{labels[cid]} ({cid}) to {phase} ({named([cid])})" for cid, phase in phases.items()]
     rest = cases_frame.loc[~cases_frame["floor_source"].isin(list(phases)), "section"].unique()

@@ -27,6 +27,7 @@ import pandas as pd
 
 from growthpath.data import datapackage, order_engine
 from growthpath.data import orders as orders_mod
+from growthpath.markup import and_list
 
 OWN = "your order log"
 OWN_CURRENCY = "the log's own currency"
@@ -305,7 +306,7 @@ def repurchase_phrases(rates: pd.DataFrame, span_days: int, quarter_days: int = 
         observable = f"Every window is observable: the log spans {span_days:,} days."
     else:
         days = [f"{d:,}" for d in hidden["days"]]
-        joined = days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+        joined = and_list(days)
         many = len(days) > 1
         observable = (f"The window{'s' if many else ''} of {joined} days {'are' if many else 'is'} not observable: no buyer is "
                       f"followed that long (the log spans {span_days:,} days), so the table shows no rate for "

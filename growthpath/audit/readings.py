@@ -11,14 +11,9 @@ import pandas as pd
 
 from growthpath.audit.registry import Context, Ref, fmt
 from growthpath.data.claims import metric_label
+from growthpath.markup import in_sentence
 
 TIMES_UNAMBIGUOUS = re.compile(r"(是|为|达|达到|至|相当于)[^，,。；0-9]{0,12}的?([0-9.]+)倍")  # "is N times": the ratio itself
-
-
-def in_sentence(name: str) -> str:
-    """A series name inside a sentence: 'Online shopping users' → 'online shopping users' (a name that starts with an
-    acronym, such as 'NBS online retail', keeps its capitals)."""
-    return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
 def human(metric: str) -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 from growthpath.audit.registry import Context, Finding, fmt, period_range, period_year, rule
 from growthpath.audit import readings as rd
 from growthpath.audit.readings import human
+from growthpath.markup import in_sentence
 from growthpath.models.trend import implied_rates_pct
 
 GROWTH_SUFFIXES = ("_annual_growth", "_cagr", "_growth")
@@ -385,7 +386,7 @@ def bounds_official(ctx: Context):
                 ratio = r.value / bound[0]
                 if ratio <= b.near_ratio:
                     continue
-                name = rd.in_sentence(ctx.series_names.get(b.series_id, b.series_id))
+                name = in_sentence(ctx.series_names.get(b.series_id, b.series_id))
                 if future:
                     span = max(1, int(year) - int(str(bound[1])[:4]))
                     needed = ratio ** (1 / span) - 1

@@ -63,7 +63,7 @@ function fit() {
   m.style.width = "100%"; m.style.height = "auto";
 }
 function draw() {
-  if (window.vegaEmbed && document.readyState !== "loading") { el = document.querySelector(id); window.vegaEmbed(id, spec, opts).then(fit); }
+  if (window.vegaEmbed && document.readyState !== "loading") { window.vegaEmbed(id, spec, opts).then(fit); }
   else if (tries++ < 200) { setTimeout(draw, 50); }
 }
 draw();
