@@ -311,14 +311,27 @@ def test_print_tables_fit_the_page_and_never_break_a_token():
 
 
 def test_metric_names_read_as_words():
-    from growthpath.data.claims import metric_label
+    from growthpath.data.claims import metric_words
 
-    assert metric_label("willing_to_pay_eco_premium") == "willing to pay eco-friendly premium"
-    assert metric_label("z_gen_share") == "Gen Z share" and metric_label("apparel_ma_growth_yoy") == "apparel M&A growth year on year"
+    assert metric_words("willing_to_pay_eco_premium") == "willing to pay eco-friendly premium"
+    assert metric_words("z_gen_share") == "Gen Z share" and metric_words("apparel_ma_growth_yoy") == "apparel M&A growth year on year"
 
-    assert metric_label("user_cagr_target_min") == "user CAGR target minimum"
-    assert metric_label("gen_z_7d_retention_rate") == "Gen Z 7-day retention rate"
-    assert metric_label("market_size") == "market size"
+    assert metric_words("user_cagr_target_min") == "user CAGR target minimum"
+    assert metric_words("gen_z_7d_retention_rate") == "Gen Z 7-day retention rate"
+    assert metric_words("market_size") == "market size"
+
+
+def test_every_ledger_name_has_a_reviewed_label_and_a_new_name_falls_back_to_its_words():
+    from growthpath.data import claims as ledger
+
+    c = ledger.load()
+    names = set(c["metric"]) | set(c["subject"]) | set(c["of_whole"])
+    names.discard("")
+    labels = ledger.datapackage.read_table("claim_labels").set_index("term")["label"]
+    assert sorted(names - set(labels.index)) == []          # a new claim's name needs a label a reader can read
+    assert sorted(set(labels.index) - names) == []          # a label for a name the ledger no longer uses is stale
+    assert ledger.metric_label("level1_first_response") == labels["level1_first_response"] != "level1 first response"
+    assert ledger.metric_label("analyst_own_gmv_7d") == "analyst own GMV 7-day"
 
 
 MACHINE_TEXT = {"a doubled word": r"\b(Appendix|Chapter|the|of) \1\b", "a '(s)' plural": r"\b\w+\(s\)",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from growthpath.data import scenarios
+from growthpath.data import official, scenarios
 from growthpath.analysis import actuals, stress, targets
 
 VERDICTS = ("on track", "at risk", "off track", "behind on actuals", "on pace on actuals", "untestable")
@@ -93,7 +93,7 @@ def build(claims, stats, findings, shocks, register, *, current: str, current_ad
                          "other path": row.plan_other if row.reading == "two paths" else float("nan"),
                          "projected (median)": row.actual, "P without shocks": float("nan"), "P with shocks": float("nan"),
                          "verdict": _measured_verdict(row), "evidence": "published actual",
-                         "rests on": row.actual_source, "stated inconsistently": row.reading == "two paths"})
+                         "rests on": official.obs_words(stats, row.actual_source, short=True), "stated inconsistently": row.reading == "two paths"})
     return pd.DataFrame(rows)
 
 

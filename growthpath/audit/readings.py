@@ -13,6 +13,7 @@ from growthpath.audit.registry import Context, Ref, fmt
 from growthpath.data.claims import metric_label
 from growthpath.markup import in_sentence
 
+FLOOR_WORDS = re.compile(r"突破|超过|以上|不低于|不少于|至少|逾")   # "breaks through 7 万亿": a floor, not a point
 TIMES_UNAMBIGUOUS = re.compile(r"(是|为|达|达到|至|相当于)[^，,。；0-9]{0,12}的?([0-9.]+)倍")  # "is N times": the ratio itself
 
 

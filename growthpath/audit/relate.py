@@ -467,9 +467,18 @@ def _check_multiple(ctx, c, m, x, base, readings, rel_tol) -> list[Finding]:
         {"stated": m["value"], "stated_unit": m["unit"], "level": x["value"], "baseline": base[0]},
         "level against the baseline vs the stated multiple", f"{shown_actual} vs " + " or ".join(readings),
         f"{where(m)} says {human(m['subject'])} of {fmt(x['value'], x['unit'])} ({where(x)}) is {' or '.join(readings)} "
-        f"its baseline, and gives that baseline as {base[1]}: {fmt(x['value'], x['unit'])} is {shown_actual} it"
+        f"its baseline, and gives that baseline as {base[1]}: {_level_against(x, actual, shown_actual, m)}"
         + ("." if severity == "contradiction" else
            "; the baseline comes from another sentence and may not be the same quantity or year, so this needs a reader's check."))]
+
+
+def _level_against(x, actual: float, shown_actual: str, m) -> str:
+    """'8 % equals that baseline' when the two are the same figure, else '8 % is 1.40× that baseline'."""
+    level = fmt(x["value"], x["unit"])
+    same = abs(actual) < 0.05 if m["canonical_unit"] == "pp" else abs(actual - 1) < 0.005
+    if same:
+        return f"{level} equals that baseline"
+    return f"{level} is {shown_actual} {'from ' if m['canonical_unit'] == 'pp' else ''}that baseline"
 
 
 # ----------------------------------------------------------------------------- 4. one initiative, different outcomes

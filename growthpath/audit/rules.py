@@ -2,6 +2,7 @@
 with defaults given at registration and can be overridden per run."""
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -153,19 +154,31 @@ def _compare_path(ctx, g, t, span, level_family, unit, rel_tol):
             paths = {n: t["value_canonical"] / (1 + rate) ** n for n in {span[1] - year, span[1] - year - (year == span[0] - 1)} if n > 0}
             if any(abs(r.value / p - 1) <= rel_tol for p in paths.values()):
                 continue  # consistent under at least one reading of the span
+            floor = bool(rd.FLOOR_WORDS.search(t["quote_zh"])) and r.value > max(paths.values())
             # each reading names its own base year: n years of growth to the target year start from year B − n
             implied = " or ".join(f"{fmt(p, unit)} in {int(t['year']) - n} ({n} years of growth)" for n, p in sorted(paths.items()))
             # a reading from the other document is a different source's figure, not a second statement of this plan
             other_doc = any(x.doc != g["doc"] for x in r.refs)
+            severity = "unclear" if other_doc else "implausible" if floor else "contradiction"
             out.append(Finding(
-                "target_implied_base", "unclear" if other_doc else "contradiction", [ctx.ref(g), ctx.ref(t)] + r.refs,
+                "target_implied_base", severity, [ctx.ref(g), ctx.ref(t)] + r.refs,
                 {"target": t["value"], "target_unit": t["unit"], "target_year": int(t["year"]), "annual_rate_pct": g["value"],
                  "year": year, "other_reading": round(r.value, 4), "other_reading_unit": unit},
                 f"target ÷ (1 + rate)^years; other reading: {r.formula}", f"path {implied}; other reading {fmt(r.value, unit)}",
                 f"Growing {_pct(g['value'])} a year to reach {fmt(t['value'], t['unit'])} in {int(t['year'])} means "
                 f"{implied}, but for {year} {r.label} gives {fmt(r.value, unit)}"
-                + (" (the other document's figure: the two may not describe the same market)." if other_doc else "."), r.official))
+                + (" (the other document's figure: the two may not describe the same market)." if other_doc else
+                   _floor_note(t, r.value, rate, year) if floor else "."), r.official))
     return out
+
+
+def _floor_note(target, level: float, rate: float, year: int) -> str:
+    """Why a base above a floor target's path is implausible, not contradictory: when that base would pass it."""
+    word = rd.FLOOR_WORDS.search(target["quote_zh"]).group(0)
+    years = max(0, math.ceil(math.log(target["value_canonical"] / level) / math.log(1 + rate))) if level < target["value_canonical"] else 0
+    when = ("that level is already above the target" if years == 0 else
+            f"from that level the target is passed in {year + years}, {int(target['year']) - year - years} years early")
+    return f". The target is a floor ({word}, at least), so both can hold; but {when}, so it would ask for nothing."
 
 
 # ----------------------------------------------------------------------------- parts and wholes

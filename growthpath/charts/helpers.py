@@ -478,7 +478,9 @@ def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_ti
             log: bool = False, title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
     """A what-if tool that works offline: one slider per input (`sliders`: field, label, min, max, step, default),
     bound to a Vega-Lite parameter that picks the rows of `grid` (computed by the package for every slider position)
-    whose inputs it shows. With `x`, `value` is drawn as a line over `x`; without, as one labelled bar. `references`
+    whose inputs it shows. With `x`, `value` is drawn as a line over `x`; when `x` is a slider's field, the line is
+    `value` over that slider's whole range (the other sliders pick the line) with a dot at the slider's position, so the
+    printed chart shows every position; without `x`, as one labelled bar. `references`
     (label, value) are drawn as labelled rules. `fmt` formats the axis, `label_fmt` (default `fmt`) the value shown; `log`
     puts the value on a log scale (values that span orders of magnitude). Print shows the defaults."""
     label_fmt = label_fmt or fmt
@@ -488,30 +490,44 @@ def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_ti
     params = [alt.param(name=f"set_{s['field']}", value=s["default"],
                         bind=alt.binding_range(min=s["min"], max=s["max"], step=s["step"], name=f"{s['label']} "))
               for s in sliders]
-    picked = " && ".join(f"abs(datum['{s['field']}'] - set_{s['field']}) < {s['step'] / 1000:g}" for s in sliders)
-    base = alt.Chart(grid).transform_filter(picked)
-    if x is not None:
+    def at(chosen) -> str:
+        return " && ".join(f"abs(datum['{s['field']}'] - set_{s['field']}) < {s['step'] / 1000:g}" for s in chosen) or "true"
+
+    base = alt.Chart(grid).transform_filter(at(sliders))
+    if x is not None and x in {s["field"] for s in sliders}:
+        # a curve over one slider's range, the other sliders picking which curve: print shows the whole curve
+        y = alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=scale)
+        shown = alt.Chart(grid).transform_filter(at([s for s in sliders if s["field"] != x])).mark_line(color=theme.MODEL).encode(
+            x=alt.X(f"{x}:Q", title=x_title), y=y, tooltip=[alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{value}:Q", format=label_fmt)])
+        marker = base.mark_point(filled=True, size=70, color=theme.MODEL).encode(x=f"{x}:Q", y=y)
+        label = base.mark_text(align="left", dx=7, dy=-9, fontSize=12, fontWeight="bold", color=theme.INK).encode(
+            x=f"{x}:Q", y=f"{value}:Q", text=alt.Text(f"{value}:Q", format=label_fmt))
+        shown, base_for_inputs = alt.layer(shown, marker), base
+    elif x is not None:
         shown = base.mark_line(point=True, color=theme.MODEL).encode(
             x=alt.X(f"{x}:Q", title=x_title), y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=scale),
             tooltip=[alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{value}:Q", format=label_fmt)])
         label = base.transform_filter(f"datum['{x}'] == {float(grid[x].max())}").mark_text(
             align="right", dy=-10, fontSize=12, fontWeight="bold", color=theme.INK).encode(
             x=f"{x}:Q", y=f"{value}:Q", text=alt.Text(f"{value}:Q", format=label_fmt))
+        base_for_inputs = base.transform_filter(f"datum['{x}'] == {float(grid[x].max())}")
     else:
         shown = base.mark_bar(color=theme.MODEL, size=28).encode(
             x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=scale),
             tooltip=[alt.Tooltip(f"{value}:Q", format=label_fmt)])
         label = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold", color=theme.INK).encode(
             x=f"{value}:Q", text=alt.Text(f"{value}:Q", format=label_fmt))
-    layers = [shown, label, _inputs_line(base if x is None else base.transform_filter(f"datum['{x}'] == {float(grid[x].max())}"),
-                                         sliders)]
+        base_for_inputs = base
+    layers = [shown, label, _inputs_line(base_for_inputs, sliders)]
     if references is not None and len(references):
         axis = "y" if x is not None else "x"
         rule = alt.Chart(references).mark_rule(color=theme.PLAN, strokeDash=[4, 3]).encode(**{axis: "value:Q"})
-        # one line each, the first left of its rule and the others right of theirs: labels of close values never overlap
-        texts = [alt.Chart(references.iloc[[i]]).mark_text(color=theme.PLAN, fontSize=10, align="right" if i == 0 else "left",
-                                                           dx=-3 if i == 0 else 3,
-                                                           **({"dy": -6 - 11 * i} if x is not None else {"y": 6 + 11 * i})
+        # on a bar: one line each, the first left of its rule and the others right of theirs (close values never overlap);
+        # on a curve, at the plot's left end above their rules (clear of a rising curve)
+        texts = [alt.Chart(references.iloc[[i]]).mark_text(color=theme.PLAN, fontSize=10,
+                                                           **({"align": "left", "x": 4, "dy": -6 - 11 * i} if x is not None else
+                                                              {"align": "right" if i == 0 else "left", "dx": -3 if i == 0 else 3,
+                                                               "y": 6 + 11 * i})
                                                            ).encode(**{axis: "value:Q"}, text="label:N")
                  for i in range(len(references))]
         layers += [rule, *texts]

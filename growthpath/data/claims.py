@@ -1,6 +1,7 @@
 """The claims ledger: every number the two seed documents state, with its verbatim quote."""
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -170,7 +171,21 @@ WORDS = ACRONYMS | {"avg": "average", "min": "minimum", "max": "maximum", "yoy":
 
 
 def metric_label(metric: str) -> str:
-    """A ledger metric as a reader reads it: user_cagr_target_min → 'user CAGR target minimum'."""
+    """A ledger metric, subject or whole as a reader reads it: its reviewed label in data/claims/labels.csv
+    (level1_first_response → 'first-response time for level-1 incidents'), or for a name not there (an
+    analyst's own ledger) its words (`metric_words`)."""
+    return _labels().get(str(metric)) or metric_words(metric)
+
+
+@functools.cache
+def _labels() -> dict[str, str]:
+    table_ = datapackage.read_table("claim_labels")
+    return dict(zip(table_["term"], table_["label"]))
+
+
+def metric_words(metric: str) -> str:
+    """A snake_case name split into words, abbreviations spelled out: user_cagr_target_min → 'user CAGR target
+    minimum'."""
     return " ".join(WORDS.get(t.lower(), t) for t in re.sub(r"(?<![a-z0-9])(?:z_gen|gen_z)(?=_|$)", "z", str(metric)).split("_") if t)
 
 

@@ -162,6 +162,22 @@ def grade_words(row) -> str:
     return f"grade {row['grade']}" + (f", {note}" if isinstance(note, str) and note.strip() else "")
 
 
+def obs_words(stats: pd.DataFrame, obs_id: str, short: bool = False) -> str:
+    """An observation as a reader names it: 'mofcom_live_sales_growth:2025' → 'MOFCOM's growth of
+    live-commerce online transaction volume, 2025 (grade yes-secondary)' (short: 'MOFCOM's published
+    figure, 2025')."""
+    row = stats[stats["obs_id"] == obs_id]
+    if row.empty:
+        raise KeyError(f"no observation {obs_id!r} in data/official/statistics.csv")
+    row = row.iloc[0]
+    series = series_info().set_index("series_id").loc[row["series_id"]]
+    when = period_words(str(row["period"]))
+    if short:
+        return f"{series['publisher']}'s published figure, {when}"
+    name = series["name_en"][:1].lower() + series["name_en"][1:]
+    return f"{series['publisher']}'s {name}, {when} ({grade_words(row)})"
+
+
 def months_covered(period: str) -> int:
     """How many months a cumulative period covers: '2023-01/10' and '2026-01/08 YTD' → 10 and 8."""
     import re
