@@ -93,7 +93,8 @@ def live_commerce_growth(claims, stats) -> dict:
     mofcom = official.annual(stats, "mofcom_live_sales_growth").iloc[-1]
     return _row("Live-commerce growth", int(mofcom["year"]), implied, float(mofcom["value"]), "%",
                 f"{rate['claim_id']}, {share['claim_id']}, {goal['claim_id']}: GMV +{rate['value']:g} % a year with live "
-                f"commerce's share {share['value']:g} % → {goal['value']:g} % by {goal['period']}; or, from its stated "
+                f"commerce's share {share['value']:g} % → {goal['value']:g} % by {goal['period']} (贡献率 read as a share of "
+                f"GMV, not of its growth); or, from its stated "
                 f"{level['value']:g} {level['unit']} in 2023 ({level['claim_id']}) to {goal['value']:g} % of "
                 f"{total['value']:g} {total['unit']} ({total['claim_id']}), {from_level:+.1f} % a year",
                 mofcom["obs_id"], "actual: MOFCOM's live e-commerce online transaction volume (secondary report)", "two paths",

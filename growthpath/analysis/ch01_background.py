@@ -61,7 +61,7 @@ def growth_claims(claims: pd.DataFrame, stats: pd.DataFrame) -> Values:
     nbs = _nbs(stats, s2024["period"])
     share = 100 * s2024["value_canonical"] / nbs["value_canonical"]
     ahead = int(last["period"]) - int(s2024["period"])
-    said = (f"{words.compare(share, target['value'])} the {target['value']:g} % share seed 000 targets for 2026 and "
+    said = (f"{words.compare(share, target['value'])} the {target['value']:g} % share seed 000 expects (预计) for 2026 and "
             f"{words.compare(share, pen['value'])} its {pen['value']:g} % for 2023: the two documents do not describe the same "
             "market" if share > pen["value"] else f"{words.compare(share, pen['value'])} seed 000's {pen['value']:g} % for 2023")
     return {"cagr_2020_2026": Value(100 * trend.cagr(first["value_canonical"], last["value_canonical"],

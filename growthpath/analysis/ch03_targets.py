@@ -291,7 +291,7 @@ def simulate_scenarios(claims: pd.DataFrame, stats: pd.DataFrame, register: Regi
                                            target_year=forecast_year, ci_level=ci_level, share_sd_pp=register["share_sd_pp"],
                                            n_sims=n_sims, seed=seed)
         rows += [{"scenario": name, "target": t, "probability": p} for t, p in
-                 (("GMV ≥ target", g["p_gmv"]), ("share of online retail ≥ target", g["p_share"]), ("users ≥ target", users["p_users"]))]
+                 (("GMV ≥ target", g["p_gmv"]), ("share of online retail ≥ expected", g["p_share"]), ("users ≥ target", users["p_users"]))]
         fans.append(simulate.summary(g["gmv"] / 1e4, BASE_YEAR).assign(scenario=name))
         if name == scenario:
             mine, read_mine = g, ids(read, RUN, "parameter:nowcast_adjustment")

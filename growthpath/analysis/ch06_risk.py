@@ -16,7 +16,7 @@ from growthpath.data.values import Value, Values, computes, ids, sentence
 REGISTER_COLUMNS = ["risk_id", "risk", "evidence", "mitigation", "likelihood", "impact", "basis"]
 GLUED = (3, 6)                      # the ledger chapters whose claims this chapter quotes (and §2.1's CAC growth)
 GLUED_CLAIMS = ("000-2.1-01",)
-TARGETS = (("GMV ≥ target", "p_gmv"), ("users ≥ target", "p_users"), ("share ≥ target", "p_share"))
+TARGETS = (("GMV ≥ target", "p_gmv"), ("users ≥ target", "p_users"), ("share ≥ expected", "p_share"))
 RUNS = ("no shocks", "with shocks")
 BASE_YEAR = 2023
 RUN = ("parameter:seed", "parameter:n_sims", "parameter:shocks_enabled")
@@ -154,7 +154,7 @@ def stress_values(runs: dict, shocks: pd.DataFrame, scenario: str, forecast_year
             "p_gmv_shock": Value(at("with shocks", "GMV ≥ target"), runs["ids"], unit="probability"),
             "p_users_none": Value(at("no shocks", "users ≥ target"), unshocked, unit="probability"),
             "p_users_shock": Value(at("with shocks", "users ≥ target"), runs["ids"], unit="probability"),
-            "p_share_none": Value(at("no shocks", "share ≥ target"), unshocked, unit="probability"),
+            "p_share_none": Value(at("no shocks", "share ≥ expected"), unshocked, unit="probability"),
             "n_shocks": Value(len(shocks), tuple(f"shock:{s}" for s in shocks["shock"]) or ("parameter:shocks_enabled",)),
             "scenario_name": sentence(f"**{scenario}**", "parameter:scenario"),
             "shock_years": sentence(f"users from {runs['user_years'][0]}, GMV in {forecast_year}", runs["ids"]),

@@ -15,7 +15,7 @@ from growthpath.markup import and_list, in_sentence
 from growthpath.data.values import Value, Values, computes, ids, sentence
 
 GLUED = (3, 8)            # the ledger chapters whose claims this chapter quotes
-TARGETS = {"gmv": "GMV (万亿元)", "users": "Users (亿人)", "share": "Share of online retail (%)"}
+TARGETS = {"gmv": "GMV (万亿元)", "users": "Users (亿人)", "share": "Expected share of online retail (%)"}
 GENZ_SECTIONS = ("7.1", "7.2", "7.3", "7.4", "8.1", "8.2", "8.3", "8.4")
 RUN = ("parameter:seed", "parameter:n_sims", "parameter:shocks_enabled", "parameter:nowcast_adjustment")
 

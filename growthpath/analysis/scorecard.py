@@ -22,7 +22,7 @@ VERDICTS = ("on track", "at risk", "off track", "behind on actuals", "on pace on
 # and the assumptions (register ids) its probability rests on besides the scenario
 MODELLED = (("GMV (万亿元)", "gmv", ("gmv_target", "gmv_cagr_target"), ("ytd_revision_sd_pp", "share_sd_pp")),
             ("Users (亿人)", "users", ("total_users_target", "user_cagr_target_min"), ("user_share_gain_pp", "user_growth_sd_pp", "user_trend_years")),
-            ("Share of online retail (%)", "share", ("share_of_online_retail_forecast",),
+            ("Expected share of online retail (%)", "share", ("share_of_online_retail_forecast",),
              ("share_sd_pp",)))
 MEASURED = ("Live-commerce growth",)      # actuals rows on a matching scope: graded from the actual
 

@@ -77,7 +77,7 @@ def _n_high(ctx, reg):
 HEADLINES: list[Headline] = [
     Headline("01_background", "base_upper", "Online retail 2026, upper end of the base outlook", "亿元", _outlook_upper),
     Headline("03_targets", "p_gmv", "P(2026 GMV target met)", "probability", lambda c, r: _gmv(c, r)["p_gmv"]),
-    Headline("03_targets", "p_share", "P(2026 share target met)", "probability", lambda c, r: _gmv(c, r)["p_share"]),
+    Headline("03_targets", "p_share", "P(2026 expected share reached)", "probability", lambda c, r: _gmv(c, r)["p_share"]),
     Headline("03_targets", "p_users", "P(2026 user target met)", "probability", lambda c, r: _users(c, r)["p_users"]),
     Headline("03_targets", "users_2026", "Social-commerce users, 2026 projection (median)", "亿人",
              lambda c, r: float(np.median(_users(c, r)["users"][:, -1]))),

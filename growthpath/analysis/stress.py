@@ -136,7 +136,7 @@ def probability_sentence(frame: pd.DataFrame) -> str:
     for target, rows in frame.groupby("target", sort=False):
         p = rows.set_index("run")["probability"]
         before, after = float(p["no shocks"]), float(p["with shocks"])
-        name = target.replace(" ≥ target", "")
+        name = ("expected " + target.replace(" ≥ expected", "")) if " ≥ expected" in target else target.replace(" ≥ target", " target")
         verb = f"stays at {after:.1%}" if abs(after - before) < 5e-4 else f"{'falls' if after < before else 'rises'} from {before:.1%} to {after:.1%}"
-        parts.append(f"the probability of the {name} target {verb}")
+        parts.append(f"the probability of the {name} {verb}")
     return "; ".join(parts) + " with the shocks"

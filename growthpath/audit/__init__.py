@@ -18,7 +18,7 @@ import pandas as pd
 
 from growthpath.audit import relate, rules  # noqa: F401  (registers the rules)
 from growthpath.audit.registry import RULES, SEVERITIES, Context, Finding, Ref
-from growthpath.audit.registry import run as run_rules
+from growthpath.audit.registry import TWO_READINGS, run as run_rules
 from growthpath.data.values import Value
 
 __all__ = ["RULES", "SEVERITIES", "Context", "Finding", "Ref", "context", "run", "published", "reviewed", "reviews", "history",
@@ -281,19 +281,22 @@ def rejected_table(findings: list[Finding]) -> pd.DataFrame:
 def targets_misfit(findings: list[Finding]) -> str:
     """One sentence on how the plan's own targets fail to fit together, from the published driver-tree and
     target-arithmetic findings (or a sentence saying the audit finds them consistent)."""
-    def first(rule, severity):
-        return next((f for f in published(findings) if f.rule == rule and f.severity == severity), None)
+    def first(rule, severity, hedged=False):
+        return next((f for f in published(findings) if f.rule == rule and
+                     (f.severity == severity or hedged and f.inputs.get("read_as"))), None)
 
     parts = []
-    freq, live = first("driver_tree", "implausible"), first("target_arithmetic", "implausible")
+    freq, live = first("driver_tree", "implausible"), first("target_arithmetic", "implausible", hedged=True)
     if freq is not None:
         lo, hi = 100 * (1 - freq.inputs["frequency_factor_max"]), 100 * (1 - freq.inputs["frequency_factor_min"])
         parts.append(f"its {freq.inputs['target_year']} GMV, user and order-value targets mean each user must buy "
                      f"{lo:.0f}–{hi:.0f} % less often than in {freq.inputs['base_year']}, while it targets a higher repurchase rate")
     if live is not None:
+        reading = "".join(f", if its {t} ({TWO_READINGS[t][0]}) means {TWO_READINGS[t][1]} and not {TWO_READINGS[t][2]}"
+                          for t in live.inputs.get("read_as", []))
         parts.append(f"its live-commerce share target leaves live commerce at {live.inputs['implied_part']:,.0f} 亿元 in "
                      f"{live.inputs['target_year']}, below the {live.inputs['current_part']:,.0f} 亿元 it states for "
-                     f"{live.inputs['current_year']}")
+                     f"{live.inputs['current_year']}{reading}")
     if not parts:
         return "The audit finds the plan's targets consistent with each other."
     return "The plan's own targets do not fit together: " + "; and ".join(parts) + "."

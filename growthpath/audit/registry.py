@@ -6,7 +6,7 @@ and its default thresholds. Rules see only the ledger, official statistics and t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable
 
@@ -272,7 +272,27 @@ def run(ctx: Context, only: list[str] | None = None, thresholds: dict | None = N
         params = {**r.defaults, **thresholds.get(name, {})}
         for f in r.func(ctx, **params):
             findings.setdefault(f.id, f)
-    return sorted(merge_same_problem(list(findings.values())), key=lambda f: f.id)
+    return sorted(hedged(merge_same_problem(list(findings.values())), ctx.claims), key=lambda f: f.id)
+
+
+# a word whose two usual meanings give two different numbers: (gloss, the reading the ledger takes, the other one)
+TWO_READINGS = {"贡献率": ("contribution rate", "a share of the total", "a share of the growth")}
+
+
+def hedged(findings: list[Finding], claims: pd.DataFrame) -> list[Finding]:
+    """A contradiction or implausibility that rests on a claim worded with a term of `TWO_READINGS` holds under one
+    reading only: it becomes unclear, and its message says which reading it takes and what the other would mean."""
+    quotes = dict(zip(claims["claim_id"], claims["quote_zh"]))
+    out = []
+    for f in findings:
+        terms = [t for t in TWO_READINGS if any(t in quotes.get(r.claim_id, "") for r in f.refs)]
+        if not terms or f.severity == "unclear":
+            out.append(f)
+            continue
+        notes = " ".join(f"This reads {t} ({TWO_READINGS[t][0]}) as {TWO_READINGS[t][1]}; it can also mean "
+                         f"{TWO_READINGS[t][2]}, which would not give this result." for t in terms)
+        out.append(replace(f, severity="unclear", message=f"{f.message} {notes}", inputs={**f.inputs, "read_as": terms}))
+    return out
 
 
 def merge_same_problem(findings: list[Finding]) -> list[Finding]:

@@ -358,6 +358,22 @@ def _frequency_change(ctx: Context, c: pd.DataFrame) -> list[Finding]:
     return out
 
 
+def _narrow_frequencies(c) -> pd.DataFrame:
+    """Purchase frequencies the documents give for one platform, programme or its members (not the market)."""
+    return c[(c["subject"] == DRIVERS["frequency"]) & (c["about"] != "market") & c["canonical_unit"].isin(["次/月", "次/年"])]
+
+
+def _no_market_frequency(c) -> str:
+    narrow = _narrow_frequencies(c)
+    if narrow.empty:
+        return "; the documents state no purchase frequency to check it against."
+    per_year = narrow["value_canonical"] * narrow["canonical_unit"].map({"次/月": 12, "次/年": 1})
+    return (f"; the documents state no market-wide purchase frequency to check it against, only those of one platform's "
+            f"ecosystem or one programme's members ({per_year.min():.0f}–{per_year.max():.0f} a year, e.g. "
+            f"{fmt(narrow.iloc[0]['value'], narrow.iloc[0]['unit'])}, {where(narrow.iloc[0])}), heavy buyers an average "
+            "user need not match.")
+
+
 def _frequency_finding(ctx, c, g, u, a, orders, ratio) -> Finding | None:
     freq = c[(c["subject"] == DRIVERS["frequency"]) & (c["about"] == "market")
              & c["canonical_unit"].isin(["次/月", "次/年"])]
@@ -369,8 +385,8 @@ def _frequency_finding(ctx, c, g, u, a, orders, ratio) -> Finding | None:
     inputs = {"gmv": g["value_canonical"], "users": u["value_canonical"], "aov": a["value_canonical"],
               "orders_per_user_year": round(orders, 2)}
     if not per_year:
-        return Finding("driver_tree", "unclear", refs, inputs, "GMV ÷ (users × AOV)", f"{orders:.1f} orders a year",
-                       text + "; the documents state no purchase frequency to check it against.")
+        return Finding("driver_tree", "unclear", refs + [ctx.ref(r) for _, r in _narrow_frequencies(c).iterrows()], inputs,
+                       "GMV ÷ (users × AOV)", f"{orders:.1f} orders a year", text + _no_market_frequency(c))
     lo, hi = min(v for _, v in per_year), max(v for _, v in per_year)
     if hi * ratio >= orders >= lo / ratio:
         return None
@@ -584,15 +600,22 @@ def _stated(r) -> str:
 def _recycled_finding(ctx, groups) -> Finding:
     claims_ = [r for rs, _ in groups for r in rs]
     figures = list(dict.fromkeys(_stated(rs[0]) for rs, _ in groups))
-    credits = list(dict.fromkeys(f"{_credit(r)} ({where(r)})" for r in claims_))
+    places: dict[str, list[str]] = {}
+    for r in claims_:      # one credit per case, with every place it is told
+        places.setdefault(_credit(r), []).append(where(r))
+    credits = [f"{case} ({', '.join(dict.fromkeys(told))})" for case, told in places.items()]
     close = any(flag for _, flag in groups)
+    one_firm = len({r["entity_id"] for r in claims_}) == 1
+    why = ("one figure used as evidence for different programmes of one firm" if one_firm else
+           "one figure used as evidence more than once, or firms that match by chance")
     return Finding(
         "recycled_evidence", "implausible", [ctx.ref(r) for r in claims_],
         {"figures": figures, "credited_to": credits, "near_identical_sentences": close},
         "same value, same subject, different cases", f"{len(credits)} credits",
-        f"The same result — {'; '.join(figures)} — is credited to {'; and to '.join(credits)}"
-        + (", in almost the same words" if close else "") + ": one figure used as evidence more than once, or firms that "
-        "match by chance; the text gives no source for either.")
+        f"The same result ({'; '.join(figures)}) is credited to "
+        + (" and ".join(credits) if len(credits) == 2 else "; ".join(credits[:-1]) + "; and " + credits[-1])
+        + (", in almost the same words" if close else "") + f": {why}; the text gives no source for "
+        f"{'either' if len(credits) == 2 else 'any of them'}.")
 
 
 def one_case(a, b) -> bool:
