@@ -26,6 +26,16 @@ def in_sentence(name: str) -> str:
     return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
+LEAD_WORDS = {"The", "A", "An", "In", "On", "At", "For", "From", "Growing", "One", "Its", "This", "These", "Both", "Each", "Every"}
+
+
+def after_colon(sentence: str) -> str:
+    """A sentence as it continues after a colon: its first word in lower case when it is an ordinary word ('The same
+    result' → 'the same result'), never a name ('WeChat', 'Pinduoduo')."""
+    first = sentence.split(" ", 1)[0]
+    return sentence[:1].lower() + sentence[1:] if first in LEAD_WORDS else sentence
+
+
 def plain_text(markdown: str) -> str:
     """The words of inline Markdown without its marks: `**base**` → `base`, `*x*` → `x`, `` `code` `` → `code`."""
     return re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]+)`", lambda m: next(g for g in m.groups() if g is not None), str(markdown))

@@ -58,7 +58,7 @@ def test_a_chapter_shows_its_findings_as_one_table_linking_the_appendix():
     assert contradiction < unclear                                                        # severest first
     assert "  - Evil \\| pipe \\<b\\>x\\</b\\>." in table and "  - 004-2.3-02" in table     # escaped
     assert f"  - {{ref}}`Appendix A <{boxes.finding_label(f)}>`" in table
-    assert "nothing to flag" in boxes.findings_table([])
+    assert boxes.findings_table([]) == ""   # the lead sentence says no finding touches the sections
 
 
 def test_repeats_of_one_rule_share_a_row_but_contradictions_never_do():
@@ -96,8 +96,8 @@ def test_a_verdict_quotes_a_finding_up_to_its_first_colon_outside_brackets_and_a
 def test_arithmetic_inputs_read_as_words_not_python():
     from growthpath.audit import boxes
 
-    assert boxes._value({"kol_decision_weight": 38.0, "koc_share": 52.0}) == "KOL decision weight 38, KOC share 52"
-    assert boxes._value(["social_commerce_users", "gmv_target"]) == "social commerce users, GMV target"
+    assert boxes._value({"kol_decision_weight": 38.0, "koc_share": 52.0}) == "KOL weight in purchase decisions 38, KOC share 52"
+    assert boxes._value(["social_commerce_users", "gmv_target"]) == "social-commerce users, overall GMV target"
     assert boxes._value(True) == "yes" and boxes._value("000-1.1-06") == "000-1.1-06"   # an id stays as it is
 
 
@@ -106,3 +106,14 @@ def test_a_findings_heading_names_what_its_rule_checks():
 
     assert boxes.rule_title("shares_sum") == "Shares of one whole that do not add up to 100 %"
     assert boxes.rule_title("no_such_rule") == "no such rule"          # an analyst's own rule still reads as words
+
+
+def test_the_section_lead_counts_in_words_for_none_one_two_and_many():
+    from growthpath.audit import _of_them
+
+    assert _of_them(0, 0) == "so none is listed here"
+    assert (_of_them(0, 1), _of_them(1, 1)) == ("and it is not a contradiction", "and it is a contradiction")
+    assert (_of_them(0, 2), _of_them(2, 2), _of_them(1, 2)) == (
+        "neither of them a contradiction", "both of them contradictions", "1 of them a contradiction")
+    assert (_of_them(0, 5), _of_them(3, 3), _of_them(2, 5)) == (
+        "none of them a contradiction", "all 3 of them contradictions", "2 of them contradictions")

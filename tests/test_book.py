@@ -377,6 +377,26 @@ def test_no_page_shows_machine_text(html):
     assert found == [], "\n".join(found[:30])
 
 
+def traditional_runs(page_html: str) -> list[str]:
+    """Runs of two or more Chinese characters, outside scripts and tags, that differ from their Simplified form."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", page_html, flags=re.S))
+    return sorted({r for r in re.findall(r"[\u4e00-\u9fff]{2,}", text) if t2s.convert(r) != r})
+
+
+def test_traditional_characters_are_caught():
+    assert traditional_runs("<p>某平臺數據顯示 and 某平台数据显示</p><script>var a='數據';</script>") == ["某平臺數據顯示"]
+
+
+@pytest.mark.slow
+def test_chinese_is_simplified_on_every_page_but_the_ledgers_verbatim_quotes(html):
+    found = {str(page.relative_to(html)): runs for page in sorted((html / "book").rglob("*.html"))
+             if page.name != "92_ledger.html" and (runs := traditional_runs(page.read_text(encoding="utf-8")))}
+    assert found == {}, found
+
+
 SLIDER_PROBE = """<script>
 window.addEventListener("load", function () { setTimeout(function () {
   var charts = Array.prototype.filter.call(document.querySelectorAll(".gp-chart"), function (c) {

@@ -27,3 +27,11 @@ def test_position(value, text):
 
 def test_compare():
     assert (words.compare(2, 1), words.compare(1, 2), words.compare(1, 1 + 1e-12)) == ("above", "below", "equal to")
+
+
+def test_a_sentence_after_a_colon_lowercases_ordinary_words_only():
+    from growthpath.markup import after_colon
+
+    assert after_colon("The same result (x) is credited") == "the same result (x) is credited"
+    assert after_colon("WeChat mini-program e-commerce alone") == "WeChat mini-program e-commerce alone"
+    assert after_colon("000 §3.1 says") == "000 §3.1 says"

@@ -49,7 +49,7 @@ def originality(claims: pd.DataFrame) -> Values:
     whose = " and ".join(f"{e}'s" for e in dict.fromkeys(same["entity"]))
     kinds = set(ledger.entity_type(same))
     what = "a named platform's result" if kinds == {"platform"} else "a result of " + " and ".join(sorted(kinds))
-    refs = "; ".join(f"{r.claim_id}, §{r.section}: 「{r.quote}」" for r in same.itertuples())
+    refs = "; ".join(f"{r.claim_id}, §{r.section}: 「{r.quote_zh}」" for r in same.itertuples())
     return {**out, "orig_source": sentence(f"The target equals {whose} own figure ({refs}), {what}; the plan does not say that "
                                            "the target was derived from it.", goal, same),
             "orig_bullet": sentence(f"**Same number as one platform's result:** the {goal['value']:g} % originality target "

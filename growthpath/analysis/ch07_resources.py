@@ -115,7 +115,7 @@ def bridge_values(b: dict, claims: pd.DataFrame) -> Values:
     base_ids, new_ids = ids(b["total"], b["growth"]), ids(b["new"])
     cases = ids(*frame["investment_source"].dropna())
     scope = (f"one unnamed head platform's figure, {cac:g} 元, to which the plan's sentence gives no year (§2.1, {head['claim_id']}), "
-             + (f"which §3.3 adopts as the plan's baseline ({plan_cac['claim_id']}: 「{plan_cac['quote']}」)" if plan_cac["value"] == cac
+             + (f"which §3.3 adopts as the plan's baseline ({plan_cac['claim_id']}: 「{plan_cac['quote_zh']}」)" if plan_cac["value"] == cac
                 else f"while the plan's §3.3 baseline is {plan_cac['value']:g} 元 ({plan_cac['claim_id']})"))
     largest = (f"the largest case, {top['case']} ({top['amount']:g} 亿元{' a year' if top['recurring'] else ''}, "
                f"{WHOSE[ledger.entity_type(source)]} own budget), comes to {top['cac_saving']:.1f} 元 per new user of the industry "

@@ -190,7 +190,7 @@ def reserve_reading(sums: pd.DataFrame, reserve: pd.Series, first_phase: pd.Seri
     beside = first_phase["value"] * (100 - reserve["value"]) / 100
     if phases == 100 and reserve["value"] > 0:
         text = (f"Funding is ambiguous rather than contradictory. Its phases take {phases:g} %, and the plan adds "
-                f"「{reserve['quote']}」 ({reserve['claim_id']}) without saying whether the reserve sits inside the phases or "
+                f"「{reserve['quote_zh']}」 ({reserve['claim_id']}) without saying whether the reserve sits inside the phases or "
                 "beside them. Inside, each phase holds part of its money back. Beside, the phase shares are of the money "
                 f"left after the reserve, so the {first_phase['period']} phase is {beside:g} % of all funding rather than "
                 f"{first_phase['value']:g} %. Only read as shares of one total would phases and reserve come to {total:g} %, "
@@ -213,8 +213,8 @@ def compare_floors(first: pd.Series, second: pd.Series) -> dict:
                 "text": f"§{first['section']} and §{second['section']} give the same marketing-ROI floor, {a:g} ({ids}).",
                 "bullet": f"**One marketing floor:** §{first['section']} and §{second['section']} agree on {a:g}."}
     high, low = (first, second) if a > b else (second, first)
-    text = (f"§{first['section']} sets the marketing ROI at 「{first['quote']}」 ({first['claim_id']}, {first['period']}), "
-            f"§{second['section']} at 「{second['quote']}」 ({second['claim_id']}, {second['period']}): §{high['section']}'s "
+    text = (f"§{first['section']} sets the marketing ROI at 「{first['quote_zh']}」 ({first['claim_id']}, {first['period']}), "
+            f"§{second['section']} at 「{second['quote_zh']}」 ({second['claim_id']}, {second['period']}): §{high['section']}'s "
             f"floor is {ratio:g} times §{low['section']}'s. Neither section defines ROI or refers to the other, and "
             + ("reading one as gross and the other as net would reconcile them." if reconciled
                else "no mix of the gross and net readings makes them equal.")

@@ -232,19 +232,29 @@ def in_sections(findings: list[Finding], *places: str, key: str) -> SectionFindi
         return [*sections, *(r.claim_id for f in found for r in f.refs), *(o for f in found for o in f.official)]
 
     name = f"{__name__}.in_sections"
-    counted = f"{len(here)} finding{'' if len(here) == 1 else 's'}"
+    counted = "no finding" if not here else f"{len(here)} finding{'' if len(here) == 1 else 's'}"
     return SectionFindings(here, {f"{key}_findings": Value(len(here), cited(here), computed_by=name),
                                   f"{key}_findings_n": Value(counted, cited(here), markdown=True, computed_by=name),
-                                  f"{key}_findings_touch": Value(f"{counted} {'touches' if len(here) == 1 else 'touch'}", cited(here),
+                                  f"{key}_findings_touch": Value(f"{counted[:1].upper() + counted[1:]} {'touch' if len(here) > 1 else 'touches'}", cited(here),
                                                                  markdown=True, computed_by=name),
                                   f"{key}_contradictions": Value(len(contradictions), cited(contradictions), computed_by=name),
-                                  f"{key}_contradictions_of": Value(_of_them(len(contradictions)), cited(contradictions),
+                                  f"{key}_contradictions_of": Value(_of_them(len(contradictions), len(here)), cited(contradictions),
                                                                     markdown=True, computed_by=name)})
 
 
-def _of_them(n: int) -> str:
-    """'none of them a contradiction', '1 of them a contradiction', '3 of them contradictions'."""
-    return "none of them a contradiction" if n == 0 else f"{n} of them {'a contradiction' if n == 1 else 'contradictions'}"
+def _of_them(n: int, total: int) -> str:
+    """How many of `total` findings are contradictions, as the rest of 'N findings touch these sections, …':
+    'so none is listed here', 'and it is not a contradiction', 'neither of them a contradiction', '1 of them a
+    contradiction', 'all 3 of them contradictions'."""
+    if total == 0:
+        return "so none is listed here"
+    if total == 1:
+        return f"and it is {'a' if n else 'not a'} contradiction"
+    if n == 0:
+        return "neither of them a contradiction" if total == 2 else "none of them a contradiction"
+    if n == total:
+        return "both of them contradictions" if total == 2 else f"all {n} of them contradictions"
+    return f"{n} of them {'a contradiction' if n == 1 else 'contradictions'}"
 
 
 # rules that relate parts to a whole (platforms to the market, shares to 100 %), a case to the average it is

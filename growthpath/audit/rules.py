@@ -361,7 +361,7 @@ def _level_of_rate(ctx: Context, claim):
 TIMES_AMBIGUOUS = re.compile(r"(提升|提高|增长|增加|激增|上升|高出|高|多|翻)(了)?([0-9.]+)倍")
 
 
-@rule("times_ambiguity", "'增长N倍', '高N倍', '提升N倍': N times, or N+1 times?")
+@rule("times_ambiguity", "'增长N倍', '高N倍', '提升N倍': N times or N+1 times")
 def times_ambiguity(ctx: Context):
     """'增长/提升/提高/高(出)/翻N倍' is read both as ×N and as ×(N+1) (N times more). '是/为/达/至…的N倍'
     states the ratio itself and is not flagged (see `readings.TIMES_UNAMBIGUOUS`)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from growthpath.audit.registry import SEVERITIES, Finding
-from growthpath.markup import spaced_percents
+from growthpath.markup import after_colon, spaced_percents
 
 VERDICTS = ("holds", "does not hold", "cannot be checked")
 SERIOUS = ("contradiction", "implausible")
@@ -57,7 +57,7 @@ def table(findings: list[Finding], sections: pd.DataFrame, reviewed: pd.DataFram
         if found:
             worst = found[0]
             why = (f"{len(found)} problem{'s' if len(found) > 1 else ''} with its numbers: {_problem_counts(found)}. "
-                   f"Most serious: {spaced_percents(_first_sentence(worst.message))}.")
+                   f"Most serious: {after_colon(spaced_percents(_first_sentence(worst.message)))}.")
             if note is not None and note["verdict"] == "does not hold" and note["why"]:
                 why += f" {note['why']}"
             verdict = "does not hold"
