@@ -117,15 +117,18 @@ def tornado(df: pd.DataFrame, *, facet: str, label: str, base: str, low: str, hi
 def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, value_title: str = "",
                  colors: Sequence[str] | None = None, title: str | None = None, subtitle: str | None = None,
                  label_format: str = ",.0f") -> alt.LayerChart:
-    """Horizontal bars of `value` per `category`, one bar per `group`, values printed at the bar end."""
+    """Horizontal bars of `value` per `category`, one bar per `group` (side by side where a category has several),
+    values printed at the bar end."""
     order = list(dict.fromkeys(df[group]))  # colours follow the groups' order of appearance
     scale = alt.Scale(domain=order, range=list(colors)[: len(order)]) if colors else alt.Undefined
     top = float(df[value].max()) if len(df) else 1.0
     bottom = min(0.0, float(df[value].min()) * 1.15) if len(df) else 0.0
+    paired = len(df) > 0 and int(df.groupby(category)[group].nunique().max()) > 1   # side by side only where a row has two
     base = alt.Chart(df).encode(
-        y=alt.Y(f"{category}:N", title=None, sort=None), yOffset=alt.YOffset(f"{group}:N"),
+        y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),   # a row's name is never cut
+        yOffset=alt.YOffset(f"{group}:N") if paired else alt.Undefined,
         x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[bottom, max(top, 0) * 1.15], nice=False),
-                axis=alt.Axis(format=label_format if "%" in label_format else alt.Undefined)),
+                axis=alt.Axis(format=label_format if "%" in label_format else alt.Undefined, tickCount=6)),
         color=alt.Color(f"{group}:N", title=None, scale=scale),
         tooltip=[f"{category}:N", f"{group}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
     bars = base.mark_bar()
