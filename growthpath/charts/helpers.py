@@ -43,20 +43,20 @@ def forecast_fan(history: pd.DataFrame, forecasts: pd.DataFrame, references: pd.
     """History (year, value) as a line; forecasts (model, year, mean, lower, upper) as interval bars
     with a mean dot per model, side by side; optional references (label, year, value) as diamonds."""
     models = list(dict.fromkeys(forecasts["model"]))
-    step = 0.18
-    offsets = {m: (i - (len(models) - 1) / 2) * step for i, m in enumerate(models)}
+    step = 0.3    # models side by side, right of the year, clear of each other and of the last actual
+    offsets = {m: i * step for i, m in enumerate(models)}
     fc = forecasts.assign(x=forecasts["year"] + forecasts["model"].map(offsets))
     lo, hi = float(history["year"].min()), float(forecasts["year"].max())
-    scale = alt.Scale(domain=[lo - 0.3, hi + 0.6], zero=False, nice=False)
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1), scale=scale)
+    scale = alt.Scale(domain=[lo - 0.3, hi + step * len(models) + 0.1], zero=False, nice=False)
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", values=list(range(int(lo), int(hi) + 1))), scale=scale)
     hist = alt.Chart(history).mark_line(point=True, color=theme.OFFICIAL).encode(
         x=x, y=alt.Y("value:Q", title=y_title), tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.1f")])
-    colour = alt.Color("model:N", title=None, sort=models, scale=alt.Scale(range=[theme.MODEL, "#4b6a9b", theme.SCENARIO]))
+    colour = alt.Color("model:N", title=None, sort=models, scale=alt.Scale(domain=models, range=theme.scenario_colours(models)))
     fx = alt.X("x:Q", scale=scale, title=None)
-    band = alt.Chart(fc).mark_rule(strokeWidth=4, opacity=0.55).encode(
+    band = alt.Chart(fc).mark_bar(width=9, opacity=0.6).encode(
         x=fx, y="lower:Q", y2="upper:Q", color=colour,
         tooltip=["model:N", alt.Tooltip("mean:Q", format=",.1f"), alt.Tooltip("lower:Q", format=",.1f"), alt.Tooltip("upper:Q", format=",.1f")])
-    mean = alt.Chart(fc).mark_point(filled=True, size=60).encode(x=fx, y="mean:Q", color=colour)
+    mean = alt.Chart(fc).mark_tick(orient="horizontal", thickness=2.5, size=16, opacity=1, color=theme.INK).encode(x=fx, y="mean:Q")
     layers = [hist, band, mean]
     if references is not None and len(references):
         layers.append(alt.Chart(references).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
@@ -117,15 +117,18 @@ def tornado(df: pd.DataFrame, *, facet: str, label: str, base: str, low: str, hi
 def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, value_title: str = "",
                  colors: Sequence[str] | None = None, title: str | None = None, subtitle: str | None = None,
                  label_format: str = ",.0f") -> alt.LayerChart:
-    """Horizontal bars of `value` per `category`, one bar per `group`, values printed at the bar end."""
+    """Horizontal bars of `value` per `category`, one bar per `group` (side by side where a category has several),
+    values printed at the bar end."""
     order = list(dict.fromkeys(df[group]))  # colours follow the groups' order of appearance
     scale = alt.Scale(domain=order, range=list(colors)[: len(order)]) if colors else alt.Undefined
     top = float(df[value].max()) if len(df) else 1.0
     bottom = min(0.0, float(df[value].min()) * 1.15) if len(df) else 0.0
+    paired = len(df) > 0 and int(df.groupby(category)[group].nunique().max()) > 1   # side by side only where a row has two
     base = alt.Chart(df).encode(
-        y=alt.Y(f"{category}:N", title=None, sort=None), yOffset=alt.YOffset(f"{group}:N"),
+        y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),   # a row's name is never cut
+        yOffset=alt.YOffset(f"{group}:N") if paired else alt.Undefined,
         x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[bottom, max(top, 0) * 1.15], nice=False),
-                axis=alt.Axis(format=label_format if "%" in label_format else alt.Undefined)),
+                axis=alt.Axis(format=label_format if "%" in label_format else alt.Undefined, tickCount=6)),
         color=alt.Color(f"{group}:N", title=None, scale=scale),
         tooltip=[f"{category}:N", f"{group}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
     bars = base.mark_bar()
@@ -150,13 +153,21 @@ def timeline(df: pd.DataFrame, *, date: str, label: str, kind: str, title: str |
 
 def stacked_bars(df: pd.DataFrame, *, category: str, value: str, stack: str, value_title: str = "",
                  colors: dict[str, str] | None = None, title: str | None = None, subtitle: str | None = None) -> alt.Chart:
-    """Horizontal bars of `value` per `category`, stacked by `stack` (optionally a fixed colour per stack value)."""
+    """Horizontal bars of `value` per `category`, stacked by `stack` (optionally a fixed colour per stack value).
+    When no part is shared between bars (each bar splits its own whole), each bar is a panel with its own legend:
+    one legend never shows a colour twice, however many parts there are in all."""
     scale = alt.Scale(domain=list(colors), range=list(colors.values())) if colors else alt.Undefined
-    chart = alt.Chart(df).mark_bar().encode(
+    own = colors is None and df[category].nunique() > 1 and int(df.groupby(stack)[category].nunique().max()) == 1
+    chart = alt.Chart(df.assign(gp_order=range(len(df)))).mark_bar().encode(order=alt.Order("gp_order:Q"),
         y=alt.Y(f"{category}:N", title=None, sort=None), x=alt.X(f"sum({value}):Q", title=value_title),
-        color=alt.Color(f"{stack}:N", title=None, scale=scale, sort=list(colors) if colors else alt.Undefined),
+        color=alt.Color(f"{stack}:N", title=None, scale=scale, sort=list(colors) if colors else None,
+                        legend=alt.Legend(orient="right", columns=1) if own else alt.Undefined),
         tooltip=[f"{category}:N", f"{stack}:N", f"{value}:Q"],
     ).properties(height=alt.Step(22))
+    if own:
+        chart = chart.properties(width=360).facet(row=alt.Row(f"{category}:N", title=None, sort=list(dict.fromkeys(df[category])),
+                                                                         header=alt.Header(labels=False)),
+                                                  spacing=8).resolve_scale(color="independent", y="independent")
     return _titled(chart, title, subtitle)
 
 
@@ -235,25 +246,27 @@ def dumbbell(df: pd.DataFrame, *, label: str, start: str, end: str, facet: str |
     return _titled(chart, title, subtitle)
 
 
-FAN_COLOURS = [theme.OFFICIAL, theme.SCENARIO, "#2a9d8f"]   # never the plan's red, which marks its path and target
-
-
 def fan(bands: pd.DataFrame, lines: pd.DataFrame | None = None, *, y_title: str = "", targets: pd.DataFrame | None = None,
         title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
-    """Monte Carlo fan per scenario (bands: scenario, year, q05, q25, q50, q75, q95), optional
-    reference lines (series, year, value) and target points (label, year, value)."""
+    """Monte Carlo fan per scenario (bands: scenario, year, q05, q25, q50, q75, q95; the first filled, the others
+    by their edges and median from where they branch off it), optional reference lines (series, year, value) and
+    target points (label, year, value)."""
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
     order = list(dict.fromkeys(bands["scenario"]))
-    scale = alt.Scale(domain=order, range=FAN_COLOURS[: len(order)])
+    bands = _branches(bands, order)
+    scale = alt.Scale(domain=order, range=theme.scenario_colours(order))   # never the plan's red, which marks its path and target
     colour = alt.Color("scenario:N", title="scenario (median)", sort=order, scale=scale,
                        legend=alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=2.5, symbolDash=[1, 0]))
-    # overlapping fans stay apart: distinct hues, the outer band's edges drawn as thin dashed lines; the legend shows
-    # the median's line, not a pale band
-    outer = alt.Chart(bands).mark_area(opacity=0.08).encode(x=x, y=alt.Y("q05:Q", title=y_title), y2="q95:Q", color=colour)
-    edges = [alt.Chart(bands).mark_line(strokeDash=[3, 3], strokeWidth=1).encode(x=x, y=f"{q}:Q", color=colour) for q in ("q05", "q95")]
-    inner = alt.Chart(bands).mark_area(opacity=0.3).encode(x=x, y="q25:Q", y2="q75:Q", color=colour)
-    mid = alt.Chart(bands).mark_line(strokeWidth=2.5).encode(x=x, y="q50:Q", color=colour)
-    layers = [outer, *edges, inner, mid]
+    # fans stay apart: the first scenario's bands filled, every scenario's outer edges dashed and its median solid (the
+    # first drawn last, on top); the y axis starts near the data, not at zero (the bands are a few percent of the level)
+    first = bands[bands["scenario"] == order[0]]
+    outer = alt.Chart(first).mark_area(opacity=0.12).encode(x=x, y=alt.Y("q05:Q", title=y_title, scale=alt.Scale(zero=False)),
+                                                             y2="q95:Q", color=colour)
+    inner = alt.Chart(first).mark_area(opacity=0.3).encode(x=x, y="q25:Q", y2="q75:Q", color=colour)
+    edges = [alt.Chart(bands).mark_line(strokeDash=[3, 3], strokeWidth=1.2).encode(x=x, y=f"{q}:Q", color=colour) for q in ("q05", "q95")]
+    mids = [alt.Chart(part).mark_line(strokeWidth=2.5).encode(x=x, y="q50:Q", color=colour)
+            for part in (bands[bands["scenario"] != order[0]], first)]
+    layers = [outer, inner, *edges, *mids]
     if lines is not None and len(lines):
         layers.append(alt.Chart(lines).mark_line(strokeDash=[5, 3], color=theme.PLAN).encode(
             x=x, y="value:Q", detail="series:N", tooltip=["series:N", alt.Tooltip("value:Q", format=",.2f")]))
@@ -261,6 +274,20 @@ def fan(bands: pd.DataFrame, lines: pd.DataFrame | None = None, *, y_title: str 
         layers.append(alt.Chart(targets).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
             x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.2f")]))
     return _titled(alt.layer(*layers), title, subtitle)
+
+
+def _branches(bands: pd.DataFrame, order: list) -> pd.DataFrame:
+    """The fans' rows to draw: the first scenario's all, another's from the last year it equals the first on (where it
+    branches off): years the scenarios share are drawn once, in one colour, instead of as a muddy overlap."""
+    quantiles = ["q05", "q25", "q50", "q75", "q95"]
+    first = bands[bands["scenario"] == order[0]].set_index("year")[quantiles]
+    kept = [bands[bands["scenario"] == order[0]]]
+    for name in order[1:]:
+        rows = bands[bands["scenario"] == name]
+        same = np.isclose(rows[quantiles].to_numpy(float), first.reindex(rows["year"]).to_numpy(float)).all(axis=1)
+        start = rows["year"][~same].min() if (~same).any() else rows["year"].max()
+        kept.append(rows[rows["year"] >= rows["year"][rows["year"] < start].max()] if (rows["year"] < start).any() else rows)
+    return pd.concat(kept, ignore_index=True)
 
 
 def saturation_chart(points: pd.DataFrame, curves: pd.DataFrame, targets: pd.DataFrame | None = None, *,
@@ -356,17 +383,44 @@ def histogram(df: pd.DataFrame, *, value: str, bins: int = 40, x_title: str = ""
 def dots(df: pd.DataFrame, *, label: str, value: str, color: str, x_title: str = "", log_x: bool = False,
          colors: dict[str, str] | None = None, fmt: str = ".2~f", reference: float | None = None,
          title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
-    """One dot per row (a Cleveland dot plot), coloured by `color`, with an optional vertical
-    reference line (e.g. 1 = no effect on a multiplier scale)."""
-    scale = alt.Scale(domain=list(colors), range=list(colors.values())) if colors else alt.Undefined
-    x = alt.X(f"{value}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale(zero=False))
-    points = alt.Chart(df).mark_point(filled=True, size=70).encode(
-        y=alt.Y(f"{label}:N", title=None, sort=None, axis=alt.Axis(labelLimit=300)), x=x,
-        color=alt.Color(f"{color}:N", title=None, scale=scale), tooltip=[f"{label}:N", f"{color}:N", alt.Tooltip(f"{value}:Q", format=fmt)])
+    """One dot per row (a Cleveland dot plot), coloured and shaped by `color`, with an optional vertical
+    reference line (e.g. 1 = no effect on a multiplier scale). The x axis spans the data (and the reference), with
+    round ticks that never collide; row labels are never cut (a very long one wraps onto a second line)."""
+    kinds = list(colors) if colors else list(dict.fromkeys(df[color]))
+    scale = alt.Scale(domain=kinds, range=[colors[k] for k in kinds]) if colors else alt.Undefined
+    shown = df.assign(gp_label=df[label].astype(str).map(lambda t: "\n".join(textwrap.wrap(t, 72))))
+    lines_per_row = int(shown["gp_label"].str.count("\n").max()) + 1 if len(df) else 1
+    values = pd.concat([df[value].astype(float), pd.Series([reference] if reference is not None else [], dtype=float)])
+    x = alt.X(f"{value}:Q", title=x_title, scale=_span_scale(values, log_x),
+              axis=alt.Axis(values=_log_ticks(values) if log_x else alt.Undefined, labelOverlap="greedy", format="~g"))
+    points = alt.Chart(shown).mark_point(filled=True, size=80, opacity=1, stroke="white", strokeWidth=0.6).encode(
+        y=alt.Y("gp_label:N", title=None, sort=None, axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0)), x=x,
+        color=alt.Color(f"{color}:N", title=None, scale=scale, sort=kinds),
+        shape=alt.Shape(f"{color}:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds, range=theme.SHAPES[: len(kinds)])),
+        tooltip=[f"{label}:N", f"{color}:N", alt.Tooltip(f"{value}:Q", format=fmt)])
     layers = [points]
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color=theme.MUTED, strokeDash=[4, 3]).encode(x="ref:Q"))
-    return _titled(alt.layer(*layers).properties(width=320, height=alt.Step(16)), title, subtitle)
+    longest = int(shown["gp_label"].map(lambda t: max(map(len, t.split("\n")))).max()) if len(df) else 0
+    width = int(np.clip(640 - 6 * longest, 220, 320))     # labels and plot together fit the printed page
+    return _titled(alt.layer(*layers).properties(width=width, height=alt.Step(12 * lines_per_row + 4)), title, subtitle)
+
+
+def _span_scale(values: pd.Series, log: bool) -> alt.Scale:
+    """An x scale from just below the smallest value to just above the largest (a quarter more on a log scale)."""
+    lo, hi = float(values.min()), float(values.max())
+    if log:
+        return alt.Scale(type="log", domain=[lo / 1.25, hi * 1.25], nice=False)
+    pad = 0.08 * (hi - lo or abs(hi) or 1.0)
+    return alt.Scale(domain=[lo - pad, hi + pad], nice=False, zero=False)
+
+
+def _log_ticks(values: pd.Series) -> list[float]:
+    """Round ticks for a log axis over `values`: 1, 2, 5 × 10^k over a wide span, 1, 1.5, 2, 3, 5, 7 × 10^k over a narrow one."""
+    lo, hi = float(values.min()) / 1.25, float(values.max()) * 1.25
+    mults = (1, 2, 5) if hi / lo > 10 else (1, 1.5, 2, 3, 5, 7)
+    powers = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    return [round(m * 10.0 ** k, 10) for k in powers for m in mults if lo <= m * 10.0 ** k <= hi]
 
 
 def annotated_heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, label: str, value_title: str = "",
@@ -473,6 +527,22 @@ def _inputs_line(one_row: alt.Chart, sliders: Sequence[dict]) -> alt.Chart:
         limit={"expr": "width"}).encode(text="gp_inputs:N")
 
 
+def _reference_marks(refs: pd.DataFrame, *, on_bar: bool) -> list:
+    """Labelled reference rules (label, value; sorted by value). On a bar: label i on line i from the top, left-aligned
+    at its rule, which runs from that line down to the bar: no rule crosses another's label, none crosses the value.
+    On a curve: horizontal rules labelled at the plot's left end above them (clear of a rising curve)."""
+    if not on_bar:
+        return [alt.Chart(refs).mark_rule(color=theme.PLAN, strokeDash=[4, 3]).encode(y="value:Q"),
+                *[alt.Chart(refs.iloc[[i]]).mark_text(color=theme.PLAN, fontSize=10, align="left", x=4, dy=-6 - 11 * i).encode(
+                    y="value:Q", text="label:N") for i in range(len(refs))]]
+    rows = refs.reset_index(drop=True).assign(gp_y=lambda r: 2 + 12 * r.index)
+    rule = alt.Chart(rows).mark_rule(color=theme.PLAN, strokeDash=[4, 3]).encode(
+        x="value:Q", y=alt.Y("gp_y:Q", scale=None), y2=alt.value(12 * len(rows) + 6))
+    text = alt.Chart(rows).mark_text(color=theme.PLAN, fontSize=10, align="left", baseline="top", dx=3).encode(
+        x="value:Q", y=alt.Y("gp_y:Q", scale=None), text="label:N")
+    return [rule, text]
+
+
 def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_title: str = "", x: str | None = None,
             x_title: str = "", references: pd.DataFrame | None = None, fmt: str = ",.0f", label_fmt: str | None = None,
             log: bool = False, title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
@@ -484,6 +554,8 @@ def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_ti
     (label, value) are drawn as labelled rules. `fmt` formats the axis, `label_fmt` (default `fmt`) the value shown; `log`
     puts the value on a log scale (values that span orders of magnitude). Print shows the defaults."""
     label_fmt = label_fmt or fmt
+    refs = references.sort_values("value") if references is not None else pd.DataFrame({"label": [], "value": []})
+    top = 12 * len(refs) + 6 if x is None else 0      # on a bar: the references' lines, then the bar below them
     positive = grid[value][grid[value] > 0]
     scale = (alt.Scale(type="log", domain=[float(positive.min()), float(grid[value].max())]) if log
              else alt.Scale(domain=[0, float(grid[value].max())]))
@@ -512,24 +584,14 @@ def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_ti
             x=f"{x}:Q", y=f"{value}:Q", text=alt.Text(f"{value}:Q", format=label_fmt))
         base_for_inputs = base.transform_filter(f"datum['{x}'] == {float(grid[x].max())}")
     else:
-        shown = base.mark_bar(color=theme.MODEL, size=28).encode(
-            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=scale),
+        shown = base.mark_bar(color=theme.MODEL).encode(
+            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=scale), x2=alt.value(0), y=alt.value(top), y2=alt.value(top + 26),
             tooltip=[alt.Tooltip(f"{value}:Q", format=label_fmt)])
         label = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold", color=theme.INK).encode(
-            x=f"{value}:Q", text=alt.Text(f"{value}:Q", format=label_fmt))
+            x=f"{value}:Q", y=alt.value(top + 13), text=alt.Text(f"{value}:Q", format=label_fmt))
         base_for_inputs = base
     layers = [shown, label, _inputs_line(base_for_inputs, sliders)]
-    if references is not None and len(references):
-        axis = "y" if x is not None else "x"
-        rule = alt.Chart(references).mark_rule(color=theme.PLAN, strokeDash=[4, 3]).encode(**{axis: "value:Q"})
-        # on a bar: one line each, the first left of its rule and the others right of theirs (close values never overlap);
-        # on a curve, at the plot's left end above their rules (clear of a rising curve)
-        texts = [alt.Chart(references.iloc[[i]]).mark_text(color=theme.PLAN, fontSize=10,
-                                                           **({"align": "left", "x": 4, "dy": -6 - 11 * i} if x is not None else
-                                                              {"align": "right" if i == 0 else "left", "dx": -3 if i == 0 else 3,
-                                                               "y": 6 + 11 * i})
-                                                           ).encode(**{axis: "value:Q"}, text="label:N")
-                 for i in range(len(references))]
-        layers += [rule, *texts]
-    height = 40 + 11 * (len(references) if references is not None else 0)
+    if len(refs):
+        layers += _reference_marks(refs, on_bar=x is None)
+    height = top + 30
     return _titled(alt.layer(*layers).add_params(*params).properties(height=height if x is None else 260), title, subtitle)
