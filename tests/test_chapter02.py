@@ -88,7 +88,9 @@ def expected_claims():
             "first_order_share": 100 - claim(claim_id="000-2.1-09"),
             "activation_jump": claim(claim_id="000-3.2-03") - claim(claim_id="000-2.1-08"),
             "gap_check": claim(claim_id="000-2.4-08") - claim(claim_id="000-2.4-07"),
-            "influence_sum": sum(claim(claim_id=f"004-2.1-0{i}") for i in (1, 2, 3)),
+            "influence_sum": claim(claim_id="004-2.1-01") + claim(claim_id="004-2.1-02"),
+            "influence_left": 100 - claim(claim_id="004-2.1-01") - claim(claim_id="004-2.1-02"),
+            "influence_if_share": sum(claim(claim_id=f"004-2.1-0{i}") for i in (1, 2, 3)),
             "payment_sum": claim(claim_id="004-2.3-02") + claim(claim_id="004-2.3-03")}
 
 

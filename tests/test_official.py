@@ -46,9 +46,11 @@ def test_real_series_are_what_the_notes_say():
 def test_grade_words_adds_the_note_only_when_there_is_one():
     from growthpath.data import official
 
-    assert official.grade_words({"grade": "yes-secondary", "grade_note": "low quality"}) == "grade yes-secondary, low quality"
-    assert official.grade_words({"grade": "yes", "grade_note": float("nan")}) == "grade yes"
-    assert official.grade_words({"grade": "yes", "grade_note": " "}) == "grade yes"
+    assert official.grade_words({"grade": "yes-secondary", "grade_note": "low quality"}) == (
+        "checked through a repost or report; low quality")
+    assert official.grade_words({"grade": "yes", "grade_note": float("nan")}) == "checked at the publisher"
+    assert official.grade_words({"grade": "yes", "grade_note": " "}) == "checked at the publisher"
+    assert set(official.GRADE_WORDS) == set(official.GRADE_RANK)      # every grade the data uses has words
 
 
 def test_months_covered_and_words_of_a_cumulative_period():

@@ -251,8 +251,9 @@ def conversion(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- seed 004, chapter 2
-SPLITS = {"influence weights": {"kol_decision_weight": "KOL", "koc_decision_weight": "KOC",
-                                "ordinary_user_review_influence": "ordinary users"},
+# 004 §2.1 gives KOL and KOC shares (占比) of one decision weight; ordinary users' reviews get an 'influence degree'
+# (影响度), not stated as a share of it: the split holds the two shares only
+SPLITS = {"influence weights": {"kol_decision_weight": "KOL", "koc_decision_weight": "KOC"},
           "3S decision chain": {"decision_share_social": "social", "decision_share_search": "search",
                                 "decision_share_scene": "scene"},
           "3R sustainability": {"sustainability_share_reduce": "reduce", "sustainability_share_reuse": "reuse",
@@ -278,10 +279,15 @@ def genz_splits(claims: pd.DataFrame) -> pd.DataFrame:
 
 @computes
 def genz_sums(claims: pd.DataFrame) -> Values:
-    """What the influence weights and the two payment 'market shares' add up to."""
+    """What the KOL and KOC shares of the decision weight and the two payment 'market shares' add up to; what the
+    two shares leave of the weight, and what ordinary users' review influence would make it if read as a third share."""
     influence = ledger.chart_frame(claims, "004", SPLITS["influence weights"], scope="segment")
+    reviews = ledger.pick(claims, doc="004", metric="ordinary_user_review_influence", scope="segment")
     pay = _payments(claims)
-    return {"influence_sum": Value(float(influence["value"].sum()), ids(influence), unit="%"),
+    total = float(influence["value"].sum())
+    return {"influence_sum": Value(total, ids(influence), unit="%"),
+            "influence_left": Value(100 - total, ids(influence), unit="%"),
+            "influence_if_share": Value(total + float(reviews["value"]), ids(influence, reviews), unit="%"),
             "payment_sum": Value(float(pay["value"].sum()), ids(pay), unit="%")}
 
 

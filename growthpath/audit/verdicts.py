@@ -13,6 +13,9 @@ from growthpath.markup import after_colon, spaced_percents
 
 VERDICTS = ("holds", "does not hold", "cannot be checked")
 SERIOUS = ("contradiction", "implausible")
+# findings that put a section's evidence in doubt (one figure credited to several cases) without showing its numbers
+# wrong: they are named in the section's reason, but the verdict stays the reviewer's
+DOUBTFUL_EVIDENCE = ("recycled_evidence",)
 
 
 def serious_by_section(findings: list[Finding]) -> dict[tuple[str, str], list[Finding]]:
@@ -52,7 +55,9 @@ def table(findings: list[Finding], sections: pd.DataFrame, reviewed: pd.DataFram
     rows = []
     for s in sections.itertuples():
         place = (s.doc, s.section)
-        found = sorted(serious.get(place, []), key=lambda f: (rank[f.severity], f.id))
+        ranked = sorted(serious.get(place, []), key=lambda f: (rank[f.severity], f.id))
+        found = [f for f in ranked if f.rule not in DOUBTFUL_EVIDENCE]
+        doubtful = [f for f in ranked if f.rule in DOUBTFUL_EVIDENCE]
         note = notes.loc[place] if place in notes.index else None
         if found:
             worst = found[0]
@@ -65,8 +70,11 @@ def table(findings: list[Finding], sections: pd.DataFrame, reviewed: pd.DataFram
             verdict, why = note["verdict"], note["why"]
         else:
             verdict, why = "cannot be checked", "No reviewer's verdict is recorded for this section yet."
+        if doubtful:
+            why += (f" Its evidence is in doubt: {after_colon(spaced_percents(_first_sentence(doubtful[0].message)))}"
+                    + (f" ({len(doubtful)} such findings)." if len(doubtful) > 1 else "."))
         rows.append({"doc": s.doc, "section": s.section, "chapter": int(s.chapter), "title": s.title_en,
-                     "verdict": verdict, "why": why, "findings": [f.id for f in found]})
+                     "verdict": verdict, "why": why, "findings": [f.id for f in ranked]})
     return pd.DataFrame(rows)
 
 

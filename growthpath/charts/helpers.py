@@ -308,6 +308,26 @@ def saturation_chart(points: pd.DataFrame, curves: pd.DataFrame, targets: pd.Dat
     return _titled(alt.layer(*layers), title, subtitle)
 
 
+# counts of people on an axis in words a reader of English uses ('100 m', '1 bn'), not SI prefixes ('100M', '1G')
+COUNT_LABELS = ("datum.value >= 1e9 ? format(datum.value / 1e9, '~g') + ' bn' : datum.value >= 1e6 ? "
+                "format(datum.value / 1e6, '~g') + ' m' : format(datum.value, ',~g')")
+
+
+POWER_OF_TEN = "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) < 1e-6"
+
+
+def number_axis(fmt: str, log: bool = False, **kwargs) -> alt.Axis:
+    """An axis whose labels use d3 format `fmt`, or `fmt="count"`: thousands with commas, then millions and billions
+    (on a log scale, `log`, only at powers of ten: the ticks between would run together)."""
+    if fmt != "count":
+        return alt.Axis(format=fmt, **kwargs)
+    return alt.Axis(labelExpr=f"{POWER_OF_TEN} ? ({COUNT_LABELS}) : ''" if log else COUNT_LABELS, **kwargs)
+
+
+def _tooltip_format(fmt: str) -> str:
+    return ",.0f" if fmt == "count" else fmt
+
+
 def lines(df: pd.DataFrame, *, x: str, y: str, series: str, x_title: str = "", y_title: str = "",
           colors: Sequence[str] | None = None, log_y: bool = False, y_format: str = ",.0f", points: bool = False,
           diagonal: bool = False, rules: pd.DataFrame | None = None, x_rules: pd.DataFrame | None = None,
@@ -318,9 +338,9 @@ def lines(df: pd.DataFrame, *, x: str, y: str, series: str, x_title: str = "", y
     scale = alt.Scale(domain=order, range=list(colors)[: len(order)]) if colors else alt.Undefined
     y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     chart = alt.Chart(df).mark_line(point=points).encode(
-        x=alt.X(f"{x}:Q", title=x_title), y=alt.Y(f"{y}:Q", title=y_title, scale=y_scale, axis=alt.Axis(format=y_format)),
+        x=alt.X(f"{x}:Q", title=x_title), y=alt.Y(f"{y}:Q", title=y_title, scale=y_scale, axis=number_axis(y_format, log_y)),
         color=alt.Color(f"{series}:N", title=None, scale=scale, sort=order),
-        tooltip=[f"{series}:N", alt.Tooltip(f"{x}:Q", format=",.3~f"), alt.Tooltip(f"{y}:Q", format=y_format)])
+        tooltip=[f"{series}:N", alt.Tooltip(f"{x}:Q", format=",.3~f"), alt.Tooltip(f"{y}:Q", format=_tooltip_format(y_format))])
     layers = [chart]
     if diagonal:
         lo, hi = float(min(df[x].min(), df[y].min())), float(max(df[x].max(), df[y].max()))
@@ -553,7 +573,7 @@ def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_ti
     printed chart shows every position; without `x`, as one labelled bar. `references`
     (label, value) are drawn as labelled rules. `fmt` formats the axis, `label_fmt` (default `fmt`) the value shown; `log`
     puts the value on a log scale (values that span orders of magnitude). Print shows the defaults."""
-    label_fmt = label_fmt or fmt
+    label_fmt = label_fmt or _tooltip_format(fmt)
     refs = references.sort_values("value") if references is not None else pd.DataFrame({"label": [], "value": []})
     top = 12 * len(refs) + 6 if x is None else 0      # on a bar: the references' lines, then the bar below them
     positive = grid[value][grid[value] > 0]
@@ -568,7 +588,7 @@ def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_ti
     base = alt.Chart(grid).transform_filter(at(sliders))
     if x is not None and x in {s["field"] for s in sliders}:
         # a curve over one slider's range, the other sliders picking which curve: print shows the whole curve
-        y = alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=scale)
+        y = alt.Y(f"{value}:Q", title=value_title, axis=number_axis(fmt, log), scale=scale)
         shown = alt.Chart(grid).transform_filter(at([s for s in sliders if s["field"] != x])).mark_line(color=theme.MODEL).encode(
             x=alt.X(f"{x}:Q", title=x_title), y=y, tooltip=[alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{value}:Q", format=label_fmt)])
         marker = base.mark_point(filled=True, size=70, color=theme.MODEL).encode(x=f"{x}:Q", y=y)
@@ -577,15 +597,15 @@ def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_ti
         shown, base_for_inputs = alt.layer(shown, marker), base
     elif x is not None:
         shown = base.mark_line(point=True, color=theme.MODEL).encode(
-            x=alt.X(f"{x}:Q", title=x_title), y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=scale),
+            x=alt.X(f"{x}:Q", title=x_title), y=alt.Y(f"{value}:Q", title=value_title, axis=number_axis(fmt, log), scale=scale),
             tooltip=[alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{value}:Q", format=label_fmt)])
         label = base.transform_filter(f"datum['{x}'] == {float(grid[x].max())}").mark_text(
             align="right", dy=-10, fontSize=12, fontWeight="bold", color=theme.INK).encode(
             x=f"{x}:Q", y=f"{value}:Q", text=alt.Text(f"{value}:Q", format=label_fmt))
         base_for_inputs = base.transform_filter(f"datum['{x}'] == {float(grid[x].max())}")
     else:
-        shown = base.mark_bar(color=theme.MODEL).encode(
-            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=scale), x2=alt.value(0), y=alt.value(top), y2=alt.value(top + 26),
+        shown = base.mark_rect(color=theme.MODEL).encode(   # a rect, not a bar: a bar on a log scale ignores x2
+            x=alt.X(f"{value}:Q", title=value_title, axis=number_axis(fmt, log), scale=scale), x2=alt.value(0), y=alt.value(top), y2=alt.value(top + 26),
             tooltip=[alt.Tooltip(f"{value}:Q", format=label_fmt)])
         label = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold", color=theme.INK).encode(
             x=f"{value}:Q", y=alt.value(top + 13), text=alt.Text(f"{value}:Q", format=label_fmt))

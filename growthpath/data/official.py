@@ -156,15 +156,20 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 
 
+GRADE_WORDS = {"yes": "checked at the publisher", "yes-secondary": "checked through a repost or report",
+               "derived": "derived from checked figures", "estimate-unofficial": "an unofficial estimate",
+               "UNVERIFIED": "unverified", "not found": "not found at any source"}
+
+
 def grade_words(row) -> str:
-    """An observation's verification grade as the book prints it: 'grade yes-secondary, low quality'."""
+    """An observation's verification grade as the book prints it: 'checked through a repost or report; low quality'."""
     note = row.get("grade_note")
-    return f"grade {row['grade']}" + (f", {note}" if isinstance(note, str) and note.strip() else "")
+    return GRADE_WORDS.get(row["grade"], f"grade {row['grade']}") + (f"; {note}" if isinstance(note, str) and note.strip() else "")
 
 
 def obs_words(stats: pd.DataFrame, obs_id: str, short: bool = False) -> str:
     """An observation as a reader names it: 'mofcom_live_sales_growth:2025' → 'MOFCOM's growth of
-    live-commerce online transaction volume, 2025 (grade yes-secondary)' (short: 'MOFCOM's published
+    live-commerce online transaction volume, 2025 (checked through a repost or report)' (short: 'MOFCOM's published
     figure, 2025')."""
     row = stats[stats["obs_id"] == obs_id]
     if row.empty:
