@@ -165,6 +165,17 @@ def test_same_subject_different_values():
                                                  claim("004-5.1b-03", "p2", 6, "%", programme="phase 2", **phase)]) == []
 
 
+def test_same_subject_one_initiative_named_two_ways():
+    """One campaign whose ledger name is longer in one place ('… campaign') is still one initiative; two
+    programmes that share a word are not."""
+    brand = dict(entity="unnamed brand", entity_type="case", scope="programme", subject="duplicate_reach", form="share")
+    a = claim("000-2.5-02", "dup", 30, "%", programme="cross-platform marketing", **brand)
+    b = claim("000-6.4-02", "dup", 45, "%", programme="cross-platform marketing campaign", **brand)
+    assert [f.severity for f in run("same_subject_different_values", [a, b])] == ["contradiction"]
+    other = claim("000-6.4-02", "dup", 45, "%", programme="private-domain marketing", **brand)
+    assert run("same_subject_different_values", [a, other]) == []
+
+
 def test_same_subject_growth_per_year_vs_cumulative():
     """22 % a year over 2024–2026 is +49 % (two years) or +82 % (three) in total: 82 % agrees, 120 % does not."""
     annual = claim("000-3.1-01", "g", 22, "%", "2024-2026", "target", form="target_growth", quote="年均增长22%")
@@ -263,6 +274,17 @@ def test_recycled_evidence():
     assert run("recycled_evidence", [claim("000-1.3-01", "r", 10, "%", quote="库存降低10%", entity="Douyin", subject="return_rate"), round_other]) == []
 
 
+def test_recycled_evidence_growth_and_effect_are_one_change():
+    """A firm's growth in a year and another firm's growth credited to a programme are one kind of result."""
+    a = claim("000-3.4-13", "g", 12.7, "%", "2023", quote="2023年用户增速达12.7%", entity="Douyin", subject="users", form="growth_rate")
+    b = claim("000-7.3-09", "e", 12.7, "%", quote="实现用户增长12.7%", entity="Pinduoduo", subject="users", form="effect")
+    assert [f.severity for f in run("recycled_evidence", [a, b])] == ["implausible"]
+    # a whole percentage matches by chance too often: without near-identical words it is no evidence of reuse
+    a28 = claim("000-3.4-13", "g", 28, "%", "2023", quote="2023年用户增速达28%", entity="Douyin", subject="users", form="growth_rate")
+    b28 = claim("000-7.3-09", "e", 28, "%", quote="通过高价值商品补贴实现用户增长28%", entity="Pinduoduo", subject="users", form="effect")
+    assert run("recycled_evidence", [a28, b28]) == []
+
+
 def test_duplicated_passage():
     same = [claim("000-2.1-01", "x", 1, "%", quote="同一句话"), claim("000-6.3-01", "x", 1, "%", quote="同一句话")]
     found = run("duplicated_passage", same)
@@ -316,6 +338,35 @@ def test_one_number_two_meanings():
     assert len(run("one_number_two_meanings", ranged)) == 1  # a range ending in the same year counts
     round_numbers = [claim("000-1.1-01", "share_of_retail", 25, "%", "2023"), claim("000-8.1-01", "user_pen", 25, "%", "2023")]
     assert run("one_number_two_meanings", round_numbers) == []
+
+
+def test_one_number_two_meanings_within_one_case():
+    """One tool given the same 2.3× for two measures in two sections; not another programme, not a round figure."""
+    tool = dict(entity="ByteDance", entity_type="platform", scope="programme", programme="巨量引擎")
+    roi = claim("000-1.3-02", "roi", 2.3, "倍", quote="广告ROI较传统电商提高2.3倍", subject="marketing_roi", form="multiplier", **tool)
+    conv = claim("000-7.1-03", "conv", 2.3, "倍", quote="算法升级可使转化率提升2.3倍", subject="conversion_rate", form="effect", **tool)
+    found = run("one_number_two_meanings", [roi, conv])
+    assert [f.severity for f in found] == ["unclear"] and "marketing roi" in found[0].message.lower()
+    other_tool = {**conv, "programme": "星图"}
+    assert run("one_number_two_meanings", [roi, other_tool]) == []
+    round_pair = [{**roi, "value": 50, "value_canonical": 50, "unit": "%", "canonical_unit": "%"},
+                  {**conv, "value": 50, "value_canonical": 50, "unit": "%", "canonical_unit": "%"}]
+    assert run("one_number_two_meanings", round_pair) == []
+
+
+def test_one_number_two_meanings_segment_baseline():
+    """The plan's starting value for a segment's KPI equal to another figure for that segment, even a whole percent."""
+    seg = dict(scope="lower_tier")
+    start = claim("000-3.3-01", "cov", 68, "%", "current (2023)", quote="覆盖率需从当前的68%提升至85%", subject="coverage", **seg)
+    target = claim("000-3.3-02", "cov_t", 85, "%", "2026", "target", quote="覆盖率需从当前的68%提升至85%", subject="coverage",
+                   baseline_ref="000-3.3-01", **seg)
+    pen = claim("000-2.1-10", "pen", 68, "%", quote="互联网用户渗透率达68%", subject="netizens", form="share", **seg)
+    found = run("one_number_two_meanings", [start, target, pen])
+    assert [f.severity for f in found] == ["unclear"] and {r.claim_id for r in found[0].refs} == {"000-3.3-01", "000-2.1-10"}
+    # the whole market has too many figures for a whole-percent match to mean anything; nor does a figure no target starts from
+    market = [{**r, "scope": "market"} for r in (start, target, pen)]
+    assert run("one_number_two_meanings", market) == []
+    assert run("one_number_two_meanings", [start, pen]) == []
 
 
 def test_pp_difference():

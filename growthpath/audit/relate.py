@@ -120,9 +120,18 @@ def comparable(a, b) -> bool:
     """Two claims stating one quantity the same way: same subject, entity, scope, stage, measure,
     whole and time (both undated counts as the same time, within one document)."""
     one_time = a["bare"] == "growth_rate" or "-" not in a["when"]   # a level 'over 2021-2023' is no one time
-    return (one_time and a["subject"] == b["subject"] and same_scope(a, b) and a["initiative"] == b["initiative"]
+    return (one_time and a["subject"] == b["subject"] and same_scope(a, b) and same_initiative(a["initiative"], b["initiative"])
             and a["stage"] == b["stage"] and a["bare"] == b["bare"]
             and a["of_whole"] == b["of_whole"] and a["when"] == b["when"] and different_sentences(a, b))
+
+
+def same_initiative(a: str, b: str) -> bool:
+    """One initiative, however the ledger words it: the same name, or one name holding every word of the other
+    ('cross-platform marketing' and 'cross-platform marketing campaign'; not 'phase 1' and 'phase 2')."""
+    if a == b:
+        return True
+    wa, wb = (set(re.findall(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+", x.lower())) for x in (a, b))
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
 
 
 def disagree(ctx: Context, a, b, rel_tol: float, tol_pp: float) -> str | None:
@@ -145,15 +154,15 @@ def disagree(ctx: Context, a, b, rel_tol: float, tol_pp: float) -> str | None:
 # ----------------------------------------------------------------------------- 1. same subject, different statements
 @rule("same_subject_different_values", "One quantity stated twice with different values", rel_tol=0.05, tol_pp=1.0)
 def same_subject_different_values(ctx: Context, rel_tol: float, tol_pp: float):
-    """Two claims of one document on the same `subject`, entity, scope, stage (observed / target /
-    forecast), measure and time that disagree once forms are converted: growth per year against a
+    """Two claims of one document on the same `subject`, entity, initiative (`same_initiative`), scope, stage
+    (observed / target / forecast), measure and time that disagree once forms are converted: growth per year against a
     cumulative change over the same span (both span readings), or a level against the whole × a share.
     Levels differing by more than `rel_tol`, shares or rates by more than `tol_pp` points. Both claims
     cannot be true, so this is a contradiction; a target beside an observation is never compared."""
     c = rows(ctx)
     c = c[c["subject"] != ""]
     out = []
-    for _, g in c.groupby(["doc", "subject", "about", "initiative", "scope", "stage"]):
+    for _, g in c.groupby(["doc", "subject", "about", "scope", "stage"]):   # initiatives: `comparable`
         for (_, a), (_, b) in combinations(g.iterrows(), 2):
             if not comparable(a, b) or a["value_canonical"] == b["value_canonical"] and a["unit"] == b["unit"]:
                 continue
@@ -561,7 +570,8 @@ def _shared_spend(c: pd.DataFrame, g: pd.DataFrame) -> bool:
 # ----------------------------------------------------------------------------- 5. recycled evidence
 @rule("recycled_evidence", "The same figure credited to different companies, programmes or events", min_similarity=0.6)
 def recycled_evidence(ctx: Context, min_similarity: float):
-    """Claims in different sentences with the same value, unit and form on the same subject, credited to
+    """Claims in different sentences with the same value, unit and form (a growth rate and a programme's effect
+    are both a change: `CHANGE_FORMS`) on the same subject, credited to
     different cases (another entity, or another initiative of one entity: see `one_case`), whose quotes or
     seed sentences are near-identical (similarity ≥ `min_similarity` once quoted titles are set aside) or whose
     value is distinctive: one result told as evidence for two cases. One finding per figure, naming every
@@ -569,9 +579,10 @@ def recycled_evidence(ctx: Context, min_similarity: float):
     Market-wide figures and the plan's own numbers are not evidence of a case and are left out.
     Implausible rather than a contradiction: two firms can match by chance."""
     c = rows(ctx)
-    cases = c[c["entity_type"].isin(["platform", "case", "source"]) & (c["bare"] != "date")]
+    cases = c[c["entity_type"].isin(["platform", "case", "source"]) & (c["bare"] != "date")].copy()
+    cases["told_as"] = cases["bare"].map(lambda b: CHANGE_FORMS.get(b, b))
     by_places: dict[frozenset, list] = {}
-    for _key, g in cases.groupby(["value_canonical", "canonical_unit", "subject", "bare"]):
+    for _key, g in cases.groupby(["value_canonical", "canonical_unit", "subject", "told_as"]):
         hit: dict[str, pd.Series] = {}
         close = False
         for (_, a), (_, b) in combinations(g.iterrows(), 2):
@@ -642,9 +653,16 @@ def _phrase(text: str) -> str:
     return re.sub(r"某[\u4e00-\u9fff]{1,6}?(平台|品牌|企业|商家|公司)", "", text)
 
 
+# a change of a quantity, whether the ledger files it as a period's growth ('2023年用户增速达28%') or as what a
+# programme achieved ('实现用户增长28%'): one result, told two ways
+CHANGE_FORMS = {"growth_rate": "change", "effect": "change"}
+
+
 def _distinctive(r) -> bool:
+    """A value unlikely to match by chance: not whole, or a whole number ≥ 10 off the multiples of 5 in a unit
+    other than % (whole percentages recur too often: such a match needs near-identical words)."""
     v = float(r["value"])
-    return v != round(v) or (v >= 10 and round(v) % 5 != 0)
+    return v != round(v) or (v >= 10 and round(v) % 5 != 0 and r["canonical_unit"] != "%")
 
 
 @rule("duplicated_passage", "The same case told again in another section", min_similarity=0.6)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import combinations
 
 import pandas as pd
 
 from growthpath.audit.registry import Context, Finding, fmt, period_range, period_year, rule
 from growthpath.audit import readings as rd
+from growthpath.audit import relate
 from growthpath.audit.readings import human
 from growthpath.markup import in_sentence
 from growthpath.models.trend import implied_rates_pct
@@ -258,7 +260,15 @@ def shares_sum(ctx: Context, tol_pp: float):
 @rule("one_number_two_meanings", "One distinctive number used for two different quantities")
 def one_number_two_meanings(ctx: Context):
     """The same distinctive value (not a round number) and year attached to two different metric
-    families in one document: one of the two uses is probably borrowed."""
+    families in one document: one of the two uses is probably borrowed. Likewise within one holder of
+    figures, where a chance match is rarer: one case (entity and initiative, `relate.one_case`) given one
+    distinctive value for two subjects in two sections, and a plan's starting value (the baseline of a
+    target) equal to another subject's figure for the same segment (a scope narrower than the market),
+    even a whole percentage. Unclear: the two may be one measure named two ways."""
+    return _across_families(ctx) + _one_case_two_subjects(ctx) + _segment_baseline_reused(ctx)
+
+
+def _across_families(ctx: Context) -> list[Finding]:
     out = []
     c = ctx.claims[(ctx.claims["family"] != "") & ctx.claims["year_end"].notna()].copy()
     c = c[pd.Series([rd.distinctive(v, u) for v, u in zip(c["value_canonical"], c["canonical_unit"])], index=c.index, dtype=bool)]
@@ -275,6 +285,53 @@ def one_number_two_meanings(ctx: Context):
             f"The figure {fmt(families.iloc[0]['value'], families.iloc[0]['unit'])} is used for "
             + " and for ".join(names) + "; these are different quantities."))
     return out
+
+
+BROAD_SCOPES = {"market", "programme", "company", "project", "other", "users", "global", ""}
+
+
+def _one_case_two_subjects(ctx: Context) -> list[Finding]:
+    c = relate.rows(ctx)
+    cases = c[c["entity_type"].isin(["platform", "case", "source"]) & (c["subject"] != "") & (c["bare"] != "date")]
+    out = []
+    for _, g in cases.groupby(["doc", "entity_id", "value_canonical", "canonical_unit"]):
+        pairs = [(a, b) for (_, a), (_, b) in combinations(g.iterrows(), 2)
+                 if a["subject"] != b["subject"] and a["section"] != b["section"] and relate.one_case(a, b)
+                 and relate._distinctive(a)]
+        if pairs:
+            out.append(_two_subjects_finding(ctx, [r for p in pairs for r in p], relate._credit(pairs[0][0]),
+                                             "one result is probably told again as another measure, though both can hold"))
+    return out
+
+
+def _segment_baseline_reused(ctx: Context) -> list[Finding]:
+    c = relate.rows(ctx)
+    observed = c[(c["stage"] == "observed") & (c["subject"] != "") & ~c["scope"].isin(BROAD_SCOPES)]
+    starts = observed[observed["claim_id"].isin(c[c["stage"] != "observed"]["baseline_ref"])]
+    out = []
+    key = ["doc", "scope", "value_canonical", "canonical_unit"]
+    for _, x in starts.iterrows():
+        same = [y for _, y in observed.iterrows() if all(y[k] == x[k] for k in key)
+                and y["subject"] != x["subject"] and ctx.sentence(y) != ctx.sentence(x)]
+        if same:
+            why = (f"the plan's starting value for {human(x['subject'])} ({relate.where(x)}) may be borrowed from the "
+                   "other quantity, unless the two are one measure named two ways")
+            out.append(_two_subjects_finding(ctx, [x, *same], f"the {human(x['scope'])} segment", why))
+    return out
+
+
+def _two_subjects_finding(ctx: Context, rs: list, holder: str, why: str) -> Finding:
+    rs = list({r["claim_id"]: r for r in rs}.values())
+    by_subject: dict[str, list[str]] = {}
+    for r in rs:
+        by_subject.setdefault(human(r["subject"]), []).append(relate.where(r))
+    uses = [f"{name} ({', '.join(dict.fromkeys(places))})" for name, places in by_subject.items()]
+    first = rs[0]
+    return Finding(
+        "one_number_two_meanings", "unclear", [ctx.ref(r) for r in rs],
+        {"value": first["value_canonical"], "unit": first["canonical_unit"], "quantities": list(by_subject)},
+        "identical values", f"{fmt(first['value_canonical'])} for {len(uses)} quantities",
+        f"For {holder}, the figure {fmt(first['value'], first['unit'])} is used for " + " and for ".join(uses) + f": {why}.")
 
 
 # ----------------------------------------------------------------------------- percent, points and multiples
