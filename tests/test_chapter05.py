@@ -82,7 +82,7 @@ def test_chapter5_prose_follows_the_seed():
 
     nb = json.loads((Path(__file__).resolve().parents[1] / "chapters" / NB).read_text(encoding="utf-8"))
     prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert "「30日沉默用戶」" in prose and "within a month" not in prose
+    assert "「30日沉默用户」" in prose and "within a month" not in prose
     assert "Borrowed target" not in prose and "becomes the industry's target" not in prose
 
 

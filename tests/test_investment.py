@@ -91,7 +91,7 @@ def test_book_allocations_and_cases():
 
 
 def test_floors_in_words():
-    row = lambda **kw: pd.Series({"claim_id": "X", "section": "7.3", "period": "2025", "quote": "q", "unit": "比值", **kw})
+    row = lambda **kw: pd.Series({"claim_id": "X", "section": "7.3", "period": "2025", "quote": "q", "quote_zh": "q", "unit": "比值", **kw})
     assert investment.floor_label(row(value=1.5), 3) == "ROI ≥ 1.5 in 3 y"
     assert investment.floor_label(row(value=3.0, unit="比值(1:x)")) == "marketing ROI ≥ 1:3"
     # 1.5 (§3.3) against 1:3 (§7.3): twice as high, and neither gross/net mix (1.5, 2.5 vs 3, 4) reconciles them
@@ -103,7 +103,7 @@ def test_floors_in_words():
 
 def test_reserve_is_read_as_ambiguous():
     sums = pd.DataFrame({"allocation": ["Funding by phase"], "split_sum": [100.0], "with_separate": [120.0]})
-    reserve = pd.Series({"claim_id": "R", "value": 20.0, "quote": "保持20%的應急資金儲備"})
+    reserve = pd.Series({"claim_id": "R", "value": 20.0, "quote": "保持20%的應急資金儲備", "quote_zh": "保持20%的应急资金储备"})
     first = pd.Series({"claim_id": "F", "value": 40.0, "period": "2024"})
     r = investment.reserve_reading(sums, reserve, first)
     assert (r["phase_sum"], r["total"], r["first_beside"]) == (100, 120, 32)  # 40 % of the 80 % left after the reserve

@@ -590,7 +590,7 @@ def recycled_evidence(ctx: Context, min_similarity: float):
                 continue
             sim = max(SequenceMatcher(None, _phrase(x), _phrase(y)).ratio()
                       for x, y in ((a["quote_zh"], b["quote_zh"]), (ctx.sentence(a), ctx.sentence(b))))
-            if sim < min_similarity and not _distinctive(a):
+            if sim < min_similarity and not distinctive_claim(a):
                 continue
             close |= sim >= min_similarity
             hit.update({a["claim_id"]: a, b["claim_id"]: b})
@@ -613,7 +613,7 @@ def _recycled_finding(ctx, groups) -> Finding:
     figures = list(dict.fromkeys(_stated(rs[0]) for rs, _ in groups))
     places: dict[str, list[str]] = {}
     for r in claims_:      # one credit per case, with every place it is told
-        places.setdefault(_credit(r), []).append(where(r))
+        places.setdefault(credit(r), []).append(where(r))
     credits = [f"{case} ({', '.join(dict.fromkeys(told))})" for case, told in places.items()]
     close = any(flag for _, flag in groups)
     one_firm = len({r["entity_id"] for r in claims_}) == 1
@@ -643,7 +643,7 @@ def _core(programme: str) -> set[str]:
     return set(re.findall(r"[\u4e00-\u9fff]{2,}", programme)) | {w.lower() for w in re.findall(r"[A-Za-z0-9]{3,}", programme)}
 
 
-def _credit(r) -> str:
+def credit(r) -> str:
     return f"{who(r)}'s {r['programme']}" if r["programme"] else who(r)
 
 
@@ -658,7 +658,7 @@ def _phrase(text: str) -> str:
 CHANGE_FORMS = {"growth_rate": "change", "effect": "change"}
 
 
-def _distinctive(r) -> bool:
+def distinctive_claim(r) -> bool:
     """A value unlikely to match by chance: not whole, or a whole number ≥ 10 off the multiples of 5 in a unit
     other than % (whole percentages recur too often: such a match needs near-identical words)."""
     v = float(r["value"])
@@ -685,7 +685,7 @@ def duplicated_passage(ctx: Context, min_similarity: float):
     out = []
     for (doc, sections), rs in groups.items():
         where_ = ", ".join(sections)
-        cases = list(dict.fromkeys(_credit(r) for r in rs))
+        cases = list(dict.fromkeys(credit(r) for r in rs))
         out.append(Finding(
             "duplicated_passage", "unclear", [ctx.ref(r) for r in rs],
             {"sections": where_, "claims": len(rs), "cases": cases}, "same cases, same figures", f"repeated in §§{where_}",

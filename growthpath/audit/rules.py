@@ -297,9 +297,9 @@ def _one_case_two_subjects(ctx: Context) -> list[Finding]:
     for _, g in cases.groupby(["doc", "entity_id", "value_canonical", "canonical_unit"]):
         pairs = [(a, b) for (_, a), (_, b) in combinations(g.iterrows(), 2)
                  if a["subject"] != b["subject"] and a["section"] != b["section"] and relate.one_case(a, b)
-                 and relate._distinctive(a)]
+                 and relate.distinctive_claim(a)]
         if pairs:
-            out.append(_two_subjects_finding(ctx, [r for p in pairs for r in p], relate._credit(pairs[0][0]),
+            out.append(_two_subjects_finding(ctx, [r for p in pairs for r in p], relate.credit(pairs[0][0]),
                                              "one result is probably told again as another measure, though both can hold"))
     return out
 
