@@ -148,3 +148,36 @@ def test_a_slider_always_holds_its_default_and_at_least_one_step():
     assert whatif.top(7.6, 2.2, 0.25) == 15.0          # twice what the target needs, in whole steps
     assert whatif.top(-1.0, 2.2, 0.25) == 2.25          # a target already met: up to the default, not below zero
     assert whatif.top(0.0, 0.0, 0.5) == 0.5             # never an empty range
+
+
+def small_fonts(spec, path="") -> list[str]:
+    """Every font size below 11 px in a Vega-Lite spec (marks, axes, legends, titles), with where it is."""
+    found = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key.lower().endswith("fontsize") and isinstance(value, (int, float)) and value < 11:
+                found.append(f"{path}.{key}={value}")
+            found += small_fonts(value, f"{path}.{key}")
+    elif isinstance(spec, list):
+        for i, value in enumerate(spec):
+            found += small_fonts(value, f"{path}[{i}]")
+    return found
+
+
+def test_small_fonts_are_found():
+    assert small_fonts({"layer": [{"mark": {"type": "text", "fontSize": 10}}, {"config": {"axis": {"labelFontSize": 12}}}]}) == [
+        ".layer[0].mark.fontSize=10"]
+
+
+@pytest.mark.slow
+def test_no_chart_text_is_smaller_than_11_px(executed):
+    import json
+
+    found = []
+    for nb in sorted(executed["base"].glob("*.ipynb")):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            for out in cell.get("outputs", []):
+                for kind, spec in out.get("data", {}).items():
+                    if "vegalite" in kind:
+                        found += [f"{nb.stem}: {f}" for f in small_fonts(spec)]
+    assert found == [], found[:10]

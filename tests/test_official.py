@@ -60,3 +60,11 @@ def test_months_covered_and_words_of_a_cumulative_period():
     assert official.period_words("2023-01/10") == "January–October 2023"
     with pytest.raises(ValueError):
         official.months_covered("2023-10")
+
+
+def test_a_source_note_names_publisher_and_period_not_ids():
+    from growthpath.data import official
+
+    stats = official.load()
+    note = "cnnic_online_shoppers:2023-12 → cnnic_online_shoppers:2024-12 (not_an_id:2020 kept)"
+    assert official.cited_in_words(stats, note) == "CNNIC, December 2023 → CNNIC, December 2024 (not_an_id:2020 kept)"

@@ -97,7 +97,7 @@ def test_the_summary_fits_on_two_pages_and_quotes_hug_their_chinese(pdf):
     assert end - start <= 2, f"the executive summary takes {end - start} pages"
     text = "\n".join(pages)
     assert re.findall(r"“[\u4e00-\u9fff][^”\n]{0,20}”", text), "no quoted Chinese found: the check would be empty"
-    assert re.findall(r".{0,12}(?:“ [\u4e00-\u9fff]|[\u4e00-\u9fff] ”).{0,12}", text) == []
+    assert re.findall(r".{0,12}(?:“ [\u4e00-\u9fff]|[\u4e00-\u9fff] ”|[\u4e00-\u9fff]” [\u4e00-\u9fff]).{0,12}", text) == []
 
 
 def main_matter_pages(contents: str) -> int:

@@ -267,8 +267,9 @@ def milestone_values(claims: pd.DataFrame, stats: pd.DataFrame, checks: pd.DataF
     return out
 
 
-def actuals_table(checks: pd.DataFrame) -> pd.DataFrame:
-    shown = checks.assign(plan=checks["plan"].round(2), actual=checks["actual"].round(2))
+def actuals_table(checks: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
+    shown = checks.assign(plan=checks["plan"].round(2), actual=checks["actual"].round(2),
+                          actual_source=[official.cited_in_words(stats, t) for t in checks["actual_source"]])
     return shown[["target", "year", "plan", "actual", "unit", "verdict", "scope", "plan_basis", "actual_source"]].rename(
         columns={"plan_basis": "plan's figure", "actual_source": "official source"})
 

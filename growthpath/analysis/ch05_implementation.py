@@ -162,7 +162,7 @@ def migration(claims: pd.DataFrame) -> Values:
         f"The {goal['period']} target, a migration rate of {goal['value']:g} % (§3.2), is {more}{gap:g} points above that stated "
         "willingness: ambitious rather than contradictory, because the two measure different things. Willingness is what users "
         f"say today; the target is what they are to do by {goal['period']}, after the plan's measures: §3.2 ties it to connecting "
-        "the data of WeChat, Douyin and Kuaishou, and §5.3 builds shared memberships to 「提升用戶遷移意愿」. The plan's own survey "
+        "the data of WeChat, Douyin and Kuaishou, and §5.3 builds shared memberships to 「提升用户迁移意愿」. The plan's own survey "
         f"suggests room to move: {member['value']:g} % of users say they gave up buying across platforms because memberships do "
         f"not carry over (§2.5, {member['claim_id']}). The target therefore assumes those measures raise the share of users willing "
         f"to migrate by {more}{gap:g} points; none of the §5.3 cases measures that share." if above else

@@ -5,7 +5,7 @@ a share of the people left after the previous stage, so the end-to-end rate is t
 rules keep the product honest:
 
 - a stage's rate must start where the previous stage ends. The plan's private-domain conversion of
-  000 §2.4 is defined on the whole path 社群入群-商品瀏覽-下單支付 (join the group → browse → pay), so
+  000 §2.4 is defined on the whole path 社群入群-商品浏览-下单支付 (join the group → browse → pay), so
   it follows joining directly; nothing sits between them;
 - the purchase may be counted once, at the last stage (`includes_purchase` in data/reference/funnel.csv).
   The plan's 7-day activation (激活率, a first order within 7 days, 000 §2.1) already contains a

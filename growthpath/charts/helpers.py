@@ -33,7 +33,7 @@ def levels_with_claims(series: pd.DataFrame, claims: pd.DataFrame, *, x: str = "
         tooltip=[alt.Tooltip(f"{series_field}:N"), alt.Tooltip(f"{x}:Q", format="d"), alt.Tooltip(f"{y}:Q", format=",.0f")])
     dots = alt.Chart(claims).mark_point(shape="diamond", size=140, filled=True, color=theme.PLAN).encode(
         x=base_x, y=f"{y}:Q", tooltip=[alt.Tooltip(f"{claim_label}:N"), alt.Tooltip(f"{y}:Q", format=",.0f")])
-    labels = alt.Chart(claims).mark_text(align="center", dy=-12, color=theme.PLAN, fontSize=10).encode(
+    labels = alt.Chart(claims).mark_text(align="center", dy=-12, color=theme.PLAN, fontSize=11).encode(
         x=base_x, y=f"{y}:Q", text=f"{claim_label}:N")
     return _titled(alt.layer(lines, dots, labels), title, subtitle)
 
@@ -61,7 +61,7 @@ def forecast_fan(history: pd.DataFrame, forecasts: pd.DataFrame, references: pd.
     if references is not None and len(references):
         layers.append(alt.Chart(references).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
             x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.1f")]))
-        layers.append(alt.Chart(references).mark_text(align="right", dx=-12, color=theme.PLAN, fontSize=10).encode(
+        layers.append(alt.Chart(references).mark_text(align="right", dx=-12, color=theme.PLAN, fontSize=11).encode(
             x=x, y="value:Q", text="label:N"))
     return _titled(alt.layer(*layers), title, subtitle)
 
@@ -133,8 +133,8 @@ def grouped_bars(df: pd.DataFrame, *, category: str, value: str, group: str, val
         tooltip=[f"{category}:N", f"{group}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
     bars = base.mark_bar()
     label = alt.Text(f"{value}:Q", format=label_format)
-    right = base.transform_filter(alt.datum[value] >= 0).mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=label)
-    left = base.transform_filter(alt.datum[value] < 0).mark_text(align="right", dx=-3, fontSize=10, color=theme.INK).encode(text=label)
+    right = base.transform_filter(alt.datum[value] >= 0).mark_text(align="left", dx=3, fontSize=11, color=theme.INK).encode(text=label)
+    left = base.transform_filter(alt.datum[value] < 0).mark_text(align="right", dx=-3, fontSize=11, color=theme.INK).encode(text=label)
     return _titled(alt.layer(bars, right, left).properties(height=alt.Step(16)), title, subtitle)
 
 
@@ -211,7 +211,7 @@ def lorenz_chart(curve: pd.DataFrame, points: pd.DataFrame | None = None, *, tit
     if points is not None and len(points):
         layers.append(alt.Chart(points).mark_point(shape="diamond", size=140, filled=True, color=theme.PLAN).encode(
             x="customers:Q", y="revenue:Q", tooltip=["label:N", alt.Tooltip("customers:Q", format=".0%"), alt.Tooltip("revenue:Q", format=".0%")]))
-        layers.append(alt.Chart(points).mark_text(align="left", dx=8, dy=8, color=theme.PLAN, fontSize=10).encode(
+        layers.append(alt.Chart(points).mark_text(align="left", dx=8, dy=8, color=theme.PLAN, fontSize=11).encode(
             x="customers:Q", y="revenue:Q", text="label:N"))
     return _titled(alt.layer(*layers).properties(width=360, height=300), title, subtitle)
 
@@ -224,7 +224,7 @@ def funnel(df: pd.DataFrame, *, stage: str, value: str, group: str | None = None
         enc.update(yOffset=alt.YOffset(f"{group}:N"), color=alt.Color(f"{group}:N", title=None))
     base = alt.Chart(df).encode(**enc)
     bars = base.mark_bar() if group else base.mark_bar(color=theme.OFFICIAL)
-    text = base.mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=fmt))
+    text = base.mark_text(align="left", dx=3, fontSize=11, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=fmt))
     return _titled(alt.layer(bars, text).properties(height=alt.Step(22 if group else 28)), title, subtitle)
 
 
@@ -304,7 +304,7 @@ def saturation_chart(points: pd.DataFrame, curves: pd.DataFrame, targets: pd.Dat
     if targets is not None and len(targets):
         layers.append(alt.Chart(targets).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
             x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.2f")]))
-        layers.append(alt.Chart(targets).mark_text(align="right", dx=-10, color=theme.PLAN, fontSize=10).encode(x=x, y="value:Q", text="label:N"))
+        layers.append(alt.Chart(targets).mark_text(align="right", dx=-10, color=theme.PLAN, fontSize=11).encode(x=x, y="value:Q", text="label:N"))
     return _titled(alt.layer(*layers), title, subtitle)
 
 
@@ -348,13 +348,19 @@ def lines(df: pd.DataFrame, *, x: str, y: str, series: str, x_title: str = "", y
         layers.insert(0, alt.Chart(diag).mark_line(color=theme.MUTED, strokeDash=[4, 3], strokeWidth=1).encode(x=f"{x}:Q", y=f"{y}:Q"))
     if rules is not None and len(rules):
         layers.append(alt.Chart(rules).mark_rule(color=theme.PLAN, strokeDash=[6, 3]).encode(y="value:Q"))
-        layers.append(alt.Chart(rules).mark_text(align="left", dx=4, dy=-6, color=theme.PLAN, fontSize=10).encode(
+        layers.append(alt.Chart(rules).mark_text(align="left", dx=4, dy=-6, color=theme.PLAN, fontSize=11).encode(
             x=alt.value(0), y="value:Q", text="label:N"))
-    if x_rules is not None and len(x_rules):
-        layers.append(alt.Chart(x_rules).mark_rule(color=theme.MUTED, strokeDash=[4, 3]).encode(x="value:Q"))
-        layers.append(alt.Chart(x_rules).mark_text(align="left", dx=4, baseline="top", color=theme.MUTED, fontSize=10).encode(
-            x="value:Q", y=alt.value(4), text="label:N"))
+    layers += _x_rules(x_rules)
     return _titled(alt.layer(*layers), title, subtitle)
+
+
+def _x_rules(x_rules: pd.DataFrame | None) -> list:
+    """Vertical dashed rules (x_rules: label, value), each labelled at the top of the plot."""
+    if x_rules is None or not len(x_rules):
+        return []
+    return [alt.Chart(x_rules).mark_rule(color=theme.MUTED, strokeDash=[4, 3]).encode(x="value:Q"),
+            alt.Chart(x_rules).mark_text(align="left", dx=4, baseline="top", color=theme.MUTED, fontSize=11).encode(
+                x="value:Q", y=alt.value(4), text="label:N")]
 
 
 def nice_step(span: float, bins: int) -> float:
@@ -395,7 +401,7 @@ def histogram(df: pd.DataFrame, *, value: str, bins: int = 40, x_title: str = ""
     if rules is not None and len(rules):
         layers.append(alt.Chart(rules).mark_rule(color=theme.PLAN, strokeWidth=2).encode(x="value:Q"))
         staggered = rules.reset_index(drop=True).assign(_y=lambda r: 4 + 14 * r.index)
-        layers.append(alt.Chart(staggered).mark_text(align="left", dx=4, color=theme.PLAN, fontSize=10, baseline="top").encode(
+        layers.append(alt.Chart(staggered).mark_text(align="left", dx=4, color=theme.PLAN, fontSize=11, baseline="top").encode(
             x="value:Q", y=alt.Y("_y:Q", scale=None), text="label:N"))
     return _titled(alt.layer(*layers), title, subtitle)
 
@@ -456,7 +462,7 @@ def annotated_heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, label: st
     rect = base.mark_rect().encode(color=alt.Color(f"{value}:Q", title=value_title, scale=color_scale, legend=None),
                                    tooltip=[f"{x}:O", f"{y}:O", f"{label}:N"])
     lines = df[label].astype(str).map(lambda t: _two_words_a_line(t).split("\n"))   # a list of ids stays inside its cell
-    text = alt.Chart(df.assign(gp_label=lines.map("\n".join))).mark_text(fontSize=10, lineBreak="\n").encode(
+    text = alt.Chart(df.assign(gp_label=lines.map("\n".join))).mark_text(fontSize=11, lineBreak="\n").encode(
         x=alt.X(f"{x}:O", sort=None), y=alt.Y(f"{y}:O", sort="descending"), text="gp_label:N",
         color=alt.condition(alt.datum[value] > dark, alt.value("white"), alt.value(theme.INK)))
     layers = [rect, text]
@@ -493,7 +499,7 @@ def gantt(bars: pd.DataFrame, milestones: pd.DataFrame | None = None, *, colors:
         counts["text"] = counts["n"].map(lambda n: f"{n} milestone" + ("s" if n > 1 else ""))
         layers.append(alt.Chart(counts).mark_point(shape="diamond", size=110, filled=True, color=theme.PLAN).encode(
             y=y, x="date:T", tooltip=["task:N", alt.Tooltip("labels:N", title="milestones")]))
-        layers.append(alt.Chart(counts).mark_text(align="left", dx=8, fontSize=10, color=theme.PLAN).encode(y=y, x="date:T", text="text:N"))
+        layers.append(alt.Chart(counts).mark_text(align="left", dx=8, fontSize=11, color=theme.PLAN).encode(y=y, x="date:T", text="text:N"))
     return _titled(alt.layer(*layers).properties(width=420, height=alt.Step(24)), title, subtitle)
 
 
@@ -505,7 +511,7 @@ def labelled_bars(df: pd.DataFrame, *, category: str, value: str, group: str, va
         y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=280)),
         x=alt.X(f"{value}:Q", title=value_title), color=alt.Color(f"{group}:N", title=None, sort=groups),
         tooltip=[f"{group}:N", f"{category}:N", alt.Tooltip(f"{value}:Q", format=label_format)])
-    text = base.mark_text(align="left", dx=3, fontSize=10, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=label_format))
+    text = base.mark_text(align="left", dx=3, fontSize=11, color=theme.INK).encode(text=alt.Text(f"{value}:Q", format=label_format))
     return _titled(alt.layer(base.mark_bar(), text).properties(width=300, height=alt.Step(15)), title, subtitle)
 
 
@@ -522,7 +528,7 @@ def verdict_grid(df: pd.DataFrame, *, x: str, y: str, verdict: str, label: str, 
         color=alt.Color(f"{verdict}:N", title=None, scale=alt.Scale(domain=list(colors), range=list(colors.values()))),
         tooltip=[f"{y}:N", f"{x}:N", f"{verdict}:N", f"{label}:N"])
     dark = [v for v, c in colors.items() if _luminance(c) < 0.35]   # white text on dark cells
-    text = base.mark_text(fontSize=10, lineBreak="\n", lineHeight=13).encode(
+    text = base.mark_text(fontSize=11, lineBreak="\n", lineHeight=13).encode(
         text="gp_cell:N", color=alt.condition(alt.FieldOneOfPredicate(field=verdict, oneOf=dark), alt.value("white"), alt.value(theme.INK)))
     return _titled(alt.layer(rect, text).properties(width=alt.Step(110), height=alt.Step(13 * tallest + 14)), title, subtitle)
 
@@ -553,18 +559,19 @@ def _reference_marks(refs: pd.DataFrame, *, on_bar: bool) -> list:
     On a curve: horizontal rules labelled at the plot's left end above them (clear of a rising curve)."""
     if not on_bar:
         return [alt.Chart(refs).mark_rule(color=theme.PLAN, strokeDash=[4, 3]).encode(y="value:Q"),
-                *[alt.Chart(refs.iloc[[i]]).mark_text(color=theme.PLAN, fontSize=10, align="left", x=4, dy=-6 - 11 * i).encode(
+                *[alt.Chart(refs.iloc[[i]]).mark_text(color=theme.PLAN, fontSize=11, align="left", x=4, dy=-6 - 11 * i).encode(
                     y="value:Q", text="label:N") for i in range(len(refs))]]
     rows = refs.reset_index(drop=True).assign(gp_y=lambda r: 2 + 12 * r.index)
     rule = alt.Chart(rows).mark_rule(color=theme.PLAN, strokeDash=[4, 3]).encode(
         x="value:Q", y=alt.Y("gp_y:Q", scale=None), y2=alt.value(12 * len(rows) + 6))
-    text = alt.Chart(rows).mark_text(color=theme.PLAN, fontSize=10, align="left", baseline="top", dx=3).encode(
+    text = alt.Chart(rows).mark_text(color=theme.PLAN, fontSize=11, align="left", baseline="top", dx=3).encode(
         x="value:Q", y=alt.Y("gp_y:Q", scale=None), text="label:N")
     return [rule, text]
 
 
 def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_title: str = "", x: str | None = None,
-            x_title: str = "", references: pd.DataFrame | None = None, fmt: str = ",.0f", label_fmt: str | None = None,
+            x_title: str = "", references: pd.DataFrame | None = None, x_rules: pd.DataFrame | None = None,
+            fmt: str = ",.0f", label_fmt: str | None = None,
             log: bool = False, title: str | None = None, subtitle: str | None = None) -> alt.LayerChart:
     """A what-if tool that works offline: one slider per input (`sliders`: field, label, min, max, step, default),
     bound to a Vega-Lite parameter that picks the rows of `grid` (computed by the package for every slider position)
@@ -610,7 +617,7 @@ def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_ti
         label = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold", color=theme.INK).encode(
             x=f"{value}:Q", y=alt.value(top + 13), text=alt.Text(f"{value}:Q", format=label_fmt))
         base_for_inputs = base
-    layers = [shown, label, _inputs_line(base_for_inputs, sliders)]
+    layers = [shown, label, _inputs_line(base_for_inputs, sliders)] + (_x_rules(x_rules) if x is not None else [])
     if len(refs):
         layers += _reference_marks(refs, on_bar=x is None)
     height = top + 30

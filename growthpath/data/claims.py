@@ -174,12 +174,13 @@ def metric_label(metric: str) -> str:
     """A ledger metric, subject or whole as a reader reads it: its reviewed label in data/claims/labels.csv
     (level1_first_response → 'first-response time for level-1 incidents'), or for a name not there (an
     analyst's own ledger) its words (`metric_words`)."""
-    return _labels().get(str(metric)) or metric_words(metric)
+    path = datapackage.check("claim_labels")   # validated while unchanged, and recorded as read by every caller
+    return _labels(str(path), path.stat().st_mtime_ns).get(str(metric)) or metric_words(metric)
 
 
-@functools.cache
-def _labels() -> dict[str, str]:
-    table_ = datapackage.read_table("claim_labels")
+@functools.lru_cache(maxsize=2)
+def _labels(path: str, mtime_ns: int) -> dict[str, str]:
+    table_ = pd.read_csv(path, dtype=str, keep_default_na=False)
     return dict(zip(table_["term"], table_["label"]))
 
 

@@ -3,6 +3,8 @@
 Analysis uses grades in `USED_GRADES`; other rows are shown only with their grade as a label."""
 from __future__ import annotations
 
+import re
+
 import functools
 import os
 from pathlib import Path
@@ -181,6 +183,21 @@ def obs_words(stats: pd.DataFrame, obs_id: str, short: bool = False) -> str:
         return f"{series['publisher']}'s published figure, {when}"
     name = series["name_en"][:1].lower() + series["name_en"][1:]
     return f"{series['publisher']}'s {name}, {when} ({grade_words(row)})"
+
+
+def cited_in_words(stats: pd.DataFrame, text: str) -> str:
+    """A source note with each observation id it names replaced by its publisher and period
+    ('cnnic_online_shoppers:2023-12 → …' → 'CNNIC, December 2023 → …'); other words are kept."""
+    ids = set(stats["obs_id"])
+
+    def words(m: re.Match) -> str:
+        if m.group(0) not in ids:
+            return m.group(0)
+        row = stats[stats["obs_id"] == m.group(0)].iloc[0]
+        publisher = series_info().set_index("series_id").loc[row["series_id"], "publisher"]
+        return f"{publisher}, {period_words(str(row['period']))}"
+
+    return re.sub(r"[a-z0-9_]+:[0-9][0-9A-Za-z/\-]*(?: YTD)?", words, str(text))
 
 
 def months_covered(period: str) -> int:
