@@ -227,9 +227,13 @@ def parameters_directive():
         def run(self):
             from growthpath.data import params
 
-            rows = [[r["parameter"], f"{r['meaning']} Valid: {r['valid values']}.", r["default"], r["chapters"]]
+            from growthpath.publish.page import breakable
+
+            # the longest names are 24 characters of code: their column holds them whole in print; a default
+            # such as 'register (discount_rate_pct)' may wrap after its underscores
+            rows = [[r["parameter"], f"{r['meaning']} Valid: {r['valid values']}.", breakable(str(r["default"])), r["chapters"]]
                     for r in params.reference().to_dict(orient="records")]
-            return [_table(["parameter", "meaning and valid values", "default", "chapters"], rows, [22, 52, 16, 10])]
+            return [_table(["parameter", "meaning and valid values", "default", "chapters"], rows, [30, 44, 18, 8])]
 
     return Parameters
 
