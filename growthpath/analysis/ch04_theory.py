@@ -381,12 +381,13 @@ def referral_chart(claims: pd.DataFrame, used: pd.Series) -> dict:
     days = [d for d in CURVE_DAYS if d <= months * fission.DAYS_PER_MONTH]
     regimes = (("one-shot", "each user invites once"), ("persistent", "every user keeps inviting"))
     rows = [{"cycle_days": d, "K": fission.implied_k(multiple, fission.cycles(months, d), regime),
-             "series": f"K for {multiple:g}-fold growth in {months:g} months: {label}"} for regime, label in regimes for d in days]
+             "series": label} for regime, label in regimes for d in days]
     marks = pd.DataFrame({"label": [f"Luckin: {invites['value']:g} invitations × {used['value']:g} %",
                                     f"Luckin: {invites['value']:g} invitations, all converting"],
                           "value": [referral["K"], fission.k_factor(invites["value"], 1.0)]})
     return {"df": pd.DataFrame(rows), "x": "cycle_days", "y": "K", "series": "series", "log_y": True, "y_format": "~g",
-            "rules": marks, "x_title": "length of one referral cycle (days)", "y_title": "viral coefficient K (log scale)"}
+            "rules": marks, "x_title": "length of one referral cycle (days)",
+            "y_title": f"K for {multiple:g}-fold growth in {months:g} months (log scale)"}
 
 
 # ----------------------------------------------------------------------------- §4.3 experiments
