@@ -367,13 +367,15 @@ def _frequency_change(ctx: Context, c: pd.DataFrame) -> list[Finding]:
     return out
 
 
-def _narrow_frequencies(c) -> pd.DataFrame:
-    """Purchase frequencies the documents give for one platform, programme or its members (not the market)."""
-    return c[(c["subject"] == DRIVERS["frequency"]) & (c["about"] != "market") & c["canonical_unit"].isin(["次/月", "次/年"])]
+def _frequencies(c, market: bool) -> pd.DataFrame:
+    """Purchase frequencies the documents state for the market (`market`), or for one platform, programme or its
+    members."""
+    stated = c[(c["subject"] == DRIVERS["frequency"]) & c["canonical_unit"].isin(["次/月", "次/年"])]
+    return stated[(stated["about"] == "market") == market]
 
 
 def _no_market_frequency(c) -> str:
-    narrow = _narrow_frequencies(c)
+    narrow = _frequencies(c, market=False)
     if narrow.empty:
         return "; the documents state no purchase frequency to check it against."
     per_year = narrow["value_canonical"] * narrow["canonical_unit"].map({"次/月": 12, "次/年": 1})
@@ -384,8 +386,7 @@ def _no_market_frequency(c) -> str:
 
 
 def _frequency_finding(ctx, c, g, u, a, orders, ratio) -> Finding | None:
-    freq = c[(c["subject"] == DRIVERS["frequency"]) & (c["about"] == "market")
-             & c["canonical_unit"].isin(["次/月", "次/年"])]
+    freq = _frequencies(c, market=True)
     per_year = [(r, r["value_canonical"] * (12 if r["canonical_unit"] == "次/月" else 1)) for _, r in freq.iterrows()]
     text = (f"The plan's {g['when']} targets — GMV {fmt(g['value'], g['unit'])} ({where(g)}), {fmt(u['value'], u['unit'])} users "
             f"({where(u)}), an order value of {fmt(a['value'], a['unit'])} ({where(a)}, {a['form'].replace('_', ' ')}) — mean "
@@ -394,7 +395,7 @@ def _frequency_finding(ctx, c, g, u, a, orders, ratio) -> Finding | None:
     inputs = {"gmv": g["value_canonical"], "users": u["value_canonical"], "aov": a["value_canonical"],
               "orders_per_user_year": round(orders, 2)}
     if not per_year:
-        return Finding("driver_tree", "unclear", refs + [ctx.ref(r) for _, r in _narrow_frequencies(c).iterrows()], inputs,
+        return Finding("driver_tree", "unclear", refs + [ctx.ref(r) for _, r in _frequencies(c, market=False).iterrows()], inputs,
                        "GMV ÷ (users × AOV)", f"{orders:.1f} orders a year", text + _no_market_frequency(c))
     lo, hi = min(v for _, v in per_year), max(v for _, v in per_year)
     if hi * ratio >= orders >= lo / ratio:

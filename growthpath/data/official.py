@@ -3,10 +3,9 @@
 Analysis uses grades in `USED_GRADES`; other rows are shown only with their grade as a label."""
 from __future__ import annotations
 
-import re
-
 import functools
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -169,15 +168,20 @@ def grade_words(row) -> str:
     return GRADE_WORDS.get(row["grade"], f"grade {row['grade']}") + (f"; {note}" if isinstance(note, str) and note.strip() else "")
 
 
-def obs_words(stats: pd.DataFrame, obs_id: str, short: bool = False) -> str:
-    """An observation as a reader names it: 'mofcom_live_sales_growth:2025' → 'MOFCOM's growth of
-    live-commerce online transaction volume, 2025 (checked through a repost or report)' (short: 'MOFCOM's published
-    figure, 2025')."""
+def _observation(stats: pd.DataFrame, obs_id: str) -> tuple[pd.Series, pd.Series]:
+    """An observation's row and its series' row (publisher, English name)."""
     row = stats[stats["obs_id"] == obs_id]
     if row.empty:
         raise KeyError(f"no observation {obs_id!r} in data/official/statistics.csv")
     row = row.iloc[0]
-    series = series_info().set_index("series_id").loc[row["series_id"]]
+    return row, series_info().set_index("series_id").loc[row["series_id"]]
+
+
+def obs_words(stats: pd.DataFrame, obs_id: str, short: bool = False) -> str:
+    """An observation as a reader names it: 'mofcom_live_sales_growth:2025' → 'MOFCOM's growth of
+    live-commerce online transaction volume, 2025 (checked through a repost or report)' (short: 'MOFCOM's published
+    figure, 2025')."""
+    row, series = _observation(stats, obs_id)
     when = period_words(str(row["period"]))
     if short:
         return f"{series['publisher']}'s published figure, {when}"
@@ -193,9 +197,8 @@ def cited_in_words(stats: pd.DataFrame, text: str) -> str:
     def words(m: re.Match) -> str:
         if m.group(0) not in ids:
             return m.group(0)
-        row = stats[stats["obs_id"] == m.group(0)].iloc[0]
-        publisher = series_info().set_index("series_id").loc[row["series_id"], "publisher"]
-        return f"{publisher}, {period_words(str(row['period']))}"
+        row, series = _observation(stats, m.group(0))
+        return f"{series['publisher']}, {period_words(str(row['period']))}"
 
     return re.sub(r"[a-z0-9_]+:[0-9][0-9A-Za-z/\-]*(?: YTD)?", words, str(text))
 
