@@ -9,6 +9,15 @@ def escape_markdown(text: str) -> str:
     return text.replace("\n", " ")
 
 
+# a ledger id ('000-2.2-01') or a seed section ('000 §2.2'): a table keeps each on one line
+WHOLE_TOKENS = re.compile(r"(\b(?:000|004)-\d\.\db?-\d{2}\b|\b(?:000|004) §\d\.\db?\b)")
+
+
+def display_len(text: str) -> int:
+    """The width of `text` in Latin characters: a CJK character is two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
 def plural(n: int, word: str, words: str | None = None) -> str:
     """'1 chapter', '3 chapters' (`words` for an irregular plural): a message never says 'chapter(s)'."""
     return f"{n:,} {word if n == 1 else words or word + 's'}"

@@ -278,7 +278,9 @@ def test_short_cells_never_break_and_long_ones_wrap():
     from growthpath.publish import page
 
     shown = page.table(pd.DataFrame({"id": ["000-1.4-01"], "unit": ["万亿元"], "quote": ["2023年中国直播电商市场规模达4.9万亿元，占社交电商的大半"]}))._repr_html_()
-    assert '<td class="gp-token">000-1.4-01</td>' in shown and '<td class="gp-token">万亿元</td>' in shown
+    assert '<td class="gp-token"><span class="gp-id">000-1.4-01</span></td>' in shown and '<td class="gp-token">万亿元</td>' in shown
+    several = page.table(pd.DataFrame({"claims": ["000-1.4-01, 000-1.4-02"]}))._repr_html_()
+    assert breakable_ids(several) == [] and several.count('class="gp-id"') == 2
     assert "<td>2023年中国直播电商" in shown      # a long quote keeps the default wrapping
 
 
@@ -354,7 +356,18 @@ def machine_text(page_html: str) -> list[str]:
     found += [f"a snake_case header: {h}" for h in cells("th") if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+", h)]
     found += [f"a bare {c} in a table cell" for c in cells("td") if c in ("None", "nan", "NaN", "NaT")]
     found += [f"a glued percentage without its space: {p}" for p in re.findall(r'class="pasted-text">([^<]*\d%)<', body)]
+    found += [f"an id a narrow column can break: {i}" for i in breakable_ids(body)]
     return found
+
+
+def breakable_ids(body: str) -> list[str]:
+    """Ledger ids and seed sections in table cells that the browser may break at a hyphen or space: neither the whole cell
+    (td.gp-token) nor the id itself (span.gp-id) is kept on one line."""
+    from growthpath.markup import WHOLE_TOKENS
+
+    cells = re.findall(r"<td(?![^>]*gp-token)[^>]*>(.*?)</td>", body, re.S)
+    bare = [re.sub(r'<span class="[^"]*gp-id[^"]*">[^<]*</span>', " ", c) for c in cells]
+    return [m for c in bare for m in WHOLE_TOKENS.findall(re.sub(r"<[^>]+>", "", c))]
 
 
 def test_machine_text_is_caught():
@@ -362,6 +375,8 @@ def test_machine_text_is_caught():
                  '<span class="pasted-text">4.2%</span></p>'
                  "<table><tr><th>claim_id</th><th>Ledger id</th></tr><tr><td>nan</td><td>x</td></tr></table></article>")
     kinds = [f.split(":")[0] for f in machine_text(page_html)]
+    assert breakable_ids('<td><p>000-2.2-01, <span class="gp-id">000-2.2-02</span> (000 §2.2)</p></td><td class="gp-token">000-1.1-01</td>') == [
+        "000-2.2-01", "000 §2.2"]
     assert [f.split(":")[0] for f in machine_text('<article><p>parts = {"kol_weight": 38.0}; q = ["a_b", "c_d"]</p></article>')] == [
         "a Python dict", "a Python list"]
     assert kinds == ["a doubled word", "a '(s)' plural", "unrendered Markdown emphasis", "a Python dict",

@@ -174,3 +174,22 @@ def test_chapter2_with_an_analysts_own_orders(alt_run):
     check(values, expected_orders(raw_orders(FIXTURE), [7, 30, 60]))
     assert values["n_customers"] == 8 and values["n_lines"] == 14
     assert "CDNOW" not in values["orders_label"]  # the stand-in caveat names the log actually used
+
+
+def test_the_cohort_chart_leaves_out_the_acquisition_period_everyone_buys_in():
+    from growthpath.analysis import ch02_problem_definition as ch02
+
+    retained = pd.DataFrame({0: [1.0, 1.0], 1: [0.2, 0.1], 2: [0.15, None]}, index=pd.Index(["1997-01", "1997-02"], name="cohort"))
+    retained.columns.name = "offset"
+    cells = ch02.retention_cells(retained)
+    assert sorted(cells["offset"].unique()) == [1, 2] and cells["retained"].max() == 0.2
+    assert ch02.periods_after("W") == "weeks after the first purchase"
+
+
+def test_the_km_band_sentence_says_when_the_chart_cannot_show_the_band():
+    from growthpath.analysis import ch02_problem_definition as ch02
+
+    narrow = pd.DataFrame({"days": [1, 2], "survival": [0.9, 0.8], "lower": [0.895, 0.795], "upper": [0.905, 0.805]})
+    wide = narrow.assign(lower=[0.8, 0.6], upper=[1.0, 0.95])
+    assert "at most 1.0 points wide" in ch02.km_band_words(narrow, 20000) and "cannot show it" in ch02.km_band_words(narrow, 20000)
+    assert "at most 35.0 points wide." in ch02.km_band_words(wide, 40) and "cannot" not in ch02.km_band_words(wide, 40)

@@ -181,3 +181,44 @@ def test_no_chart_text_is_smaller_than_11_px(executed):
                     if "vegalite" in kind:
                         found += [f"{nb.stem}: {f}" for f in small_fonts(spec)]
     assert found == [], found[:10]
+
+
+def _drawn_labels(chart: alt.TopLevelMixin) -> tuple[list[str], list[str]]:
+    """The texts of a chart drawn by vl-convert (the PDF's renderer): those a reader sees and those drawn invisible."""
+    import re
+
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    texts = re.findall(r"<text([^>]*)>(.*?)</text>", svg, re.S)
+    words = [(attrs, re.sub(r"<[^>]+>", " ", body).split()) for attrs, body in texts]
+    return ([w for a, ws in words if 'opacity="0"' not in a for w in ws], [w for a, ws in words if 'opacity="0"' in a for w in ws])
+
+
+def test_heatmap_labels_show_where_they_fit_and_vanish_together_where_they_do_not():
+    cells = pd.DataFrame({"impact": [1, 2], "likelihood": [1, 1], "score": [1.0, 2.0], "risks": ["R01", "R02 R06 R08"]})
+    chart = helpers.annotated_heatmap(cells, x="impact", y="likelihood", value="score", label="risks")
+    shown, hidden = _drawn_labels(chart)
+    assert {"R01", "R02", "R08"} <= set(shown) and not hidden
+    shown, hidden = _drawn_labels(chart.properties(width=40))   # a phone-narrow plot: 20 px a cell
+    assert not {"R01", "R02", "R08"} & set(shown) and {"R01", "R02"} <= set(hidden)
+
+
+def test_an_outlined_heatmap_cell_carries_no_label_and_the_colour_key_reads_counts():
+    cells = pd.DataFrame({"cycle": ["1 d", "7 d"], "K": [1.2, 1.2], "shown": [1.1e9, 6.9e6], "label": ["11.2亿", "693万"],
+                          "over": [True, False]})
+    chart = helpers.annotated_heatmap(cells, x="cycle", y="K", value="shown", label="label", value_title="users",
+                                      value_fmt="count", log_color=True, highlight="over")
+    shown, _ = _drawn_labels(chart)
+    assert "693万" in shown and "11.2亿" not in shown
+    assert "users" in shown and any(w in shown for w in ("bn", "m"))   # the key: '10 m', '1 bn'
+
+
+def test_a_label_over_data_has_a_white_outline_beneath_it():
+    targets = pd.DataFrame({"label": ["plan: users"], "year": [2026.99], "value": [10.0]})
+    points = pd.DataFrame({"year": [2024.0], "value": [10.0], "series": ["netizens"]})
+    curves = pd.DataFrame({"year": [2025.0, 2026.0], "mean": [9.0, 9.5], "lower": [8.0, 8.5], "upper": [10.0, 10.5], "series": ["x", "x"]})
+    layers = helpers.saturation_chart(points, curves, targets).to_dict()["layer"]
+    texts = [layer for layer in layers if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text"]
+    assert [t["mark"].get("stroke") for t in texts] == ["white", None]           # the outline, then the label on it
+    assert texts[0]["encoding"] == texts[1]["encoding"]

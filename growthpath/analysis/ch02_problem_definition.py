@@ -154,8 +154,15 @@ def retention(retained: pd.DataFrame, d: LogDescription, claims: pd.DataFrame, f
 
 
 def retention_cells(retained: pd.DataFrame) -> pd.DataFrame:
-    """The cohort table in long form (cohort, offset, retained) up to HEATMAP_PERIODS, for a heatmap."""
-    return retained.iloc[:, :HEATMAP_PERIODS + 1].stack(future_stack=True).rename("retained").reset_index()
+    """The cohort table in long form (cohort, offset, retained) from the first period after acquisition up to
+    HEATMAP_PERIODS, for a heatmap. The acquisition period itself is left out: every cohort buys in it by definition, and
+    on one colour scale it would wash out the differences the chart is for."""
+    return retained.iloc[:, 1:HEATMAP_PERIODS + 1].stack(future_stack=True).rename("retained").reset_index()
+
+
+def periods_after(freq: str) -> str:
+    """The cohort chart's axis title: 'months after the first purchase' (or weeks)."""
+    return {"M": "months", "W": "weeks"}[freq] + " after the first purchase"
 
 
 @computes
@@ -169,7 +176,19 @@ def repeat_purchase(durations: pd.DataFrame, km: pd.DataFrame, d: LogDescription
               else "more than half of the buyers never buy again within the data.")
     return {"km_days": Value(days, (log, "parameter:repurchase_days")),
             "km_repeat_pct": Value(100 * (1 - logdesc.survival_at(km, days)), (log, "parameter:repurchase_days"), unit="%"),
-            "km_median": sentence(median, log)}
+            "km_median": sentence(median, log),
+            "km_band": sentence(km_band_words(km, len(durations)), log)}
+
+
+LINE_WIDTH_PP = 1.5   # a band narrower than this many points hides behind the curve's line on the chart
+
+
+def km_band_words(km: pd.DataFrame, buyers: int) -> str:
+    """How wide the Kaplan–Meier curve's pointwise band is, and whether a reader can see it on the chart."""
+    widest = 100 * float((km["upper"] - km["lower"]).max())
+    hidden = ", about the width of the line, so the chart cannot show it" if widest < LINE_WIDTH_PP else ""
+    return (f"With {buyers:,} buyers the curve's {100 * (1 - orders.KM_ALPHA):g} % pointwise band is at most "
+            f"{widest:.1f} points wide{hidden}.")
 
 
 # ----------------------------------------------------------------------------- §2.3 concentration and repurchase

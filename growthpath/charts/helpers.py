@@ -11,6 +11,14 @@ import numpy as np
 import pandas as pd
 
 from growthpath.charts import theme
+from growthpath.markup import display_len
+
+
+def _haloed(data, encoding: dict, **mark) -> list:
+    """A label drawn over lines or points: first a white outline of it, then the text, so it stays legible where it crosses
+    them. Returns both layers."""
+    halo = {**mark, "color": "white", "stroke": "white", "strokeWidth": 3, "strokeJoin": "round"}
+    return [alt.Chart(data).mark_text(**halo).encode(**encoding), alt.Chart(data).mark_text(**mark).encode(**encoding)]
 
 
 def _titled(chart, title: str | None, subtitle: str | None):
@@ -33,9 +41,8 @@ def levels_with_claims(series: pd.DataFrame, claims: pd.DataFrame, *, x: str = "
         tooltip=[alt.Tooltip(f"{series_field}:N"), alt.Tooltip(f"{x}:Q", format="d"), alt.Tooltip(f"{y}:Q", format=",.0f")])
     dots = alt.Chart(claims).mark_point(shape="diamond", size=140, filled=True, color=theme.PLAN).encode(
         x=base_x, y=f"{y}:Q", tooltip=[alt.Tooltip(f"{claim_label}:N"), alt.Tooltip(f"{y}:Q", format=",.0f")])
-    labels = alt.Chart(claims).mark_text(align="center", dy=-12, color=theme.PLAN, fontSize=11).encode(
-        x=base_x, y=f"{y}:Q", text=f"{claim_label}:N")
-    return _titled(alt.layer(lines, dots, labels), title, subtitle)
+    labels = _haloed(claims, dict(x=base_x, y=f"{y}:Q", text=f"{claim_label}:N"), align="center", dy=-12, color=theme.PLAN, fontSize=11)
+    return _titled(alt.layer(lines, dots, *labels), title, subtitle)
 
 
 def forecast_fan(history: pd.DataFrame, forecasts: pd.DataFrame, references: pd.DataFrame | None = None, *,
@@ -61,8 +68,7 @@ def forecast_fan(history: pd.DataFrame, forecasts: pd.DataFrame, references: pd.
     if references is not None and len(references):
         layers.append(alt.Chart(references).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
             x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.1f")]))
-        layers.append(alt.Chart(references).mark_text(align="right", dx=-12, color=theme.PLAN, fontSize=11).encode(
-            x=x, y="value:Q", text="label:N"))
+        layers += _haloed(references, dict(x=x, y="value:Q", text="label:N"), align="right", dx=-12, color=theme.PLAN, fontSize=11)
     return _titled(alt.layer(*layers), title, subtitle)
 
 
@@ -171,12 +177,14 @@ def stacked_bars(df: pd.DataFrame, *, category: str, value: str, stack: str, val
     return _titled(chart, title, subtitle)
 
 
-def heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, value_title: str = "", fmt: str = ".0%",
+def heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, value_title: str = "", fmt: str = ".0%", x_title: str | None = None,
             title: str | None = None, subtitle: str | None = None) -> alt.Chart:
-    """A matrix (tidy: one row per cell) as coloured rectangles; missing cells stay blank."""
+    """A matrix (tidy: one row per cell) as coloured rectangles; missing cells stay blank. The colour scale runs from zero
+    to the largest value shown, in a scheme whose lightest colour still stands out from the page."""
     chart = alt.Chart(df.dropna(subset=[value])).mark_rect().encode(
-        x=alt.X(f"{x}:O", title=None), y=alt.Y(f"{y}:O", title=None, sort=None),
-        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
+        x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)), y=alt.Y(f"{y}:O", title=None, sort=None),
+        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme=alt.SchemeParams(name="blues", extent=[0.15, 1]), domain=[0, float(df[value].max())]),
+                        legend=alt.Legend(format=fmt)),
         tooltip=[f"{y}:O", f"{x}:O", alt.Tooltip(f"{value}:Q", format=fmt)],
     ).properties(height=alt.Step(22), width=theme.WIDTH)
     return _titled(chart, title, subtitle)
@@ -211,8 +219,8 @@ def lorenz_chart(curve: pd.DataFrame, points: pd.DataFrame | None = None, *, tit
     if points is not None and len(points):
         layers.append(alt.Chart(points).mark_point(shape="diamond", size=140, filled=True, color=theme.PLAN).encode(
             x="customers:Q", y="revenue:Q", tooltip=["label:N", alt.Tooltip("customers:Q", format=".0%"), alt.Tooltip("revenue:Q", format=".0%")]))
-        layers.append(alt.Chart(points).mark_text(align="left", dx=8, dy=8, color=theme.PLAN, fontSize=11).encode(
-            x="customers:Q", y="revenue:Q", text="label:N"))
+        layers += _haloed(points, dict(x="customers:Q", y="revenue:Q", text="label:N"), align="left", dx=8, dy=8, color=theme.PLAN,
+                          fontSize=11)
     return _titled(alt.layer(*layers).properties(width=360, height=300), title, subtitle)
 
 
@@ -304,7 +312,7 @@ def saturation_chart(points: pd.DataFrame, curves: pd.DataFrame, targets: pd.Dat
     if targets is not None and len(targets):
         layers.append(alt.Chart(targets).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
             x=x, y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.2f")]))
-        layers.append(alt.Chart(targets).mark_text(align="right", dx=-10, color=theme.PLAN, fontSize=11).encode(x=x, y="value:Q", text="label:N"))
+        layers += _haloed(targets, dict(x=x, y="value:Q", text="label:N"), align="right", dx=-10, color=theme.PLAN, fontSize=11)
     return _titled(alt.layer(*layers), title, subtitle)
 
 
@@ -348,8 +356,8 @@ def lines(df: pd.DataFrame, *, x: str, y: str, series: str, x_title: str = "", y
         layers.insert(0, alt.Chart(diag).mark_line(color=theme.MUTED, strokeDash=[4, 3], strokeWidth=1).encode(x=f"{x}:Q", y=f"{y}:Q"))
     if rules is not None and len(rules):
         layers.append(alt.Chart(rules).mark_rule(color=theme.PLAN, strokeDash=[6, 3]).encode(y="value:Q"))
-        layers.append(alt.Chart(rules).mark_text(align="left", dx=4, dy=-6, color=theme.PLAN, fontSize=11).encode(
-            x=alt.value(0), y="value:Q", text="label:N"))
+        layers += _haloed(rules, dict(x=alt.value(0), y="value:Q", text="label:N"), align="left", dx=4, dy=-6, color=theme.PLAN,
+                          fontSize=11)
     layers += _x_rules(x_rules)
     return _titled(alt.layer(*layers), title, subtitle)
 
@@ -401,8 +409,8 @@ def histogram(df: pd.DataFrame, *, value: str, bins: int = 40, x_title: str = ""
     if rules is not None and len(rules):
         layers.append(alt.Chart(rules).mark_rule(color=theme.PLAN, strokeWidth=2).encode(x="value:Q"))
         staggered = rules.reset_index(drop=True).assign(_y=lambda r: 4 + 14 * r.index)
-        layers.append(alt.Chart(staggered).mark_text(align="left", dx=4, color=theme.PLAN, fontSize=11, baseline="top").encode(
-            x="value:Q", y=alt.Y("_y:Q", scale=None), text="label:N"))
+        layers += _haloed(staggered, dict(x="value:Q", y=alt.Y("_y:Q", scale=None), text="label:N"), align="left", dx=4,
+                          color=theme.PLAN, fontSize=11, baseline="top")
     return _titled(alt.layer(*layers), title, subtitle)
 
 
@@ -450,26 +458,30 @@ def _log_ticks(values: pd.Series) -> list[float]:
 
 
 def annotated_heatmap(df: pd.DataFrame, *, x: str, y: str, value: str, label: str, value_title: str = "",
-                      log_color: bool = False, highlight: str | None = None, title: str | None = None,
+                      value_fmt: str = ",~g", log_color: bool = False, highlight: str | None = None, title: str | None = None,
                       subtitle: str | None = None) -> alt.LayerChart:
-    """A heatmap with a text label in each cell (columns in data order, rows descending); cells where
-    the boolean column `highlight` is true get a red outline (e.g. 'more users than China has netizens')."""
+    """A heatmap with a text label in each cell (columns in data order, rows descending) and a colour key (`value_fmt`: a
+    d3 format or "count"), which is all a phone shows when the labels are wider than its cells. Cells where the boolean
+    column `highlight` is true get a red outline (e.g. 'more users than China has netizens') instead of a label."""
     color_scale = alt.Scale(type="log", scheme="blues") if log_color else alt.Scale(scheme="blues")
     v = df[value].astype(float)
     dark = float(np.exp(np.log(v).quantile(0.6))) if log_color else float(v.quantile(0.6))
     base = alt.Chart(df).encode(x=alt.X(f"{x}:O", title=x.replace("_", " "), sort=None, axis=alt.Axis(labelAngle=0)),
                                 y=alt.Y(f"{y}:O", title=y.replace("_", " "), sort="descending"))
-    rect = base.mark_rect().encode(color=alt.Color(f"{value}:Q", title=value_title, scale=color_scale, legend=None),
+    key = alt.Legend(labelExpr=COUNT_LABELS) if value_fmt == "count" else alt.Legend(format=value_fmt)
+    rect = base.mark_rect().encode(color=alt.Color(f"{value}:Q", title=value_title or value, scale=color_scale, legend=key),
                                    tooltip=[f"{x}:O", f"{y}:O", f"{label}:N"])
-    lines = df[label].astype(str).map(lambda t: _two_words_a_line(t).split("\n"))   # a list of ids stays inside its cell
-    text = alt.Chart(df.assign(gp_label=lines.map("\n".join))).mark_text(fontSize=11, lineBreak="\n").encode(
+    labels = df[label].astype(str).where(~df[highlight].astype(bool), "") if highlight else df[label].astype(str)
+    lines = labels.map(lambda t: _two_words_a_line(t).split("\n"))   # a list of ids stays inside its cell
+    widest = int(lines.map(lambda ls: max(display_len(t) for t in ls)).max()) if len(df) else 0
+    fits = f"width / {max(df[x].nunique(), 1)} >= {6 * widest + 6}"      # on a phone, no label wider than its cell
+    text = alt.Chart(df.assign(gp_label=lines.map("\n".join))).mark_text(fontSize=11, lineBreak="\n", opacity=alt.expr(f"{fits} ? 1 : 0")).encode(
         x=alt.X(f"{x}:O", sort=None), y=alt.Y(f"{y}:O", sort="descending"), text="gp_label:N",
         color=alt.condition(alt.datum[value] > dark, alt.value("white"), alt.value(theme.INK)))
     layers = [rect, text]
     if highlight:
         layers.append(base.mark_rect(fill=None, stroke=theme.PLAN, strokeWidth=1.5).encode(
             strokeOpacity=alt.condition(alt.datum[highlight], alt.value(1), alt.value(0))))
-    widest = int(lines.map(lambda ls: max(map(len, ls))).max()) if len(df) else 0
     tallest = int(lines.map(len).max()) if len(df) else 1
     step = max(64, 6 * widest + 14)        # about 6 px a character at 10 px: the longest line fits its cell
     return _titled(alt.layer(*layers).properties(width=alt.Step(step), height=alt.Step(12 * tallest + 12)), title, subtitle)
@@ -559,8 +571,8 @@ def _reference_marks(refs: pd.DataFrame, *, on_bar: bool) -> list:
     On a curve: horizontal rules labelled at the plot's left end above them (clear of a rising curve)."""
     if not on_bar:
         return [alt.Chart(refs).mark_rule(color=theme.PLAN, strokeDash=[4, 3]).encode(y="value:Q"),
-                *[alt.Chart(refs.iloc[[i]]).mark_text(color=theme.PLAN, fontSize=11, align="left", x=4, dy=-6 - 11 * i).encode(
-                    y="value:Q", text="label:N") for i in range(len(refs))]]
+                *[layer for i in range(len(refs)) for layer in _haloed(refs.iloc[[i]], dict(y="value:Q", text="label:N"), color=theme.PLAN,
+                                                                       fontSize=11, align="left", x=4, dy=-6 - 11 * i)]]
     rows = refs.reset_index(drop=True).assign(gp_y=lambda r: 2 + 12 * r.index)
     rule = alt.Chart(rows).mark_rule(color=theme.PLAN, strokeDash=[4, 3]).encode(
         x="value:Q", y=alt.Y("gp_y:Q", scale=None), y2=alt.value(12 * len(rows) + 6))

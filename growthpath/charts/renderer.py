@@ -22,8 +22,9 @@ _counter = {"n": 0}
 
 # Drawing a chart in the HTML edition: `spec`, `id` and `vegaEmbed` are in scope. On a narrow screen (a phone) the text
 # that would not shrink with the plot is fitted to it: axis labels take at most 40 % of the width, an axis title longer
-# than half the width takes two lines, and titles and legends are limited to the plot's width (legends in one column, at
-# the plot's end). On any screen a legend is one column no wider than the plot. A facet cannot take its container's
+# than half the width takes two lines, axis titles are limited to the plot's width, and a legend to the screen's (one
+# column anchored at the plot's end: a legend wider than a plot squeezed by long axis labels spreads left over them).
+# On a wider screen a legend is one column no wider than the plot. A facet cannot take its container's
 # width: if drawn wider than its box, its panels are narrowed (a few passes, down to 80 px); if that is not enough, the
 # drawing is scaled to the box.
 DRAW_JS = """
@@ -36,7 +37,7 @@ function twoLines(text) {
 function narrow(vg) {
   var room = el.clientWidth, small = room < 560, limit = Math.round(0.4 * room), plot = {signal: "max(60, width)"};
   (function walk(group) {
-    (group.legends || []).forEach(function (l) { l.columns = 1; l.titleLimit = plot; l.labelLimit = {signal: "max(60, width - 40)"}; });
+    (group.legends || []).forEach(function (l) { l.columns = 1; l.titleLimit = small ? room - 40 : plot; l.labelLimit = small ? room - 64 : {signal: "max(60, width - 40)"}; });
     (group.axes || []).forEach(function (a) {
       if (!small) return;
       if (a.orient === "left" || a.orient === "right") { a.labelLimit = a.labelLimit ? Math.min(a.labelLimit, limit) : limit; return; }

@@ -1347,7 +1347,10 @@ def time_to_second_purchase(orders: pd.DataFrame, end: pd.Timestamp | None = Non
     return order_engine.time_to_second_purchase(prepared(orders), end)
 
 
-def kaplan_meier(durations: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+KM_ALPHA = 0.05   # the Kaplan–Meier bands' level: 95 %
+
+
+def kaplan_meier(durations: pd.DataFrame, alpha: float = KM_ALPHA) -> pd.DataFrame:
     """Kaplan–Meier estimate of P(no second purchase yet) with pointwise confidence bands."""
     from statsmodels.duration.survfunc import SurvfuncRight
 

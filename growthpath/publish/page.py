@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from growthpath.markup import escape_markdown, plain_text, spaced_percents
+from growthpath.markup import WHOLE_TOKENS, display_len, escape_markdown, plain_text, spaced_percents
 from growthpath.data.values import Value, in_english
 
 RESULTS: dict[str, dict] = {}
@@ -132,6 +132,7 @@ class Table:
         body = self.frame.to_html(index=False, escape=True, classes=classes, border=0, na_rep="–")
         body = SHORT_TOKEN.sub(r'<td class="gp-token">\1</td>', body)   # ids, units, numbers: never broken mid-token
         body = body.replace("_", "_\u200b")  # let long snake_case names wrap at underscores on screen
+        body = ids_whole(body)
         cap = f'<p class="gp-table-caption">{html.escape(self.caption)}</p>' if self.caption else ""
         return f'<div class="gp-table-wrap">{cap}{body}</div>'
 
@@ -155,16 +156,17 @@ class Table:
         return f"::::{{container}} gp-wide\n{body}::::\n" if wide else body   # gp-wide: a smaller type (PDF preamble)
 
 
+def ids_whole(table_html: str) -> str:
+    """A table's ledger ids and seed sections, each kept on one line on screen (CSS `.gp-id`)."""
+    return WHOLE_TOKENS.sub(r'<span class="gp-id">\1</span>', table_html)
+
+
 PRINT_CHARS = {False: 100, True: 120}   # characters of table text across the PDF's text width: \small, gp-wide
 CELL_PAD = {False: 2.5, True: 2.0}      # a column's padding (2 x \tabcolsep) in characters
 LONGEST_WORD = 16    # a longer token (a source id) gets break points after _ : / + @ and wraps
 
 
 UNBROKEN = re.compile(r"[^\s\u200b\u2e80-\u9fff\uff00-\uffef]+|[\u2e80-\u9fff\uff00-\uffef]")   # a Latin word, or one CJK character
-
-
-def _display_len(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def breakable(text: str) -> str:
@@ -180,7 +182,7 @@ def breakable(text: str) -> str:
 
 def _longest_word(values, header: str) -> int:
     words = [w for v in list(values) + [header] for w in UNBROKEN.findall(breakable(str(v)))]
-    return min(max([_display_len(w) for w in words] or [1]), LONGEST_WORD)
+    return min(max([display_len(w) for w in words] or [1]), LONGEST_WORD)
 
 
 def print_widths(frame: pd.DataFrame) -> tuple[list[int], bool]:
@@ -188,7 +190,7 @@ def print_widths(frame: pd.DataFrame) -> tuple[list[int], bool]:
     longest word (ids, numbers and units never wrap mid-token); the room left on the line shared in proportion to how
     much longer each column's typical cell is."""
     need = [_longest_word(frame[c], str(c)) + 1 for c in frame.columns]
-    want = [max(n, min(int(frame[c].map(_display_len).quantile(0.9)), 40)) for n, c in zip(need, frame.columns)]
+    want = [max(n, min(int(frame[c].map(display_len).quantile(0.9)), 40)) for n, c in zip(need, frame.columns)]
     wide = sum(need) + CELL_PAD[False] * len(need) > PRINT_CHARS[False]
     room = PRINT_CHARS[wide] - CELL_PAD[wide] * len(need)
     spare, wish = room - sum(need), sum(w - n for n, w in zip(need, want))
@@ -274,8 +276,8 @@ class RunParameters:
 
         lead = MarkdownIt().renderInline(f"{self.lead} Rerun with `{self.rerun} -p key=value`." if self.rows
                                          else f"{self.lead} This page has no parameters of its own: it reflects `data/` as built.")
-        table = pd.DataFrame(self.rows, columns=["parameter", "value"]).to_html(index=False, escape=True, border=0,
-                                                                                classes="gp-table")
+        table = ids_whole(pd.DataFrame(self.rows, columns=["parameter", "value"]).to_html(index=False, escape=True, border=0,
+                                                                                          classes="gp-table"))
         return (f'<details class="gp-run-parameters"><summary>Run parameters</summary><p>{lead}</p>'
                 f'{table if self.rows else ""}</details>')
 

@@ -301,11 +301,11 @@ def _colour_findings(app, doctree, docname) -> None:
 
 
 def _space_percents(app, doctree, docname) -> None:
-    from growthpath.markup import spaced_percents
-
     """A number glued with a Python percent format (`p_gmv:.1%` gives "4.2%"), or a glued sentence that formats one so,
     reads "4.2 %": one spacing in the book. Only pasted text changes, never a quote in it."""
     from docutils import nodes
+
+    from growthpath.markup import spaced_percents
 
     for node in doctree.findall(nodes.inline):
         if "pasted-text" not in node["classes"]:
@@ -314,6 +314,23 @@ def _space_percents(app, doctree, docname) -> None:
             spaced = spaced_percents(str(text))
             if spaced != str(text):
                 text.parent.replace(text, nodes.Text(spaced))
+
+
+def _keep_ids_whole(app, doctree, docname) -> None:
+    """In a table cell of the HTML edition, a ledger id (`000-2.2-01`) or a section (`000 §2.2`) is one unbreakable
+    token (CSS `.gp-id`): a browser would otherwise break a narrow column after the id's hyphens."""
+    from docutils import nodes
+
+    from growthpath.markup import WHOLE_TOKENS
+
+    if app.builder.format != "html":
+        return
+    for cell in doctree.findall(nodes.entry):
+        for text in list(cell.findall(nodes.Text)):
+            parts = WHOLE_TOKENS.split(str(text))
+            if len(parts) > 1:   # split() keeps the tokens at odd places
+                text.parent.replace(text, [nodes.inline(p, p, classes=["gp-id"]) if i % 2 else nodes.Text(p)
+                                           for i, p in enumerate(parts) if p])
 
 
 def setup(app):
@@ -330,4 +347,5 @@ def setup(app):
     app.connect("env-updated", _prerender_math)
     app.connect("doctree-resolved", _colour_findings)
     app.connect("doctree-resolved", _space_percents)
+    app.connect("doctree-resolved", _keep_ids_whole)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
