@@ -41,6 +41,24 @@ def test_headline_findings_are_present():
     assert any(i.startswith("parts_vs_whole:") and "000-1.5-04" in i for i in ids)  # 3 platforms ÷ 68 %
 
 
+def test_every_input_of_every_finding_has_words_and_no_box_shows_a_key():
+    """A new rule's input without words in `audit.worked.INPUT_WORDS` fails here, as does a box that prints an
+    internal key ('a unit = %') or an official series' id."""
+    import re
+
+    from growthpath.audit import boxes, worked
+
+    findings = audit.run()
+    # every rule but two that do not fire on the ledger (test_audit_rules checks theirs on made-up claims)
+    assert {f.rule for f in findings} >= set(audit.RULES) - {"rate_outside_range", "pp_difference"}
+    assert [(f.id, worked.unnamed_inputs(f)) for f in findings if worked.unnamed_inputs(f)] == []
+    series = {o.split(":")[0] for f in findings for o in f.official}
+    for f in findings:
+        line = boxes.arithmetic(f).replace("\\_", "_")
+        assert not re.search(r"\b[a-z_]+ = |_pct\b|_unit\b", line), line
+        assert not any(s in line for s in series), line
+
+
 def test_every_finding_is_complete():
     for f in audit.run():
         d = f.to_dict()

@@ -94,11 +94,63 @@ def test_a_verdict_quotes_a_finding_up_to_its_first_colon_outside_brackets_and_a
 
 
 def test_arithmetic_inputs_read_as_words_not_python():
-    from growthpath.audit import boxes
+    from growthpath.audit import worked
 
-    assert boxes._value({"kol_decision_weight": 38.0, "koc_share": 52.0}) == "KOL weight in purchase decisions 38, KOC share 52"
-    assert boxes._value(["social_commerce_users", "gmv_target"]) == "social-commerce users, overall GMV target"
-    assert boxes._value(True) == "yes" and boxes._value("000-1.1-06") == "000-1.1-06"   # an id stays as it is
+    assert worked.plain({"kol_decision_weight": 38.0, "koc_share": 52.0}) == "KOL weight in purchase decisions 38, KOC share 52"
+    assert worked.plain(["social_commerce_users", "gmv_target"]) == "social-commerce users, overall GMV target"
+    assert worked.plain(True) == "yes" and worked.plain("000-1.1-06") == "000-1.1-06"   # an id stays as it is
+
+
+def arithmetic_of(rule, inputs, formula="f", result="r"):
+    return boxes.arithmetic(registry.Finding(rule, "unclear", [registry.Ref("000", "1.1", "000-1.1-01")], inputs,
+                                             formula, result, "m."))
+
+
+# how today's boxes read before this rendering: an internal key, then ' = '
+KEY_VALUE = r"\b[a-z_]+ = "
+
+
+def test_two_statements_read_as_what_is_compared_and_two_figures_with_units():
+    import re
+
+    line = arithmetic_of("same_subject_different_values",
+                         {"subject": "users_reached_repeatedly", "entity": "unnamed_brand_cross_platform_marketing",
+                          "scope": "programme", "form": "share", "time": "", "a": 30.0, "a_unit": "%", "b": 45.0, "b_unit": "%"})
+    assert "Compared: the share of users reached repeatedly, for unnamed brand, cross-platform marketing (某品牌), " \
+           "in the scope of one programme, undated." in line
+    assert "The first figure: 30 \\%; the second figure: 45 \\%." in line
+    assert not re.search(KEY_VALUE, line) and "unit" not in line
+    assert re.search(KEY_VALUE, "subject = users reached repeatedly; a unit = %")   # the control: the old box is caught
+
+
+def test_growth_between_two_values_names_each_figure_and_glosses_a_chinese_unit_once():
+    line = arithmetic_of("growth_vs_endpoints", {"start": 35.0, "end": 89.0, "unit": "元/人", "period": "2021-2023",
+                                                 "stated_rate_pct": 22.0, "endpoints_entity": "unnamed head platform",
+                                                 "rate_entity": "industry"})
+    assert ("The unnamed head platform's value at the start of 2021-2023: 35 元/人 (yuan per user); at its end: 89 元/人; "
+            "the stated annual growth, for the industry: 22 \\%.") in line
+    assert "pct" not in line and "entity" not in line
+
+
+def test_an_official_bound_reads_by_its_publisher_and_name_and_a_large_sum_also_in_english():
+    line = arithmetic_of("bounds_official", {"reading": 130882.0, "unit": "亿元", "bound_series": "nbs_online_retail",
+                                             "bound": 154264.0, "bound_period": "2023"})
+    assert ("The plan's figure: 130,882 亿元 (¥13.1 trillion); the bound, NBS's national online retail sales (goods and "
+            "services), 2023: 154,264 亿元 (¥15.4 trillion).") in line
+    assert "nbs" not in line and "series" not in line
+
+
+def test_parts_of_a_whole_carry_their_unit_each():
+    line = arithmetic_of("shares_sum", {"parts": {"payment_market_share (Alipay)": 67.0, "payment_market_share (WeChat Pay)": 53.0}})
+    assert "The shares: payment market share (Alipay) 67 \\%, payment market share (WeChat Pay) 53 \\%." in line
+
+
+def test_an_input_without_declared_words_still_reads_as_words_but_is_reported():
+    from growthpath.audit import worked
+
+    f = registry.Finding("my_rule", "unclear", [registry.Ref("000", "1.1", "000-1.1-01")], {"new_ratio_pct": 2.0}, "f", "r", "m.")
+    assert worked.unnamed_inputs(f) == ["new_ratio_pct"]
+    assert "New ratio pct: 2." in boxes.arithmetic(f)
 
 
 def test_a_findings_heading_names_what_its_rule_checks():

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from growthpath.audit import registry
-from growthpath.audit import rules  # noqa: F401
+from growthpath.audit import rules, worked  # noqa: F401
 
 COLS = ["claim_id", "doc", "section", "metric", "entity", "period", "kind", "value", "unit", "value_canonical",
         "canonical_unit", "quote", "quote_zh", "entity_id", "entity_type", "programme", "scope", "form", "of_whole",
@@ -375,7 +375,8 @@ def test_pp_difference():
     assert run("pp_difference", rows) == []
     rows[2] = claim("000-2.3-03", "gap", 12, "个百分点", quote="较传统电商平台(45%)低12个百分点")
     rows[1] = claim("000-2.3-02", "rate_b", 45, "%", quote="较传统电商平台(45%)低12个百分点")
-    assert run("pp_difference", rows)[0].result == "17 pp"
+    found = run("pp_difference", rows)
+    assert found[0].result == "17 pp" and worked.unnamed_inputs(found[0]) == []
 
 
 def test_percent_or_points():
@@ -409,7 +410,8 @@ def test_bounds_official():
 
 
 def test_rate_outside_range():
-    assert len(run("rate_outside_range", [claim("000-1.1-01", "repurchase_rate", 120, "%")])) == 1
+    found = run("rate_outside_range", [claim("000-1.1-01", "repurchase_rate", 120, "%")])
+    assert len(found) == 1 and worked.unnamed_inputs(found[0]) == []
     assert run("rate_outside_range", [claim("000-1.1-01", "market_growth_yoy", 120, "%")]) == []
 
 

@@ -3,12 +3,10 @@
 All text that comes from data is escaped, so a quote can never become markup."""
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from growthpath.audit.registry import Finding, fmt
-from growthpath.data.claims import metric_label
+from growthpath.audit.registry import Finding
+from growthpath.audit.worked import worked
 from growthpath.markup import escape_markdown as esc
 from growthpath.markup import spaced_percents
 from growthpath.data.section_labels import available_section_labels  # noqa: F401  (chapters call render.available_section_labels)
@@ -40,20 +38,6 @@ def _quote_lines(f: Finding, claims: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _value(v) -> str:
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, str) and re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", v):
-        return metric_label(v)               # a subject or form name (social_commerce_users), not an id
-    if isinstance(v, float):
-        return fmt(v)
-    if isinstance(v, dict):                  # parts of a whole: 'KOL decision weight 38, KOC decision weight 52'
-        return ", ".join(f"{metric_label(str(k))} {_value(x)}" for k, x in v.items())
-    if isinstance(v, (list, tuple)):
-        return ", ".join(_value(x) for x in v)
-    return str(v)
-
-
 def rule_title(name: str) -> str:
     """What a rule checks, in words ('Shares of one whole that do not add up to 100 %'), for a finding's heading."""
     from growthpath.audit import relate, rules  # noqa: F401  (registers every rule's title)
@@ -62,16 +46,18 @@ def rule_title(name: str) -> str:
     return RULES[name].title if name in RULES else name.replace("_", " ")
 
 
-def _arithmetic(f: Finding) -> str:
-    inputs = "; ".join(f"{esc(str(k).replace('_', ' '))} = {esc(_value(v))}" for k, v in f.inputs.items())
-    return f"**Arithmetic.** {inputs}. Formula: {esc(f.formula)}. Result: **{esc(spaced_percents(f.result))}**."
+def arithmetic(f: Finding) -> str:
+    """A finding's arithmetic as a short worked calculation: what is compared, the figures in words with their units,
+    the formula and the result."""
+    return (f"**Arithmetic.** {esc(spaced_percents(worked(f)))} Formula: {esc(spaced_percents(f.formula))}. "
+            f"Result: **{esc(spaced_percents(f.result))}**.")
 
 
 def admonition(f: Finding, claims: pd.DataFrame, *, link_sections: set[str] | None = None,
                link_appendix: bool = True, label: bool = False, collapse_unclear: bool = True) -> str:
     kind, title = STYLE[f.severity]
     cls = f"{kind} gp-finding" + (" dropdown" if collapse_unclear and f.severity == "unclear" else "")
-    body = [esc(spaced_percents(f.message)), "", _arithmetic(f), "", *_quote_lines(f, claims)]
+    body = [esc(spaced_percents(f.message)), "", arithmetic(f), "", *_quote_lines(f, claims)]
     links = []
     if link_sections is not None:
         for doc, section in sorted({(r.doc, r.section) for r in f.refs}):

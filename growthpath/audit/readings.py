@@ -64,8 +64,9 @@ def via_share(ctx: Context, family: str, year: int) -> list[Reading]:
         for _, s in shares[shares["year"] == year].iterrows():
             value = s["value"] / 100 * total[0]
             name = in_sentence(ctx.series_names.get(r.whole, r.whole))
+            unit = unit_of(ctx, family)
             out.append(Reading(value, f"{fmt(s['value'])} % × {name} ({total[1]}, official)",
-                               f"{fmt(s['value'])} % × {fmt(total[0])} = {fmt(value)}", [ctx.ref(s)], [total[2]], "share"))
+                               f"{fmt(s['value'])} % × {fmt(total[0], unit)} = {fmt(value, unit)}", [ctx.ref(s)], [total[2]], "share"))
     return out
 
 
@@ -84,9 +85,10 @@ def via_parts(ctx: Context, family: str, year: int) -> list[Reading]:
             for _, c in combined.iterrows():
                 total = float(group["value_canonical"].sum())
                 value = total / (c["value"] / 100)
-                out.append(Reading(value, f"{len(group)} parts summing to {fmt(total, group['canonical_unit'].iloc[0])} are "
+                unit = group["canonical_unit"].iloc[0]
+                out.append(Reading(value, f"{len(group)} parts summing to {fmt(total, unit)} are "
                                    f"{fmt(c['value'])} % of the whole",
-                                   f"({' + '.join(fmt(v) for v in group['value_canonical'])}) ÷ {fmt(c['value'])} % = {fmt(value)}",
+                                   f"({' + '.join(fmt(v, unit) for v in group['value_canonical'])}) ÷ {fmt(c['value'])} % = {fmt(value, unit)}",
                                    [ctx.ref(g) for _, g in group.iterrows()] + [ctx.ref(c)], [], "parts"))
     return out
 
@@ -102,7 +104,7 @@ def via_part_share(ctx: Context, family: str, year: int) -> list[Reading]:
             for _, p in parts[parts["year"] == year].iterrows():
                 value = p["value_canonical"] / (s["value"] / 100)
                 out.append(Reading(value, f"{p['entity']} ({fmt(p['value'], p['unit'])}) is {fmt(s['value'])} % of the whole",
-                                   f"{fmt(p['value_canonical'])} ÷ {fmt(s['value'])} % = {fmt(value)}",
+                                   f"{fmt(p['value_canonical'], p['canonical_unit'])} ÷ {fmt(s['value'])} % = {fmt(value, p['canonical_unit'])}",
                                    [ctx.ref(p), ctx.ref(s)], [], "part_share"))
     return out
 

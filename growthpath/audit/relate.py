@@ -490,7 +490,8 @@ def _check_multiple(ctx, c, m, x, base, readings, rel_tol) -> list[Finding]:
     severity = "contradiction" if one_sentence and base_here else "unclear"
     return [Finding(
         "multiplier_vs_baseline", severity, [ctx.ref(m), ctx.ref(x), *base[2]],
-        {"stated": m["value"], "stated_unit": m["unit"], "level": x["value"], "baseline": base[0]},
+        {"stated": m["value"], "stated_unit": m["unit"], "level": x["value"], "level_unit": x["unit"], "baseline": base[0],
+         "baseline_unit": _base_unit(c, m, base)},
         "level against the baseline vs the stated multiple", f"{shown_actual} vs " + " or ".join(readings),
         f"{where(m)} says {human(m['subject'])} of {fmt(x['value'], x['unit'])} ({where(x)}) is {' or '.join(readings)} "
         f"its baseline, and gives that baseline as {base[1]}: {_level_against(x, actual, shown_actual, m)}"
@@ -813,7 +814,12 @@ def known_facts(ctx: Context):
             out.append(Finding(
                 "known_facts", fact.severity, [ctx.ref(r) for r in group],
                 {"fact": fact.fact_id, "value": fact.value, "source": fact.source, "date": fact.date},
-                f"seed sentence matches /{fact.match}/", fact.value,
+                f"the claim's sentence names “{_unquoted(pattern.search(sentence).group(0))}”, against the public fact", fact.value,
                 f"{where(first)} “{pattern.search(sentence).group(0)}”{credited} conflicts with a public fact: {fact.fact} "
                 f"(Source: {fact.source}, {fact.date}.)"))
     return out
+
+
+def _unquoted(words: str) -> str:
+    """Matched words without the source's quotation marks, which a match may cut in half (Ariely的“公平理论)."""
+    return re.sub(r"[“”\"]", "", words)

@@ -140,8 +140,9 @@ def _cumulative_readings(ctx: Context, level_family: str, target, year: int) -> 
             span = period_range(c["period"])
             if span and span[0] == year and span[1] == target["year"]:
                 value = target["value_canonical"] / (1 + c["value"] / 100)
+                unit = target["canonical_unit"]
                 out.append(rd.Reading(value, f"the target ÷ (1 + {fmt(c['value'])} % growth since {year})",
-                                      f"{fmt(target['value_canonical'])} ÷ {1 + c['value'] / 100:.2f} = {fmt(value)}",
+                                      f"{fmt(target['value_canonical'], unit)} ÷ {1 + c['value'] / 100:.2f} = {fmt(value, unit)}",
                                       [ctx.ref(c), ctx.ref(target)], [], "cumulative"))
     return out
 
@@ -201,7 +202,7 @@ def parts_vs_whole(ctx: Context, rel_tol: float):
                         out.append(Finding(
                             "parts_vs_whole", "contradiction", p.refs + o.refs,
                             {"year": year, "implied_total": round(p.value, 4), "other_total": round(o.value, 4), "unit": unit},
-                            f"{p.formula}; compared with {o.formula}", f"ratio {ratio:.2f}",
+                            f"{p.formula}; compared with {o.formula}", f"the whole its parts imply is {ratio:.2f}× the other",
                             f"In {year}, {p.label}: the whole is {fmt(p.value, unit)}. But {o.label} gives "
                             f"{fmt(o.value, unit)}: the two differ by a factor of {max(ratio, 1 / ratio):.1f}.", o.official))
     return out
@@ -221,7 +222,7 @@ def part_exceeds_whole(ctx: Context, margin: float):
                         "part_exceeds_whole", "contradiction", [ctx.ref(part)] + whole.refs,
                         {"part": part["value"], "part_unit": part["unit"], "whole": round(whole.value, 4), "unit": unit},
                         f"part {fmt(part['value_canonical'], unit)} > whole ({whole.formula})",
-                        f"part is {part['value_canonical'] / whole.value:.2f} × the whole",
+                        f"the part is {part['value_canonical'] / whole.value:.2f}× the whole",
                         f"{part['entity']} alone ({fmt(part['value'], part['unit'])}, {part['doc']} §{part['section']}) is larger "
                         f"than the whole it belongs to in {int(part['year'])}, {fmt(whole.value, unit)} ({whole.label}).", whole.official))
     return out
@@ -250,7 +251,7 @@ def shares_sum(ctx: Context, tol_pp: float):
         out.append(Finding(
             "shares_sum", severity, [ctx.ref(r) for _, r in g.iterrows()],
             {"parts": {r["metric"] + (f" ({r['entity']})" if r["metric"].endswith("market_share") else ""): r["value"] for _, r in g.iterrows()}},
-            " + ".join(fmt(v) for v in g["value"]) + " %", f"{fmt(total)} %",
+            " + ".join(fmt(v, "%") for v in g["value"]), f"{fmt(total)} %",
             f"The {len(g)} shares in {first['doc']} §{first['section']} add up to {fmt(total)} %, not 100 %"
             + (" — more than the whole." if total > 100 else " — a part may be missing or unnamed.")))
     return out
@@ -280,8 +281,8 @@ def _across_families(ctx: Context) -> list[Finding]:
         names = [f"{human(r['family'])} ({r['doc']} §{r['section']})" for _, r in families.iterrows()]
         out.append(Finding(
             "one_number_two_meanings", "unclear", [ctx.ref(r) for _, r in families.iterrows()],
-            {"value": value, "year": int(year), "quantities": list(families["family"])}, "identical values",
-            f"{fmt(value)} for {len(families)} quantities",
+            {"value": value, "unit": families.iloc[0]["canonical_unit"], "year": int(year), "quantities": list(families["family"])},
+            "identical values", f"{fmt(value, families.iloc[0]['canonical_unit'])} for {len(families)} quantities",
             f"The figure {fmt(families.iloc[0]['value'], families.iloc[0]['unit'])} is used for "
             + " and for ".join(names) + "; these are different quantities."))
     return out
@@ -330,7 +331,7 @@ def _two_subjects_finding(ctx: Context, rs: list, holder: str, why: str) -> Find
     return Finding(
         "one_number_two_meanings", "unclear", [ctx.ref(r) for r in rs],
         {"value": first["value_canonical"], "unit": first["canonical_unit"], "quantities": list(by_subject)},
-        "identical values", f"{fmt(first['value_canonical'])} for {len(uses)} quantities",
+        "identical values", f"{fmt(first['value_canonical'], first['canonical_unit'])} for {len(uses)} quantities",
         f"For {holder}, the figure {fmt(first['value'], first['unit'])} is used for " + " and for ".join(uses) + f": {why}.")
 
 
@@ -386,10 +387,10 @@ def percent_or_points(ctx: Context, max_pp: float):
             inputs = {"change_pct": x, "base_rate_pct": base["value"]}
             refs = [ctx.ref(r), ctx.ref(base)]
         else:
-            result = f"relative: b × {1 + sign * x / 100:.2f}; points: b {'+' if sign > 0 else '−'} {fmt(x)}"
+            result = f"relative: level × {1 + sign * x / 100:.2f}; points: level {'+' if sign > 0 else '−'} {fmt(x)} points"
             inputs, refs = {"change_pct": x}, [ctx.ref(r)]
         out.append(Finding(
-            "percent_or_points", "unclear", refs, inputs, "b × (1 ± x/100) vs b ± x", result,
+            "percent_or_points", "unclear", refs, inputs, "level × (1 ± change ÷ 100) vs level ± change in points", result,
             f"“{r['quote_zh']}” ({r['doc']} §{r['section']}) does not say whether {fmt(x)} % is relative or in percentage points"
             + (f"; from {fmt(base['value'])} % the two readings give {result.replace('relative: ', '').replace('; points:', ' or')}." if base is not None else
                "; both readings are plausible and the documents give no level to tell them apart.")))
@@ -473,7 +474,7 @@ def bounds_official(ctx: Context):
                 out.append(Finding(
                     "bounds_official", severity, r.refs,
                     {"reading": round(r.value, 4), "unit": unit, "bound_series": b.series_id, "bound": bound[0], "bound_period": bound[1]},
-                    f"{r.formula}; ÷ {b.series_id} {fmt(bound[0])}", verdict, text, [bound[2], *r.official]))
+                    f"{r.formula}; ÷ the bound, {fmt(bound[0], unit)}", verdict, text, [bound[2], *r.official]))
     return out
 
 

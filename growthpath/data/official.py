@@ -185,8 +185,18 @@ def obs_words(stats: pd.DataFrame, obs_id: str, short: bool = False) -> str:
     when = period_words(str(row["period"]))
     if short:
         return f"{series['publisher']}'s published figure, {when}"
+    return f"{_named(series, when)} ({grade_words(row)})"
+
+
+def series_words(series_id: str, period: str) -> str:
+    """A series at a period as a reader names it: ('nbs_online_retail', '2023') → 'NBS's national online retail
+    sales (goods and services), 2023'."""
+    return _named(series_info().set_index("series_id").loc[series_id], period_words(str(period)))
+
+
+def _named(series: pd.Series, when: str) -> str:
     name = series["name_en"][:1].lower() + series["name_en"][1:]
-    return f"{series['publisher']}'s {name}, {when} ({grade_words(row)})"
+    return f"{series['publisher']}'s {name}, {when}"
 
 
 def cited_in_words(stats: pd.DataFrame, text: str) -> str:
