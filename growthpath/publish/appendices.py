@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from growthpath import audit
+from growthpath.markup import plural
 from growthpath.data import assumptions, provenance
 from growthpath.data import claims as ledger
 from growthpath.analysis import sensitivity
@@ -120,9 +121,14 @@ def missing(records: list[dict], scenario: str) -> list[str]:
 
 
 def provenance_table(records: list[dict]) -> dict:
-    """The arguments of the provenance table (`page.table`)."""
-    return {"frame": appendix_tables.provenance_table(records), "caption": "Every glued value of the run with its provenance.",
-            "interactive": True, "print_columns": ("chapter", "key", "value", "source")}
+    """The arguments of the provenance table (`page.table`): on screen also each number's glue key, computing function
+    and data ids (sortable, filterable); print shows where a reader sees it, as printed, and its source in words."""
+    table = appendix_tables.provenance_table(records)
+    caption = (f"The {plural(len(table.frame), 'number')} the prose prints, each where it first appears. Not listed: "
+               f"{plural(table.unprinted, 'glued number')} no page prints in its prose, and "
+               f"{plural(table.words, 'computed word or sentence', 'computed words and sentences')}.")
+    return {"frame": table.frame, "caption": caption, "interactive": True,
+            "print_columns": ("chapter", "where it appears", "value", "source")}
 
 
 # ----------------------------------------------------------------------------- Appendix F: assumptions

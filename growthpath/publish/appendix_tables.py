@@ -5,16 +5,17 @@ from __future__ import annotations
 import ast
 import operator
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from growthpath import paths
-from growthpath.markup import plain_text, spaced_percents
+from growthpath.markup import spaced_percents
 from growthpath.data import datapackage, scenarios
 from growthpath.analysis import words
-from growthpath.publish import results
+from growthpath.publish import places, results
 
 
 # words a headline's label must use for the kind of quantity its key computes (checked against the kind
@@ -129,14 +130,66 @@ def relative_to_base(long: pd.DataFrame) -> pd.DataFrame:
     return out[["chapter", "figure", "scenario", "value", "base", "diff_pct", "ratio"]].reset_index(drop=True)
 
 
-def provenance_table(records: list[dict], include_claims: bool = False) -> pd.DataFrame:
-    """Every glued value of a run with its recorded source, computing functions and data ids.
-    The ledger's own values (`claim_*` keys) are sourced by their claim id and left out by default."""
-    rows = [{"chapter": chapter_label(r["chapter"]), "key": r["key"], "value": _short(r["value"]), "unit": r.get("unit", ""),
-             "source": r.get("source", ""), "computed by": ", ".join(_short_name(f) for f in r.get("computed_by", [])),
-             "data ids": _few_ids(r.get("data_ids", ""))}
-            for r in records if include_claims or not results.is_ledger_copy(r)]
-    return pd.DataFrame(rows, columns=["chapter", "key", "value", "unit", "source", "computed by", "data ids"])
+def glued_values(records: list[dict]) -> dict[str, dict]:
+    """{chapter: {key: value}} of a run's records."""
+    values: dict[str, dict] = {}
+    for r in records:
+        values.setdefault(r["chapter"], {})[r["key"]] = r["value"]
+    return values
+
+
+def is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def english_of(record: dict, values: dict[str, dict]) -> bool:
+    """A `<key>_en` record: a number of the same chapter said in English (`page.glue`), not a number of its own."""
+    base = record["key"].removesuffix("_en")
+    return base != record["key"] and base in values.get(record["chapter"], {})
+
+
+def first_printed(record: dict, found: dict) -> "places.Place | None":
+    """Where a reader first sees a number: its own first place or that of its English wording, whichever comes
+    first in the book (the summary before the chapters)."""
+    at = [found.get((record["chapter"], k)) for k in (record["key"], record["key"] + "_en")]
+    return min((p for p in at if p), key=reading_order, default=None)
+
+
+def reading_order(place: "places.Place") -> tuple:
+    return place.page != "summary", place.page, place.order
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The numbers a reader sees in the prose (one row each, where it first appears, as printed), and how many glued
+    values are not listed: numbers no prose prints, and computed words and sentences."""
+    frame: pd.DataFrame
+    unprinted: int
+    words: int
+
+
+PROVENANCE_COLUMNS = ["chapter", "where it appears", "value", "source", "glue key", "computed by", "data ids"]
+
+
+def provenance_table(records: list[dict], found: dict | None = None) -> Provenance:
+    """Every number a run's prose prints with its recorded source, computing function and data ids (`found`: where
+    each glued value is printed, `places.book_places`). The ledger's own values (`claim_*` keys) are sourced by their
+    claim id in Appendix B and left out; a number's English wording (`<key>_en`) is part of its row."""
+    values = glued_values(records)
+    found = places.book_places(values) if found is None else found
+    computed = [r for r in records if not results.is_ledger_copy(r) and not english_of(r, values)]
+    numbers = [r for r in computed if is_number(r["value"])]
+    shown = sorted(((r, p) for r in numbers if (p := first_printed(r, found))), key=lambda rp: reading_order(rp[1]))
+    frame = pd.DataFrame([_provenance_row(r, p) for r, p in shown], columns=PROVENANCE_COLUMNS)
+    return Provenance(frame, unprinted=len(numbers) - len(shown), words=len(computed) - len(numbers))
+
+
+def _provenance_row(record: dict, place: "places.Place") -> dict:
+    key = record["key"] if place.page == record["chapter"] else f"{record['chapter']}::{record['key']}"
+    return {"chapter": place.title, "where it appears": f"{place.section}: {place.excerpt}" if place.section else place.excerpt,
+            "value": place.shown, "source": record.get("source", ""), "glue key": key,
+            "computed by": ", ".join(_short_name(f) for f in record.get("computed_by", [])),
+            "data ids": _few_ids(record.get("data_ids", ""))}
 
 
 def _few_ids(text: str, keep: int = 4) -> str:
@@ -145,13 +198,6 @@ def _few_ids(text: str, keep: int = 4) -> str:
     ids = [i for i in re.sub(r"….*$", "", text).split(", ") if i]
     n = int(total.group(1)) if total else len(ids)
     return ", ".join(ids[:keep]) + (f" … ({n} in all)" if n > keep else "")
-
-
-def _short(value) -> str:
-    if isinstance(value, float):
-        return f"{value:,.6g}"
-    text = plain_text(str(value))     # a glued sentence's words, not its Markdown marks
-    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _short_name(qualified: str) -> str:
