@@ -554,3 +554,16 @@ def test_a_numeric_column_shows_one_number_of_decimals():
     assert list(shown["level (亿元)"]) == ["172,043", "980.5", "–"]      # no decimals on a six-figure level
     mixed = page.table(pd.DataFrame({"value": [0.45, 24.0, 3.0, 2.5]})).frame
     assert list(mixed["value"]) == ["0.45", "24", "3", "2.5"]             # a column of mixed measures: no '24.00 小时'
+
+
+def test_a_value_and_its_unit_stay_on_one_line_on_screen_and_in_print():
+    import pandas as pd
+
+    from growthpath.publish import page
+
+    frame = pd.DataFrame({"where": ["§1.1: a sentence long enough to take the room of a column"] * 2, "value": ["159,722 亿元", "2025"]})
+    table = page.table(frame)
+    assert '<td class="gp-token">159,722 亿元</td>' in table._repr_html_()
+    assert "159,722\u00a0亿元" in table._repr_markdown_()           # LaTeX's tie: print never wraps inside it
+    widths, _ = page.print_widths(frame)
+    assert widths[1] >= 10 * (page.display_len("159,722 亿元") + 1)   # and its column is wide enough for it whole

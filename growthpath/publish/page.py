@@ -92,7 +92,9 @@ def glue_all(result: "Mapping[str, Value]") -> None:
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-SHORT_TOKEN = re.compile(r"<td>([^<\s]{1,24}|[−+-]?[\d.,]+ %)</td>")   # a cell holding one short word, or a percentage
+# a value and its unit ('167,069 亿元', '4.6 %'): a table keeps it on one line
+NUMBER_UNIT = re.compile(r"[−+-]?\d[\d.,]* (?:%|[^\s\d<]{1,4})")
+SHORT_TOKEN = re.compile(rf"<td>([^<\s]{{1,24}}|{NUMBER_UNIT.pattern})</td>")   # a cell holding one short word, or a value and its unit
 ID_HEADERS = {"claim_id": "Ledger id", "obs_id": "Official id", "series_id": "Series id", "risk_id": "Risk id"}
 
 
@@ -149,7 +151,7 @@ class Table:
                  f":widths: {' '.join(str(w) for w in widths)}", ":class: gp-table longtable", ""]
         kept = [c in {header(v) for v in self.verbatim} for c in frame.columns]
         for row in [list(map(str, frame.columns))] + frame.values.tolist():
-            cells = [escape_markdown(v if verbatim else breakable(v)) or " " for v, verbatim in zip(row, kept)]
+            cells = [escape_markdown(v if verbatim else unbroken_value(breakable(v))) or " " for v, verbatim in zip(row, kept)]
             lines.append(f"* - {cells[0]}")
             lines += [f"  - {c}" for c in cells[1:]]
         body = "\n".join(lines) + "\n:::\n"
@@ -180,8 +182,14 @@ def breakable(text: str) -> str:
     return re.sub(r"\S{%d,}" % (LONGEST_WORD + 1), points, text)
 
 
+def unbroken_value(text: str) -> str:
+    """A cell that is a value and its unit, joined by a no-break space (LaTeX's tie): print never wraps between them."""
+    return text.replace(" ", "\u00a0") if NUMBER_UNIT.fullmatch(text) else text
+
+
 def _longest_word(values, header: str) -> int:
-    words = [w for v in list(values) + [header] for w in UNBROKEN.findall(breakable(str(v)))]
+    words = [w for v in list(values) + [header]
+             for w in ([str(v)] if NUMBER_UNIT.fullmatch(str(v)) else UNBROKEN.findall(breakable(str(v))))]
     return min(max([display_len(w) for w in words] or [1]), LONGEST_WORD)
 
 
