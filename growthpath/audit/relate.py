@@ -15,6 +15,7 @@ import pandas as pd
 
 from growthpath.audit.registry import Context, Finding, base_form, fmt, period_range, period_year, rule, stage
 from growthpath.audit.readings import TIMES_UNAMBIGUOUS, human
+from growthpath.markup import and_list
 
 ANNUAL_WORDS = re.compile(r"年均|每年|(?<![0-9])年增|年化|复合|CAGR|同比|增速")
 CUMULATIVE_WORDS = re.compile(r"[较比]\s*(?:19|20)\d{2}\s*年|累计|相比(?:19|20)\d{2}")
@@ -616,7 +617,7 @@ def _recycled_finding(ctx, groups) -> Finding:
     places: dict[str, list[str]] = {}
     for r in claims_:      # one credit per case, with every place it is told
         places.setdefault(credit(r), []).append(where(r))
-    credits = [f"{case} ({', '.join(dict.fromkeys(told))})" for case, told in places.items()]
+    credits = [f"{case}, in {and_list(list(dict.fromkeys(told)))}" for case, told in places.items()]   # names may hold parentheses
     close = any(flag for _, flag in groups)
     one_firm = len({r["entity_id"] for r in claims_}) == 1
     why = ("one figure used as evidence for different programmes of one firm" if one_firm else
@@ -625,9 +626,8 @@ def _recycled_finding(ctx, groups) -> Finding:
         "recycled_evidence", "implausible", [ctx.ref(r) for r in claims_],
         {"figures": figures, "credited_to": credits, "near_identical_sentences": close},
         "same value, same subject, different cases", f"{len(credits)} credits",
-        f"The same result ({'; '.join(figures)}) is credited to "
-        + (" and ".join(credits) if len(credits) == 2 else "; ".join(credits[:-1]) + "; and " + credits[-1])
-        + (", in almost the same words" if close else "") + f": {why}; the text gives no source for "
+        f"The same result ({'; '.join(figures)}) is credited{', in almost the same words,' if close else ''} to "
+        + "; ".join(credits[:-1]) + "; and " + credits[-1] + f": {why}; the text gives no source for "
         f"{'either' if len(credits) == 2 else 'any of them'}.")
 
 
@@ -646,7 +646,10 @@ def _core(programme: str) -> set[str]:
 
 
 def credit(r) -> str:
-    return f"{who(r)}'s {r['programme']}" if r["programme"] else who(r)
+    """Whom a result is credited to: 'Meituan (美团)'s 美团优选', 'an unnamed platform (某平台)'."""
+    name = who(r)
+    name = f"an {name}" if name.startswith("unnamed ") else name
+    return f"{name}'s {r['programme']}" if r["programme"] else name
 
 
 def _phrase(text: str) -> str:
