@@ -41,3 +41,13 @@ def test_register_counts_name_every_assumption():
 def test_a_scenario_without_results_is_missing():
     assert appendices.missing([], "base") == ["base"] and appendices.missing([{"key": "x"}], "base") == []
     assert appendices.records_of({"base": [{"key": "x"}]}, "optimistic") == []
+
+
+def test_the_rules_table_counts_the_published_findings_and_the_rejected_apart():
+    findings = audit.run()
+    table = appendices.rules_table(findings)
+    rejected = [f for f in findings if f.review == "rejected"]
+    assert rejected, "no rejected finding: the check below would be empty"
+    assert table["findings"].sum() == len(audit.published(findings)) == len(findings) - len(rejected)
+    assert table["rejected on review"].sum() == len(rejected)
+    assert set(appendices.RULES_IN_PRINT) <= set(table.columns)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 
@@ -136,6 +137,21 @@ def test_executed_chapters_print_no_warnings(executed, scenario):
         for cell in cells(path):
             for out in cell.get("outputs", []):
                 assert not (out.get("output_type") == "stream" and out.get("name") == "stderr"), (path.name, "".join(out["text"])[:300])
+                assert not object_repr(out), (path.name, "".join(cell["source"])[:200])
+
+
+def object_repr(output: dict) -> bool:
+    """An output a page would show as a Python object's repr ('<IPython.core.display.Markdown object>'): nothing richer
+    than that text, e.g. an empty Markdown."""
+    data = output.get("data", {})
+    rich = [k for k, v in data.items() if k != "text/plain" and "".join(v).strip()]
+    return not rich and bool(re.fullmatch(r"<[\w.]+ object(?: at 0x[0-9a-f]+)?>", "".join(data.get("text/plain", "")).strip()))
+
+
+def test_an_empty_markdown_output_is_caught():
+    assert object_repr({"data": {"text/markdown": [""], "text/plain": ["<IPython.core.display.Markdown object>"]}})
+    assert not object_repr({"data": {"text/markdown": ["A table"], "text/plain": ["<IPython.core.display.Markdown object>"]}})
+    assert not object_repr({"data": {"text/plain": ["0.25"]}})
 
 
 def test_the_lint_reads_figure_captions(tmp_path):

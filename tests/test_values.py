@@ -77,6 +77,7 @@ def test_a_figure_in_a_chinese_large_number_unit_said_in_english():
     assert in_english(12, "%") is None and in_english("7", "万亿元") is None and in_english(float("nan"), "亿元") is None
     # rounding can carry a figure into the next scale word; a negative figure keeps its sign before the currency
     assert in_english(9996, "亿元") == "¥1 trillion" and in_english(9.996, "亿人") == "1 billion"
+    assert in_english(11.25, "亿人") == "1.13 billion"    # a half rounds up, as a reader rounds (not Python's half-even)
     assert in_english(-3, "亿元") == "-¥300 million"
 
 

@@ -120,13 +120,22 @@ _ENGLISH_UNITS = {"万亿元": (1e12, "¥"), "亿元": (1e8, "¥"), "万元": (1
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
 
+def three_significant(x: float) -> float:
+    """`x` to three significant digits, a half rounded up as a reader would (11.25 亿 is 1.13 billion; Python's own
+    rounding of the exact binary 1.125 gives 1.12)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    d = Decimal(repr(x))
+    return float(d.quantize(Decimal(1).scaleb(d.adjusted() - 2), rounding=ROUND_HALF_UP)) if x else 0.0
+
+
 def in_english(value, unit: str) -> str | None:
     """A figure in a Chinese large-number unit said in English, to three significant digits: 7 万亿元 → '¥7 trillion',
     39,029 亿元 → '¥3.9 trillion', 9.15 亿人 → '915 million'; None for any other unit or a non-number."""
     if unit not in _ENGLISH_UNITS or isinstance(value, bool) or not isinstance(value, (int, float)) or pd.isna(value):
         return None
     factor, sign = _ENGLISH_UNITS[unit]
-    amount = float(f"{abs(float(value)) * factor:.3g}")   # rounded first: 9,996 亿元 is ¥1 trillion, not ¥1e+03 billion
+    amount = three_significant(abs(float(value)) * factor)   # rounded first: 9,996 亿元 is ¥1 trillion, not ¥1e+03 billion
     size, word = next(((s, w) for s, w in _SCALES if amount >= s), (1.0, ""))
     number = f"{amount / size:,.3g}" if word else f"{amount:,.0f}"
     return f"{'-' if value < 0 else ''}{sign}{number}{' ' + word if word else ''}"

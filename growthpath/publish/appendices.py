@@ -66,11 +66,18 @@ def of_problem(findings, problem: str) -> list:
     return [f for f in audit.published(findings) if f.problem == problem]
 
 
+RULES_IN_PRINT = ("what it checks", "findings", "rejected on review")   # the rule's name and thresholds are for analysts
+
+
 def rules_table(findings) -> pd.DataFrame:
-    """Every rule, what it checks, its thresholds and how many findings it produces."""
+    """Every rule, what it checks, its thresholds, how many published findings it produces (the count the book gives)
+    and how many more a reviewer rejected."""
+    shown = audit.published(findings)
     return pd.DataFrame([{"rule": r.name, "what it checks": r.title,
                           "thresholds": ", ".join(f"{k} = {v}" for k, v in r.defaults.items()) or "–",
-                          "findings": sum(f.rule == r.name for f in findings)} for r in audit.RULES.values()])
+                          "findings": sum(f.rule == r.name for f in shown),
+                          "rejected on review": sum(f.rule == r.name for f in findings) - sum(f.rule == r.name for f in shown)}
+                         for r in audit.RULES.values()])
 
 
 # ----------------------------------------------------------------------------- Appendix B: the ledger

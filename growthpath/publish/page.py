@@ -354,13 +354,15 @@ def missing_results_note(missing: list[str]) -> "Markdown | None":
                     "`growthpath run --all-scenarios` (part of `make book`) to fill them in.\n:::\n")
 
 
-def findings_table(found) -> "Markdown":
-    """The audit's findings on a chapter's section as one compact table linking each to Appendix A."""
+def findings_table(found) -> "Markdown | None":
+    """The audit's findings on a chapter's section as one compact table linking each to Appendix A; nothing (no output
+    at all, not an empty Markdown that print shows as its repr) when no finding touches the section."""
     from IPython.display import Markdown
 
     from growthpath.audit import boxes
 
-    return Markdown(boxes.findings_table(list(found)))
+    table = boxes.findings_table(list(found))
+    return Markdown(table) if table else None
 
 
 def findings(found, claims: pd.DataFrame, **kwargs) -> "Markdown":
