@@ -224,4 +224,28 @@ def test_targets_misfit_recomputed_from_the_ledger():
     live = v["000-3.1-09"] / 100 * v["000-3.1-07"] * 1e4
     text = audit.targets_misfit(audit.run())
     assert f"{fall[0]:.0f}–{fall[1]:.0f} % less often" in text
-    assert f"{live:,.0f} 亿元 in 2026, below the {v['000-1.1-06'] * 1e4:,.0f} 亿元" in text
+    whole = v["000-3.1-07"] * 1e4
+    assert f"{live:,.0f} 亿元 in 2026 if the total stops at its {whole:,.0f} 亿元 floor, below the {v['000-1.1-06'] * 1e4:,.0f} 亿元" in text
+    assert f"the total would need {v['000-1.1-06'] * 1e4 / (v['000-3.1-09'] / 100):,.0f} 亿元 to keep it" in text   # 突破: at least
+
+
+def test_a_split_short_of_the_whole_names_the_other_percentage_of_its_sentence():
+    """004 §2.1: KOL 38 % + KOC 52 % of the decision weight, and in the same sentence ordinary users' review influence 31 %."""
+    from growthpath.data import claims
+
+    v = claims.load().set_index("claim_id")["value"]
+    found = [f for f in audit.run() if f.rule == "shares_sum" and "004-2.1-01" in f.claim_set]
+    assert len(found) == 1 and "004-2.1-03" in found[0].claim_set
+    total = v["004-2.1-01"] + v["004-2.1-02"]
+    assert f"add up to {total:g} %" in found[0].message and f"the parts make {total + v['004-2.1-03']:g} %" in found[0].message
+    payment = [f for f in audit.run() if f.rule == "shares_sum" and "004-2.3-02" in f.claim_set]
+    assert payment and "third figure" not in payment[0].message     # over 100 %: no other part is looked for
+
+
+def test_a_rate_a_year_against_a_total_change_shows_the_conversion_in_its_arithmetic():
+    from growthpath.data import claims
+
+    v = claims.load().set_index("claim_id")["value"]
+    f = next(f for f in audit.run() if f.rule == "same_subject_different_values" and f.claim_set == {"000-3.1-02", "000-8.1-02"})
+    assert f.formula.startswith(f"(1 + {v['000-3.1-02']:g} %)^3 − 1")
+    assert f.result == f"at least {((1 + v['000-3.1-02'] / 100) ** 3 - 1) * 100:.1f} % vs {v['000-8.1-02']:g} % over 2023–2026"   # 不低于

@@ -116,7 +116,7 @@ def test_two_statements_read_as_what_is_compared_and_two_figures_with_units():
     line = arithmetic_of("same_subject_different_values",
                          {"subject": "users_reached_repeatedly", "entity": "unnamed_brand_cross_platform_marketing",
                           "scope": "programme", "form": "share", "time": "", "a": 30.0, "a_unit": "%", "b": 45.0, "b_unit": "%"})
-    assert "Compared: the share of users reached repeatedly, for unnamed brand, cross-platform marketing (某品牌), " \
+    assert "Compared: the share of users reached repeatedly, for an unnamed brand, cross-platform marketing (某品牌), " \
            "in the scope of one programme, undated." in line
     assert "The first figure: 30 \\%; the second figure: 45 \\%." in line
     assert not re.search(KEY_VALUE, line) and "unit" not in line

@@ -64,7 +64,7 @@ def expected():
     shoppers = "cnnic_online_shoppers:2020-12", "cnnic_online_shoppers:2024-12"
     return {"users_base": base, "req_users": 100 * ((target / base) ** (1 / 3) - 1),
             "growth_2024": 100 * new / base, "churn_2024": base + new - base * (1 + rate_users / 100),
-            "hist_online": sum(growth) / len(growth), "nowcast_pct": now,
+            "hist_online": 100 * ((math.prod(1 + g / 100 for g in growth)) ** (1 / len(growth)) - 1), "nowcast_pct": now,
             "hist_shoppers": 100 * cagr(*shoppers),
             "hist_netizens": 100 * cagr("cnnic_netizens:2021-12", "cnnic_netizens:2025-12"),
             "hist_netizens_2023": 100 * (value("cnnic_netizens:2023-12") / value("cnnic_netizens:2022-12") - 1),

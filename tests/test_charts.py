@@ -222,3 +222,10 @@ def test_a_label_over_data_has_a_white_outline_beneath_it():
     texts = [layer for layer in layers if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text"]
     assert [t["mark"].get("stroke") for t in texts] == ["white", None]           # the outline, then the label on it
     assert texts[0]["encoding"] == texts[1]["encoding"]
+
+
+def test_the_theme_sizes_every_kind_of_chart_text_it_would_otherwise_leave_at_vega_lites_10_px():
+    config = theme.growthpath_theme()["config"]
+    for part in ("axis", "legend", "header"):        # a facet's panel titles are headers: Vega-Lite draws them at 10 px
+        assert config[part]["labelFontSize"] >= 11 and config[part]["titleFontSize"] >= 11, part
+    assert config["title"]["fontSize"] >= 11 and config["title"]["subtitleFontSize"] >= 11

@@ -73,7 +73,7 @@ def gmv_targets(claims: pd.DataFrame, stats: pd.DataFrame, register: Register, f
             "base_match": sentence(f"{abs(base_implied / share_reading - 1):.0%} {words.compare(base_implied, share_reading)}",
                                    implied, pen, nbs),
             "live_reading": Value(live["value_canonical"] / (live_share["value"] / 100), ids(live, live_share), unit="亿元"),
-            "hist_online": Value(history["value"].mean(), ids(history), unit="%"),
+            "hist_online": Value(trend.compound_rate(history["value"]), ids(history), unit="%"),
             "nowcast_pct": Value(out["nowcast"]["value"], (out["nowcast"]["obs_id"],), unit="%"),
             "share_needed": Value(100 * target["value_canonical"] / out["base"]["mean"],
                                   (target["claim_id"], out["anchor"]["obs_id"], out["nowcast"]["obs_id"]), unit="%",

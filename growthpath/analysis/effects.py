@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from growthpath.audit.registry import published
 from growthpath.data import claims as ledger
 from growthpath.data.values import Value, computes, ids, sentence
 from growthpath.markup import and_list
@@ -54,7 +55,7 @@ def effect_claims(claims: pd.DataFrame, findings=(), places: list[tuple[str, str
         c = c[pd.Series([(d, s) in wanted for d, s in zip(c["doc"], c["section"])], index=c.index, dtype=bool)]
     c = c[c["metric"].str.contains(EFFECT_METRIC) | (c["kind"] == "ratio")]
     rules: dict[str, set[str]] = {}
-    for f in findings:
+    for f in published(findings):
         for ref in f.refs:
             rules.setdefault(ref.claim_id, set()).add(f.rule)
     out = pd.DataFrame({
@@ -109,7 +110,7 @@ def claim_verdicts(claims: pd.DataFrame, findings=(), places: list[tuple[str, st
     same source-based verdict as `effect_claims`."""
     c = claims if places is None else claims[[(d, s) in set(places) for d, s in zip(claims["doc"], claims["section"])]]
     rules: dict[str, set[str]] = {}
-    for f in findings:
+    for f in published(findings):
         for ref in f.refs:
             rules.setdefault(ref.claim_id, set()).add(f.rule)
     audit = [", ".join(sorted(rules.get(i, []))) for i in c["claim_id"]]

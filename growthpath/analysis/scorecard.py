@@ -16,6 +16,7 @@ import pandas as pd
 
 from growthpath.data import official, scenarios
 from growthpath.analysis import actuals, stress, targets
+from growthpath.audit.registry import published
 
 VERDICTS = ("on track", "at risk", "off track", "behind on actuals", "on pace on actuals", "untestable")
 # the modelled headline targets: label, key in the simulation, the ledger metrics (000 §3.1/§3.4) that state them,
@@ -63,7 +64,7 @@ def levels(draws: np.ndarray, ci_level: float, target_p: float, stretch_p: float
 
 def _inconsistent(claims, findings, metrics) -> bool:
     stated = set(claims[(claims["doc"] == "000") & claims["metric"].isin(metrics)]["claim_id"])
-    return any(f.severity == "contradiction" and stated & {r.claim_id for r in f.refs} for f in findings)
+    return any(f.severity == "contradiction" and stated & {r.claim_id for r in f.refs} for f in published(findings))
 
 
 def build(claims, stats, findings, shocks, register, *, current: str, current_adjustment: str, **kwargs) -> pd.DataFrame:

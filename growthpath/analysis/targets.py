@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from growthpath.data import datapackage
-from growthpath.audit.registry import period_year
+from growthpath.audit.registry import period_year, published
 from growthpath.models.trend import cagr
 
 SEVERITY_RANK = {"contradiction": 0, "implausible": 1, "unclear": 2}
@@ -28,14 +28,14 @@ def _one(claims: pd.DataFrame, metric: str, *, latest: bool) -> pd.Series:
 
 def table(claims: pd.DataFrame, findings=(), spec_frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per target: baseline (value, year), target (value, year), change, implied compound
-    change per year, and the worst audit severity among findings citing either claim."""
+    change per year, and the worst audit severity among the published findings citing either claim."""
     rows = []
     for t in (spec() if spec_frame is None else spec_frame).itertuples():
         base = _one(claims, t.baseline_metric, latest=True)
         goal = _one(claims, t.target_metric, latest=True)
         years = int(goal["year"] - base["year"])
         ids = {base["claim_id"], goal["claim_id"]}
-        severities = sorted({f.severity for f in findings if ids & {r.claim_id for r in f.refs}}, key=SEVERITY_RANK.get)
+        severities = sorted({f.severity for f in published(findings) if ids & {r.claim_id for r in f.refs}}, key=SEVERITY_RANK.get)
         rows.append({"target_id": t.target_id, "label": t.label, "dimension": t.dimension, "better": t.better,
                      "baseline": float(base["value"]), "baseline_year": int(base["year"]),
                      "target": float(goal["value"]), "target_year": int(goal["year"]), "unit": goal["unit"],

@@ -18,7 +18,7 @@ import pandas as pd
 
 from growthpath.audit import relate, rules  # noqa: F401  (registers the rules)
 from growthpath.audit.registry import RULES, SEVERITIES, Context, Finding, Ref
-from growthpath.audit.registry import TWO_READINGS, run as run_rules
+from growthpath.audit.registry import TWO_READINGS, published, run as run_rules  # noqa: F401  (published: audit.published)
 from growthpath.data.values import Value
 
 __all__ = ["RULES", "SEVERITIES", "Context", "Finding", "Ref", "context", "run", "published", "reviewed", "reviews", "history",
@@ -61,11 +61,6 @@ def reviewed(findings: list[Finding], table: pd.DataFrame | None = None) -> list
     for f in findings:
         f.review, f.review_reason = by_id.get(f.id, ("", ""))
     return findings
-
-
-def published(findings: list[Finding]) -> list[Finding]:
-    """The findings the chapters show: all but those rejected on review (Appendix A lists those, with why)."""
-    return [f for f in findings if f.review != "rejected"]
 
 
 def run(claims_path: str | Path | None = None, only: list[str] | None = None, thresholds: dict | None = None,
@@ -304,9 +299,11 @@ def targets_misfit(findings: list[Finding]) -> str:
     if live is not None:
         reading = "".join(f", if its {t} ({TWO_READINGS[t][0]}) means {TWO_READINGS[t][1]} and not {TWO_READINGS[t][2]}"
                           for t in live.inputs.get("read_as", []))
+        at_floor = (f" if the total stops at its {live.inputs['target_whole']:,.0f} 亿元 floor" if "whole_floor" in live.inputs else "")
+        keep = (f" (the total would need {live.inputs['whole_to_keep_part']:,.0f} 亿元 to keep it)" if "whole_floor" in live.inputs else "")
         parts.append(f"its live-commerce share target leaves live commerce at {live.inputs['implied_part']:,.0f} 亿元 in "
-                     f"{live.inputs['target_year']}, below the {live.inputs['current_part']:,.0f} 亿元 it states for "
-                     f"{live.inputs['current_year']}{reading}")
+                     f"{live.inputs['target_year']}{at_floor}, below the {live.inputs['current_part']:,.0f} 亿元 it states for "
+                     f"{live.inputs['current_year']}{keep}{reading}")
     if not parts:
         return "The audit finds the plan's targets consistent with each other."
     return "The plan's own targets do not fit together: " + "; and ".join(parts) + "."

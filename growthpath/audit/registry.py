@@ -303,3 +303,8 @@ def merge_same_problem(findings: list[Finding]) -> list[Finding]:
     for f in sorted(findings, key=lambda f: (rank[f.severity], f.rule, f.id)):
         kept.setdefault((f.problem, f.claim_set), f)
     return list(kept.values())
+
+
+def published(findings) -> list[Finding]:
+    """The findings the chapters show and grade by: all but those rejected on review (Appendix A lists those, with why)."""
+    return [f for f in findings if f.review != "rejected"]

@@ -14,7 +14,7 @@ from itertools import combinations
 import pandas as pd
 
 from growthpath.audit.registry import Context, Finding, base_form, fmt, period_range, period_year, rule, stage
-from growthpath.audit.readings import TIMES_UNAMBIGUOUS, human
+from growthpath.audit.readings import FLOOR_WORDS, TIMES_UNAMBIGUOUS, human
 from growthpath.markup import and_list
 
 ANNUAL_WORDS = re.compile(r"年均|每年|(?<![0-9])年增|年化|复合|CAGR|同比|增速")
@@ -74,12 +74,17 @@ def shown(r) -> str:
 
 
 def who(r) -> str:
-    """The entity as a sentence names it: 'the market', 'the plan', 'Pinduoduo (拼多多)'."""
+    """The entity as a sentence names it: 'the market', 'the plan', 'Pinduoduo (拼多多)', 'an unnamed platform (某平台)'."""
     key = r["entity_id"]
     if key in ("market", "plan"):
         return f"the {key}"
     name = r.get("entity_name")
-    return name if isinstance(name, str) and name else key.replace("_", " ")
+    return with_article(name if isinstance(name, str) and name else key.replace("_", " "))
+
+
+def with_article(name: str) -> str:
+    """'an unnamed platform (某平台)': an unnamed firm reads as one of many; a named one needs no article."""
+    return f"an {name}" if name.startswith("unnamed ") else name
 
 
 def same_scope(a, b) -> bool:
@@ -171,16 +176,34 @@ def same_subject_different_values(ctx: Context, rel_tol: float, tol_pp: float):
             if why is None:
                 continue
             what = a["subject"].replace("_", " ")
+            formula, result = _conversion(ctx, a, b) or ("compare the two figures", f"{fmt(a['value'], a['unit'])} vs {fmt(b['value'], b['unit'])}")
             out.append(Finding(
                 "same_subject_different_values", "contradiction", [ctx.ref(a), ctx.ref(b)],
                 {"subject": a["subject"], "entity": a["entity_id"], "scope": a["scope"], "form": a["form"],
                  "time": a["when"] or "undated", "a": a["value"], "a_unit": a["unit"], "b": b["value"], "b_unit": b["unit"]},
-                "compare after converting forms", f"{fmt(a['value'], a['unit'])} vs {fmt(b['value'], b['unit'])}",
+                formula, result,
                 f"{a['doc']} gives {who(a)}'s {what} ({a['form'].replace('_', ' ')}, {a['when'] or 'undated'}) as "
                 f"{fmt(a['value'], a['unit'])} in §{a['section']} and {fmt(b['value'], b['unit'])} in §{b['section']}: "
                 f"{_verdict_text(ctx, a, b, why)}"))
     out += _level_vs_share(ctx, c, rel_tol)
     return out
+
+
+def _conversion(ctx, a, b) -> tuple[str, str] | None:
+    """A rate per year beside a total change over a span: the formula that puts the rate in the total's terms and its
+    result ('(1 + 18 %)^3 − 1', '64.3 % vs 58 % over 2023–2026'); None for any other pair."""
+    if a["bare"] != "growth_rate":
+        return None
+    kinds = {growth_basis(ctx, a): a, growth_basis(ctx, b): b}
+    if len(kinds) != 2:
+        return None
+    ann, cum = kinds["annual"], kinds["cumulative"]
+    first, last = period_range(cum["period"])
+    spans = sorted({round(math.log(1 + cum["value"] / 100) / math.log(1 + x / 100)) for x in annual_readings(ctx, cum) if x > 0})
+    floor = "at least " if FLOOR_WORDS.search(ann["quote_zh"]) else ""
+    totals = " or ".join(f"{((1 + ann['value'] / 100) ** n - 1) * 100:.1f} %" for n in spans)
+    return (" or ".join(f"(1 + {fmt(ann['value'])} %)^{n} − 1" for n in spans) + f" against the stated {fmt(cum['value'])} %",
+            f"{floor}{totals} vs {fmt(cum['value'])} % over {first}–{last}")
 
 
 def _verdict_text(ctx, a, b, why) -> str:
@@ -269,13 +292,19 @@ def _against_current(ctx, c, s, w, implied, unit, year) -> list[Finding]:
     for _, now in _current_levels(c, s["subject"], s["about"], unit, year).iterrows():
         if implied >= now["value_canonical"]:
             continue
+        floor = FLOOR_WORDS.search(w["quote_zh"])
+        inputs = {"target_share_pct": s["value"], "target_whole": w["value_canonical"], "implied_part": round(implied, 4),
+                  "target_year": year, "current_part": now["value_canonical"], "current_year": int(now["y"]), "unit": unit}
+        if floor:   # the whole is 'at least' its target: the part shrinks only if the whole stays near that floor
+            inputs |= {"whole_floor": floor.group(0), "whole_to_keep_part": round(now["value_canonical"] / (s["value"] / 100), 4)}
         out.append(Finding(
-            "target_arithmetic", "implausible", [ctx.ref(s), ctx.ref(w), ctx.ref(now)],
-            {"target_share_pct": s["value"], "target_whole": w["value_canonical"], "implied_part": round(implied, 4),
-             "target_year": year, "current_part": now["value_canonical"], "current_year": int(now["y"]), "unit": unit},
+            "target_arithmetic", "implausible", [ctx.ref(s), ctx.ref(w), ctx.ref(now)], inputs,
             "target share × target whole vs the latest stated level", f"{fmt(implied, unit)} < {fmt(now['value_canonical'], unit)}",
             f"The plan's own targets shrink this part: {_implied_text(s, w, implied, unit)} ({where(s)}), below the "
-            f"{fmt(now['value'], now['unit'])} it states for {int(now['y'])} ({where(now)})."))
+            f"{fmt(now['value'], now['unit'])} it states for {int(now['y'])} ({where(now)})"
+            + (f". The whole's target is a floor ({floor.group(0)}, at least): the part keeps that level only if the whole "
+               f"reaches {fmt(inputs['whole_to_keep_part'], unit)}, {inputs['whole_to_keep_part'] / w['value_canonical']:.1f} times "
+               "its target." if floor else ".")))
     return out
 
 
@@ -532,6 +561,7 @@ def initiative_outcomes(ctx: Context, tol_pp: float, spread: float):
                 continue
             severity, why, inputs = found
             name = f"{who(a)}'s {prog}" if prog else who(a)
+            name = name[0].upper() + name[1:]   # it opens the sentence
             out.append(Finding(
                 "initiative_outcomes", severity, [ctx.ref(a), ctx.ref(b)],
                 {"entity": a["entity_id"], "programme": prog, "subject": subject, "a": a["value"], "a_unit": a["unit"],
@@ -648,7 +678,6 @@ def _core(programme: str) -> set[str]:
 def credit(r) -> str:
     """Whom a result is credited to: 'Meituan (美团)'s 美团优选', 'an unnamed platform (某平台)'."""
     name = who(r)
-    name = f"an {name}" if name.startswith("unnamed ") else name
     return f"{name}'s {r['programme']}" if r["programme"] else name
 
 

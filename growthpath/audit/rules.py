@@ -12,6 +12,7 @@ from growthpath.audit.registry import Context, Finding, fmt, period_range, perio
 from growthpath.audit import readings as rd
 from growthpath.audit import relate
 from growthpath.audit.readings import human
+from growthpath.data.claims import metric_label
 from growthpath.markup import in_sentence
 from growthpath.models.trend import implied_rates_pct
 
@@ -248,13 +249,31 @@ def shares_sum(ctx: Context, tol_pp: float):
             continue
         severity = "contradiction" if total > 100 else "unclear"
         first = g.iloc[0]
+        beside = _percent_beside(ctx, g) if total < 100 else None
+        inputs = {"parts": {r["metric"] + (f" ({r['entity']})" if r["metric"].endswith("market_share") else ""): r["value"] for _, r in g.iterrows()}}
+        if beside is not None:
+            inputs["beside"] = {metric_label(beside["metric"]): beside["value"]}
+        refs = [ctx.ref(r) for _, r in g.iterrows()] + ([ctx.ref(beside)] if beside is not None else [])
         out.append(Finding(
-            "shares_sum", severity, [ctx.ref(r) for _, r in g.iterrows()],
-            {"parts": {r["metric"] + (f" ({r['entity']})" if r["metric"].endswith("market_share") else ""): r["value"] for _, r in g.iterrows()}},
+            "shares_sum", severity, refs, inputs,
             " + ".join(fmt(v, "%") for v in g["value"]), f"{fmt(total)} %",
             f"The {len(g)} shares in {first['doc']} §{first['section']} add up to {fmt(total)} %, not 100 %"
-            + (" — more than the whole." if total > 100 else " — a part may be missing or unnamed.")))
+            + (" — more than the whole." if total > 100 else
+               " — a part may be missing or unnamed." if beside is None else
+               f". The same sentence gives a third figure, {metric_label(beside['metric'])} of {fmt(beside['value'], '%')} "
+               f"({beside['claim_id']}), worded not as a share of the same whole: if it is one, the parts make "
+               f"{fmt(total + beside['value'])} %; if not, {fmt(100 - total)} % of the whole is unnamed.")))
     return out
+
+
+def _percent_beside(ctx: Context, parts: pd.DataFrame):
+    """Another percentage in the sentence of a split that falls short of 100 % (not one of its parts), or None."""
+    first = parts.iloc[0]
+    said = ctx.sentence(first)
+    others = ctx.claims[(ctx.claims["doc"] == first["doc"]) & (ctx.claims["section"] == first["section"])
+                        & (ctx.claims["unit"] == "%") & ~ctx.claims["claim_id"].isin(parts["claim_id"])]
+    same = [r for _, r in others.iterrows() if ctx.sentence(r) == said]
+    return same[0] if len(same) == 1 else None
 
 
 # ----------------------------------------------------------------------------- one number, two meanings

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from growthpath.audit.registry import TWO_READINGS, Finding, fmt, period_range, period_year
+from growthpath.audit.relate import with_article
 from growthpath.data.claims import metric_label
 from growthpath.data.values import in_english
 
@@ -49,6 +50,7 @@ INPUT_WORDS: dict[str, Words | None] = {
     # parts and wholes
     "part": Words("the part", "@part_unit"), "part_unit": SHOWN_WITH_ANOTHER, "whole": Words("the whole", "@unit"),
     "share_pct": Words("the share", "%"), "parts": Words("the shares", "%"),
+    "beside": Words("another figure in the sentence", "%"),
     "implied_total": Words("the whole its parts imply", "@unit"),
     "other_total": Words("the whole another reading gives", "@unit"),
     "reading": Words("the plan's figure", "@unit"), "bound": Words("the bound, {bound_series}", "@unit"),
@@ -56,7 +58,9 @@ INPUT_WORDS: dict[str, Words | None] = {
     "value_pct": Words("the rate", "%"),
     # the plan's targets against each other
     "target_share_pct": Words("the target share", "%"), "target_whole": Words("the target for the whole", "@unit"),
-    "implied_part": Words("the part this implies", "@unit"), "stated_part": Words("the part's own target", "@unit"),
+    "implied_part": Words("the part this implies", "@unit"),
+    "whole_floor": Words("the whole's target is a floor"),
+    "whole_to_keep_part": Words("the whole the part needs to keep its level", "@unit"), "stated_part": Words("the part's own target", "@unit"),
     "current_part": Words("the part's latest stated level, {current_year}", "@unit"), "current_year": SHOWN_WITH_ANOTHER,
     "gmv": Words("the GMV target", "亿元"), "users": Words("the user target", "亿人"),
     "aov": Words("the order-value target", "元"), "orders_per_user_year": Words("the orders per user a year they imply"),
@@ -195,7 +199,7 @@ def plain(v) -> str:
 
 
 def compared(inputs: dict) -> str:
-    """What a finding compares, in one phrase: 'the share of users reached repeatedly, for unnamed brand,
+    """What a finding compares, in one phrase: 'the share of users reached repeatedly, for an unnamed brand,
     cross-platform marketing (某品牌), in the scope of one programme, undated' ('' when the inputs do not say)."""
     if not any(k in inputs for k in COMPARED):
         return ""
@@ -225,7 +229,7 @@ def entity_name(entity_id: str) -> str:
     """An entity as a sentence names it: 'the market', 'the plan', 'Pinduoduo (拼多多)' (data/reference/entities.csv)."""
     if entity_id in ("market", "plan"):
         return f"the {entity_id}"
-    return _names("entities", "entity_id", "name").get(entity_id) or metric_label(entity_id)
+    return with_article(_names("entities", "entity_id", "name").get(entity_id) or metric_label(entity_id))
 
 
 def unit_label(unit: str) -> str:

@@ -50,7 +50,7 @@ def growthpath_theme() -> alt.theme.ThemeConfig:
             "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 6},
             "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 11, "orient": "bottom",
                        "labelLimit": 0, "columns": 2},
-            "header": {"labelFont": FONT, "titleFont": FONT},
+            "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 11},
             "text": {"font": FONT},
             "range": {"category": CATEGORICAL},
             "line": {"strokeWidth": 2},

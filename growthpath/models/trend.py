@@ -5,12 +5,21 @@ period such as '2021-2023' (two or three years of growth).
 see `growthpath.models.nowcast`.)"""
 from __future__ import annotations
 
+import numpy as np
+
 
 def cagr(start_value: float, end_value: float, years: float) -> float:
     """Compound annual growth rate between two levels `years` apart."""
     if start_value <= 0 or end_value <= 0 or years <= 0:
         raise ValueError("CAGR needs positive levels and a positive span")
     return (end_value / start_value) ** (1 / years) - 1
+
+
+def compound_rate(rates_pct) -> float:
+    """The average yearly growth in % that a run of yearly growth rates in % compounds to (14.1, 4.0, 11.0, 7.2, 8.6 →
+    8.93, where their plain mean says 8.98)."""
+    rates = np.asarray(list(rates_pct), dtype=float)
+    return float(100 * (np.prod(1 + rates / 100) ** (1 / len(rates)) - 1))
 
 
 def span_readings(first_year: int, last_year: int) -> list[int]:

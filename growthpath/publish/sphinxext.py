@@ -317,20 +317,37 @@ def _space_percents(app, doctree, docname) -> None:
 
 
 def _keep_ids_whole(app, doctree, docname) -> None:
-    """In a table cell of the HTML edition, a ledger id (`000-2.2-01`) or a section (`000 §2.2`) is one unbreakable
-    token (CSS `.gp-id`): a browser would otherwise break a narrow column after the id's hyphens."""
+    """In the HTML edition a ledger id (`000-2.2-01`), a section (`000 §2.2`) and a figure with its unit (`25.3 %`,
+    a glued number and the unit typed after it) are each one unbreakable token (CSS `.gp-id`): a browser would
+    otherwise break a narrow column after an id's hyphens, or a phone's line between a number and its unit."""
     from docutils import nodes
 
-    from growthpath.markup import WHOLE_TOKENS
+    from growthpath.markup import UNIT_AFTER, WHOLE_TOKENS
 
     if app.builder.format != "html":
         return
-    for cell in doctree.findall(nodes.entry):
-        for text in list(cell.findall(nodes.Text)):
-            parts = WHOLE_TOKENS.split(str(text))
-            if len(parts) > 1:   # split() keeps the tokens at odd places
-                text.parent.replace(text, [nodes.inline(p, p, classes=["gp-id"]) if i % 2 else nodes.Text(p)
-                                           for i, p in enumerate(parts) if p])
+    code = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.math)
+    for text in list(doctree.findall(nodes.Text)):
+        if isinstance(text.parent, code) or any(isinstance(a, code) for a in _ancestors(text)):
+            continue
+        parts = WHOLE_TOKENS.split(str(text))
+        if len(parts) > 1:   # split() keeps the tokens at odd places
+            text.parent.replace(text, [nodes.inline(p, p, classes=["gp-id"]) if i % 2 else nodes.Text(p)
+                                       for i, p in enumerate(parts) if p])
+    for glued in list(doctree.findall(lambda n: isinstance(n, nodes.inline) and "pasted-text" in n["classes"])):
+        after = glued.parent[glued.parent.index(glued) + 1] if glued.parent.index(glued) + 1 < len(glued.parent) else None
+        unit = UNIT_AFTER.match(str(after)) if isinstance(after, nodes.Text) else None
+        if unit:
+            whole = nodes.inline("", "", classes=["gp-id"])
+            glued.parent.replace(glued, whole)
+            after.parent.replace(after, nodes.Text(str(after)[unit.end():]))
+            whole += [glued, nodes.Text(unit.group(0))]
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
 
 
 def setup(app):
