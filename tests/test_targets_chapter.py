@@ -42,3 +42,19 @@ def test_a_simulated_value_names_what_the_simulation_read_and_its_assumptions(da
     got = ch3.users_values(sim, stats, register, 2026, 0.9)
     assert got["users_2026_lo"].value <= got["users_2026"].value <= got["users_2026_hi"].value
     assert "parameter:ci_level" in got["users_2026_lo"].ids and got["p_users"].kind == "probability"
+
+
+def test_a_target_is_graded_by_published_findings_never_by_one_the_review_rejected():
+    from growthpath.analysis import targets
+    from growthpath.audit import registry
+    from growthpath.data import claims
+
+    ledger = claims.load()
+    table = targets.table(ledger, [])
+    row = table.iloc[0]
+    ids = ledger[ledger["metric"].isin(targets.spec().set_index("target_id").loc[row["target_id"], ["baseline_metric", "target_metric"]])]["claim_id"]
+    cite = lambda review: registry.Finding("shares_sum", "contradiction", [registry.Ref("000", "3.3", ids.iloc[0])], {}, "f", "r", "m.",
+                                           review=review)
+    graded = lambda findings: targets.table(ledger, findings).set_index("target_id").loc[row["target_id"]]
+    assert graded([cite("rejected")]).equals(graded([]))
+    assert not graded([cite("")]).equals(graded([]))      # the same finding, published, changes the grade
