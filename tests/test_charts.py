@@ -229,3 +229,17 @@ def test_the_theme_sizes_every_kind_of_chart_text_it_would_otherwise_leave_at_ve
     for part in ("axis", "legend", "header"):        # a facet's panel titles are headers: Vega-Lite draws them at 10 px
         assert config[part]["labelFontSize"] >= 11 and config[part]["titleFontSize"] >= 11, part
     assert config["title"]["fontSize"] >= 11 and config["title"]["subtitleFontSize"] >= 11
+
+
+def test_a_tornados_end_values_print_and_vanish_from_a_panel_a_phone_narrows():
+    import re
+
+    import vl_convert
+
+    swings = pd.DataFrame({"headline": ["A", "A"], "label": ["x (1–2)", "y (1–3)"], "base": [1.0, 1.0], "at_low": [0.5, 0.8],
+                           "at_high": [1.5, 1.2], "lt": ["0.5", "0.8"], "ht": ["1.5", "1.2"]})
+    spec = helpers.tornado(swings, facet="headline", label="label", base="base", low="at_low", high="at_high",
+                           low_text="lt", high_text="ht").to_dict()
+    hidden = lambda s: len(re.findall(r'<text[^>]*opacity="0"[^>]*>[\d.]+</text>', vl_convert.vegalite_to_svg(s)))
+    assert hidden(spec) == 0
+    assert hidden({**spec, "spec": {**spec["spec"], "width": 80}}) == 4

@@ -301,7 +301,8 @@ def platform_gmv(claims: pd.DataFrame, stats: pd.DataFrame, register: Register) 
 
 
 def platform_table(claims: pd.DataFrame, stats: pd.DataFrame, register: Register) -> pd.DataFrame:
-    return platforms.compare(claims, stats, tolerance=register["platform_match_tolerance"]).drop(columns=["reference_value"])
+    checked = platforms.compare(claims, stats, tolerance=register["platform_match_tolerance"])
+    return checked.drop(columns=["reference_value", "reference_grade"])   # the reference says its grade in words
 
 
 def _readings_2023(claims: pd.DataFrame, stats: pd.DataFrame):

@@ -147,7 +147,7 @@ def users_values(sim: dict, stats: pd.DataFrame, register: Register, forecast_ye
     capped = float(np.mean(last["shoppers"] >= look["netizens_end"] - 1e-9))
     ceiling = [i for i in drawn if i.startswith(f"{NETIZENS}:")]
     out = {"shoppers_latest": Value(look["shoppers"], ids(shoppers), unit="亿人"),
-           "shoppers_when": sentence(f"{official.period_words(look['shoppers_period'])} (grade {look['shoppers_grade']})", shoppers),
+           "shoppers_when": sentence(f"{official.period_words(look['shoppers_period'])} ({official.GRADE_WORDS.get(look['shoppers_grade'], look['shoppers_grade'])})", shoppers),
            "user_sd_g": Value(register["user_growth_sd_pp"], ("assumption:user_growth_sd_pp",), unit="pp"),
            "target_year_g": parameter("forecast_year", forecast_year),
            "ci_pct": Value(100 * ci_level, ("parameter:ci_level",), unit="%"),

@@ -39,7 +39,7 @@ def compare(claims: pd.DataFrame, stats: pd.DataFrame, *, tolerance: float, year
             official_grade = grade in official.USED_GRADES
             close = abs(g.value_canonical - ref) / ref <= tolerance
             verdict = ("holds" if close else "does not hold") if official_grade else "unverifiable"
-            ref_label = f"{ref / 1e4:g} 万亿元 stated in {found['title']} ({found['publisher']}; grade {grade})"
+            ref_label = f"{ref / 1e4:g} 万亿元 stated in {found['title']} ({found['publisher']}; {official.GRADE_WORDS.get(grade, grade)})"
         out.append({"platform": platform, "claim_id": g.claim_id, "plan_value": g.value_canonical,
                     "reference_value": ref, "reference": ref_label, "reference_grade": grade, "verdict": verdict})
     return pd.DataFrame(out)

@@ -97,6 +97,9 @@ def growth_outlook(history: pd.DataFrame, readings: pd.DataFrame, forecasts: pd.
     return _titled(alt.layer(hist, band, mean, points, latest), title, subtitle)
 
 
+TORNADO_WIDTH = 220   # a tornado panel's width in print and on a wide screen
+
+
 def tornado(df: pd.DataFrame, *, facet: str, label: str, base: str, low: str, high: str, low_text: str, high_text: str,
             title: str | None = None, subtitle: str | None = None) -> alt.FacetChart:
     """One panel per `facet` (independent x scales, no axis: units differ): for each `label`, a bar from the
@@ -111,9 +114,11 @@ def tornado(df: pd.DataFrame, *, facet: str, label: str, base: str, low: str, hi
     bars = chart.mark_bar(height=12, color=theme.MODEL).encode(
         y=y, x=x, x2="hi:Q", tooltip=[f"{label}:N", alt.Tooltip("lo_text:N", title="low"), alt.Tooltip("hi_text:N", title="high")])
     rule = chart.mark_tick(color=theme.INK, thickness=2, size=18).encode(y=y, x=f"{base}:Q")
-    left = chart.mark_text(align="right", dx=-4, fontSize=11, color=theme.INK).encode(y=y, x="lo:Q", text="lo_text:N")
-    right = chart.mark_text(align="left", dx=4, fontSize=11, color=theme.INK).encode(y=y, x="hi:Q", text="hi_text:N")
-    layered = alt.layer(bars, rule, left, right, data=frame).properties(width=220)
+    # a panel a phone narrows has no room for the ends' values (`child_width`: Vega-Lite's name for a facet panel's width)
+    shown = alt.expr(f"child_width >= {TORNADO_WIDTH - 40} ? 1 : 0")
+    left = chart.mark_text(align="right", dx=-4, fontSize=11, color=theme.INK, opacity=shown).encode(y=y, x="lo:Q", text="lo_text:N")
+    right = chart.mark_text(align="left", dx=4, fontSize=11, color=theme.INK, opacity=shown).encode(y=y, x="hi:Q", text="hi_text:N")
+    layered = alt.layer(bars, rule, left, right, data=frame).properties(width=TORNADO_WIDTH)
     out = layered.facet(row=alt.Row(f"{facet}:N", title=None, sort=None,
                                     header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=420, labelOrient="top"))
                         ).resolve_scale(x="independent", y="independent")

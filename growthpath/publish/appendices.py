@@ -188,8 +188,12 @@ def sensitivity_table(s: dict) -> pd.DataFrame:
 
 
 def tornado_frame(s: dict) -> pd.DataFrame:
-    """Each assumption's swing of each headline, labelled with its range, for a tornado chart."""
+    """Each assumption's swing of each headline, labelled with the register's name for it and its range, for a tornado
+    chart (the register's id is the analyst's name: Appendix F's table gives both)."""
     shown = s["long"][s["long"]["swing"] > 1e-12].merge(s["summary"][["key", "unit"]], on="key")
-    return shown.assign(label=shown["assumption"] + " (" + shown["low"].map("{:g}".format) + "–" + shown["high"].map("{:g}".format) + ")",
+    register = assumptions.table().set_index("id")
+    names = shown["assumption"].map(register["name"]).fillna(shown["assumption"])
+    units = shown["assumption"].map(register["unit"]).fillna("").map(lambda u: f" {u}" if u in ("pp", "%", "years", "pp per year") else "")
+    return shown.assign(label=names + " (" + shown["low"].map("{:g}".format) + "–" + shown["high"].map("{:g}".format) + units + ")",
                         low_text=[sensitivity.formatted(v, u) for v, u in zip(shown["at_low"], shown["unit"])],
                         high_text=[sensitivity.formatted(v, u) for v, u in zip(shown["at_high"], shown["unit"])])
