@@ -137,9 +137,10 @@ def test_a_sliders_positions_are_its_steps_and_the_values_between_them():
     from growthpath.analysis import whatif
 
     s = whatif.slider("bought", "joined → paid", 0.01, 0.05, 0.01, 0.052)
-    assert whatif.positions(s) == [0.01, 0.02, 0.03, 0.04, 0.05, 0.052]      # the default, off the steps, kept
+    assert whatif.positions(s) == [0.012, 0.022, 0.032, 0.042, 0.052]      # steps counted from the default
+    assert whatif.positions(s, 0.08) == [0.012, 0.022, 0.032, 0.042, 0.052, 0.08]   # a value between steps, kept
     grid = whatif.grid([s, whatif.slider("joined", "reached → joined", 0.5, 1.0, 0.5, 0.5)], also={"bought": [0.08]})
-    assert len(grid) == 7 * 2 and list(grid.columns) == ["bought", "joined"] and 0.08 in set(grid["bought"])
+    assert len(grid) == 6 * 2 and list(grid.columns) == ["bought", "joined"] and 0.08 in set(grid["bought"])
 
 
 def test_a_slider_always_holds_its_default_and_at_least_one_step():
@@ -148,6 +149,16 @@ def test_a_slider_always_holds_its_default_and_at_least_one_step():
     assert whatif.top(7.6, 2.2, 0.25) == 15.0          # twice what the target needs, in whole steps
     assert whatif.top(-1.0, 2.2, 0.25) == 2.25          # a target already met: up to the default, not below zero
     assert whatif.top(0.0, 0.0, 0.5) == 0.5             # never an empty range
+
+
+def test_a_sliders_handle_can_sit_on_its_default():
+    """A browser's range input snaps its handle to min + n × step: the default must be one of those."""
+    from growthpath.analysis import whatif
+
+    for low, step, default in ((0.0, 0.25, 2.2), (0.05, 0.05, 0.23), (1.0, 1.0, 3.0), (0.0, 0.25, 2.0), (7.0, 7.0, 30.0)):
+        s = whatif.slider("x", "x", low, 10.0, step, default)
+        n = (s["default"] - s["min"]) / s["step"]
+        assert abs(n - round(n)) < 1e-9 and low <= s["min"] < low + step, (low, step, default, s)
 
 
 def small_fonts(spec, path="") -> list[str]:

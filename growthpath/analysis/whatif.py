@@ -7,7 +7,11 @@ import pandas as pd
 
 
 def slider(field: str, label: str, low: float, high: float, step: float, default: float) -> dict:
-    return {"field": field, "label": label, "min": low, "max": high, "step": step, "default": default}
+    """A slider from `low` to `high` whose steps pass through its default: a browser's range input puts its handle on
+    a step, so a default between two steps would show the chart at one value and the handle at another. Where `low`
+    is off that lattice, the slider starts at the lowest step at or above it counted from the default."""
+    start = float(np.round(default - np.floor((default - low) / step + 1e-9) * step, 10))
+    return {"field": field, "label": label, "min": start, "max": high, "step": step, "default": default}
 
 
 def top(needed: float, default: float, step: float) -> float:
