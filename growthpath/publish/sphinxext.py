@@ -3,7 +3,8 @@
 - serves the Vega/Vega-Lite/vega-embed bundle from the book itself (no CDN): the bundle comes from
   vl-convert (a PyPI wheel), is cached under `_build/.cache/`, and is written to `_static/`;
 - fills MyST substitutions with this edition's identity (version, date, commit, data hash), its
-  citation, and a link to the PDF when one has been built."""
+  citation, and a link to the PDF when one has been built;
+- sets the bibliography in pybtex's `unsrt` style with each DOI shown as its address (`BIBLIOGRAPHY_STYLE`)."""
 from __future__ import annotations
 
 import re
@@ -333,7 +334,27 @@ def _keep_ids_whole(app, doctree, docname) -> None:
                                            for i, p in enumerate(parts) if p])
 
 
+BIBLIOGRAPHY_STYLE = "growthpath"     # _config.yml's bibtex_default_style
+
+
+def _bibliography_style():
+    """pybtex's `unsrt` with a DOI shown as the address it links to (https://doi.org/…): the PDF prints a link whose
+    text is not its address with the address in a footnote (latex_show_urls), so `doi:…` got a stray footnote mark."""
+    from pybtex.style.formatting.unsrt import Style
+    from pybtex.style.template import field, href, join
+
+    class DoiAsAddress(Style):
+        def format_doi(self, e):
+            url = join["https://doi.org/", field("doi", raw=True)]
+            return href(url)[url]
+
+    return DoiAsAddress
+
+
 def setup(app):
+    import pybtex.plugin
+
+    pybtex.plugin.register_plugin("pybtex.style.formatting", BIBLIOGRAPHY_STYLE, _bibliography_style())
     app.add_directive("growthpath-parameters", parameters_directive())
     app.connect("config-inited", _title_page)
     app.connect("builder-inited", _substitutions, priority=100)  # before myst-parser reads its config
