@@ -334,8 +334,20 @@ class RunParameters:
     def _repr_markdown_(self) -> str:
         if not self.rows:
             return f"*Run parameters.* {self.lead} This page has no parameters of its own: it reflects `data/` as built.\n"
-        values = "; ".join(f"{escape_markdown(k)} = {escape_markdown(v)}" for k, v in self.rows)
+        values = "; ".join(f"`{k}` = {escape_markdown(v)}" for k, v in self.rows)   # a name as typed on a command line
         return f"*Run parameters.* {self.lead} {values}.\n"
+
+
+def plain_value(v) -> str:
+    """A parameter's value as a reader reads it: text without quotes, a list as '30, 90, 180, 365' (no Python or
+    JSON brackets), a mapping as 'key: value, …'."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (list, tuple)):
+        return ", ".join(plain_value(x) for x in v)
+    if isinstance(v, Mapping):
+        return ", ".join(f"{k}: {plain_value(x)}" for k, x in v.items())
+    return json.dumps(_plain(v), ensure_ascii=False)
 
 
 def run_parameters(params: dict, register=None, scenario: str | None = None) -> RunParameters:
@@ -355,7 +367,7 @@ def run_parameters(params: dict, register=None, scenario: str | None = None) -> 
             return "not set (the default)"
         if k.endswith("_path") and isinstance(v, str) and Path(v).is_absolute():
             return f"{Path(v).name} (a file outside the project)"  # no machine's local folders on a page
-        return json.dumps(v, ensure_ascii=False)
+        return plain_value(v)
 
     lead = (f"Scenario **{escape_markdown(scenario)}**." if scenario is not None
             else "This page does not depend on the scenario: every scenario of `data/scenarios.yml` gives the same page.")

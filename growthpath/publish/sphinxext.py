@@ -218,6 +218,13 @@ def _table(header: list[str], rows: list[list[str]], widths: list[int], code_fir
     return table
 
 
+def chapter_numbers(chapters: str) -> str:
+    """'01, 03, 95' → '1, 3, F': chapters as the book numbers them, appendices by their letter (not file names)."""
+    from growthpath.publish.appendix_tables import chapter_label
+
+    return ", ".join(chapter_label(c.strip()).split()[-1] for c in chapters.split(","))
+
+
 def parameters_directive():
     from sphinx.util.docutils import SphinxDirective
 
@@ -232,8 +239,8 @@ def parameters_directive():
 
             # the longest names are 24 characters of code: their column holds them whole in print; a default
             # such as 'register (discount_rate_pct)' may wrap after its underscores
-            rows = [[r["parameter"], f"{r['meaning']} Valid: {r['valid values']}.", breakable(str(r["default"])), r["chapters"]]
-                    for r in params.reference().to_dict(orient="records")]
+            rows = [[r["parameter"], f"{r['meaning']} Valid: {r['valid values']}.", breakable(str(r["default"])),
+                     chapter_numbers(r["chapters"])] for r in params.reference().to_dict(orient="records")]
             return [_table(["parameter", "meaning and valid values", "default", "chapters"], rows, [30, 44, 18, 8])]
 
     return Parameters
