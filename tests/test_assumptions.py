@@ -164,7 +164,7 @@ def test_the_run_parameters_box_says_not_set_for_an_empty_value():
     from growthpath.publish import page
 
     shown = page.run_parameters({"orders_path": "", "orders_columns": {}, "cohort_freq": "M"})._repr_markdown_().replace("\\", "")
-    assert shown.count("not set (the default)") == 2 and '"M"' in shown and "{}" not in shown
+    assert shown.count("not set (the default)") == 2 and "`cohort_freq` = M" in shown and "{}" not in shown
 
 
 def test_assumptions_named_in_prose_are_the_registers_names():

@@ -169,9 +169,9 @@ def test_run_parameters_box_and_hidden_injected_cell(executed):
     assert injected and "remove-cell" in injected[0]["metadata"]["tags"]
     assert nb["metadata"]["growthpath"]["scenario"] == "pessimistic"
     text = json.dumps(nb, ensure_ascii=False)
-    assert "Run parameters" in text and "<td>nowcast_adjustment</td>" in text and '<td>\\"mean_revision\\"</td>' in text
-    assert 'nowcast\\\\_adjustment = \\"mean\\\\_revision\\"' in text                  # the print paragraph
-    assert "ytd\\\\_revision\\\\_sd\\\\_pp = 1.2 (assumption register)" in text
+    assert "Run parameters" in text and "<td>nowcast_adjustment</td>" in text and "<td>mean_revision</td>" in text
+    assert "`nowcast_adjustment` = mean\\\\_revision" in text                  # the print paragraph: the name in code
+    assert "`ytd_revision_sd_pp` = 1.2 (assumption register)" in text
 
 
 def snapshot_findings(rejected: bool = False):

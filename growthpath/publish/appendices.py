@@ -184,7 +184,8 @@ def sensitivity_table(s: dict) -> pd.DataFrame:
     def shown(col):
         return [sensitivity.formatted(v, u) for v, u in zip(summary[col], summary["unit"])]
 
-    return summary.assign(base=shown("base"), lowest=shown("lowest"), highest=shown("highest")).drop(columns=["key", "unit"])
+    return summary.assign(chapter=summary["chapter"].map(appendix_tables.chapter_label), base=shown("base"),
+                          lowest=shown("lowest"), highest=shown("highest")).drop(columns=["key", "unit"])
 
 
 def tornado_frame(s: dict) -> pd.DataFrame:

@@ -115,10 +115,10 @@ def side_by_side(long: pd.DataFrame, spec: dict | None = None) -> pd.DataFrame:
 
 
 def chapter_label(chapter: str) -> str:
-    """`04_theory` → `4 theory`, `91_audit` → `A audit` (appendices are lettered from 91)."""
-    number, _, name = chapter.partition("_")
-    n = int(number)
-    return f"{n if n < 90 else chr(ord('A') + n - 91)} {name.replace('_', ' ')}"
+    """A chapter as the book names it: `04_theory` → `Chapter 4`, `91_audit` → `Appendix A` (appendices are lettered
+    from 91); a reader never sees a notebook's file name."""
+    n = int(chapter.partition("_")[0])
+    return f"Chapter\u00a0{n}" if n < 90 else f"Appendix\u00a0{chr(ord('A') + n - 91)}"   # one word: never 'Chapter / 1'
 
 
 def relative_to_base(long: pd.DataFrame) -> pd.DataFrame:

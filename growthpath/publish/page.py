@@ -5,6 +5,7 @@ package's functions return (`growthpath.data.values`); every glued value is also
 declares, so the runner can collect it."""
 from __future__ import annotations
 
+import functools
 import html
 import re
 import json
@@ -151,7 +152,7 @@ class Table:
                  f":widths: {' '.join(str(w) for w in widths)}", ":class: gp-table longtable", ""]
         kept = [c in {header(v) for v in self.verbatim} for c in frame.columns]
         for row in [list(map(str, frame.columns))] + frame.values.tolist():
-            cells = [escape_markdown(v if verbatim else unbroken_value(breakable(v))) or " " for v, verbatim in zip(row, kept)]
+            cells = [escape_markdown(v if verbatim else joined(unbroken_value(breakable(v)))) or " " for v, verbatim in zip(row, kept)]
             lines.append(f"* - {cells[0]}")
             lines += [f"  - {c}" for c in cells[1:]]
         body = "\n".join(lines) + "\n:::\n"
@@ -168,7 +169,48 @@ CELL_PAD = {False: 2.5, True: 2.0}      # a column's padding (2 x \tabcolsep) in
 LONGEST_WORD = 16    # a longer token (a source id) gets break points after _ : / + @ and wraps
 
 
-UNBROKEN = re.compile(r"[^\s\u200b\u2e80-\u9fff\uff00-\uffef]+|[\u2e80-\u9fff\uff00-\uffef]")   # a Latin word, or one CJK character
+SHORT_TERM = 4       # a run of at most this many Chinese characters (万亿元, 百亿补贴) is a word print never breaks
+_IDEOGRAPH, _WIDE = "\u3400-\u9fff", "\u2e80-\u9fff\uff00-\uffef"
+_MARK = rf"[^\sA-Za-z0-9\u200b{_IDEOGRAPH}]"     # punctuation that stays with the word it touches: (万亿元), 「目标
+_WORDS = (rf"{_MARK}*(?<![{_IDEOGRAPH}])[{_IDEOGRAPH}]{{1,{SHORT_TERM}}}(?![{_IDEOGRAPH}]){_MARK}*"   # a short Chinese term
+          rf"|[{_WIDE}]"                                # one character of a longer Chinese run (a quote wraps anywhere)
+          rf"|(?:[^\s\u200b{_WIDE}]|\u00a0)+")          # a Latin word (a no-break space joins two: Chapter 1)
+
+
+@functools.lru_cache(maxsize=1)
+def unbroken_words() -> re.Pattern:
+    """The words a print table never breaks: every unit of data/reference/units.csv (比值(1:x), 个百分点) whole, a run of
+    up to SHORT_TERM Chinese characters with the brackets around it, a Latin word; a longer Chinese run (a quote) is
+    one word per character, as it may wrap between any two."""
+    from growthpath import paths
+    from growthpath.data import datapackage
+
+    units = pd.read_csv(paths.data_dir() / datapackage.resource("units")["path"], dtype=str)["unit"].dropna()
+    known = "|".join(re.escape(u) for u in sorted(set(units), key=len, reverse=True) if CJK.search(u))
+    return re.compile((f"{known}|" if known else "") + _WORDS)
+
+
+def unbroken(text: str) -> list[str]:
+    """The words of a cell's text that print keeps on one line (see `unbroken_words`)."""
+    return unbroken_words().findall(text)
+
+
+WORD_JOINER = "\u2060"    # the PDF preamble makes it \nobreak: no line break between the characters it joins
+_WIDE_CHAR = re.compile(f"[{_WIDE}]")
+
+
+def joined(text: str) -> str:
+    """Print text with each unit or short Chinese term (`unbroken`) held together: a word joiner between its characters
+    wherever one is Chinese, as Chinese text may otherwise break between any two (万亿 / 元 under GMV). The column is
+    as wide as the word (`print_widths`); a long quote keeps its break points."""
+    def hold(m: re.Match) -> str:
+        word = m.group()
+        if len(word) < 2 or not _WIDE_CHAR.search(word):
+            return word
+        return word[0] + "".join((WORD_JOINER if _WIDE_CHAR.match(a) or _WIDE_CHAR.match(b) else "") + b
+                                 for a, b in zip(word, word[1:]))
+
+    return unbroken_words().sub(hold, text)
 
 
 def breakable(text: str) -> str:
@@ -189,7 +231,7 @@ def unbroken_value(text: str) -> str:
 
 def _longest_word(values, header: str) -> int:
     words = [w for v in list(values) + [header]
-             for w in ([str(v)] if NUMBER_UNIT.fullmatch(str(v)) else UNBROKEN.findall(breakable(str(v))))]
+             for w in ([str(v)] if NUMBER_UNIT.fullmatch(str(v)) else unbroken(breakable(str(v))))]
     return min(max([display_len(w) for w in words] or [1]), LONGEST_WORD)
 
 
@@ -292,8 +334,20 @@ class RunParameters:
     def _repr_markdown_(self) -> str:
         if not self.rows:
             return f"*Run parameters.* {self.lead} This page has no parameters of its own: it reflects `data/` as built.\n"
-        values = "; ".join(f"{escape_markdown(k)} = {escape_markdown(v)}" for k, v in self.rows)
+        values = "; ".join(f"`{k}` = {escape_markdown(v)}" for k, v in self.rows)   # a name as typed on a command line
         return f"*Run parameters.* {self.lead} {values}.\n"
+
+
+def plain_value(v) -> str:
+    """A parameter's value as a reader reads it: text without quotes, a list as '30, 90, 180, 365' (no Python or
+    JSON brackets), a mapping as 'key: value, …'."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (list, tuple)):
+        return ", ".join(plain_value(x) for x in v)
+    if isinstance(v, Mapping):
+        return ", ".join(f"{k}: {plain_value(x)}" for k, x in v.items())
+    return json.dumps(_plain(v), ensure_ascii=False)
 
 
 def run_parameters(params: dict, register=None, scenario: str | None = None) -> RunParameters:
@@ -313,7 +367,7 @@ def run_parameters(params: dict, register=None, scenario: str | None = None) -> 
             return "not set (the default)"
         if k.endswith("_path") and isinstance(v, str) and Path(v).is_absolute():
             return f"{Path(v).name} (a file outside the project)"  # no machine's local folders on a page
-        return json.dumps(v, ensure_ascii=False)
+        return plain_value(v)
 
     lead = (f"Scenario **{escape_markdown(scenario)}**." if scenario is not None
             else "This page does not depend on the scenario: every scenario of `data/scenarios.yml` gives the same page.")

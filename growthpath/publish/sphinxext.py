@@ -3,7 +3,8 @@
 - serves the Vega/Vega-Lite/vega-embed bundle from the book itself (no CDN): the bundle comes from
   vl-convert (a PyPI wheel), is cached under `_build/.cache/`, and is written to `_static/`;
 - fills MyST substitutions with this edition's identity (version, date, commit, data hash), its
-  citation, and a link to the PDF when one has been built."""
+  citation, and a link to the PDF when one has been built;
+- sets the bibliography in pybtex's `unsrt` style with each DOI shown as its address (`BIBLIOGRAPHY_STYLE`)."""
 from __future__ import annotations
 
 import re
@@ -217,6 +218,13 @@ def _table(header: list[str], rows: list[list[str]], widths: list[int], code_fir
     return table
 
 
+def chapter_numbers(chapters: str) -> str:
+    """'01, 03, 95' → '1, 3, F': chapters as the book numbers them, appendices by their letter (not file names)."""
+    from growthpath.publish.appendix_tables import chapter_label
+
+    return ", ".join(chapter_label(c.strip()).split()[-1] for c in chapters.split(","))
+
+
 def parameters_directive():
     from sphinx.util.docutils import SphinxDirective
 
@@ -231,8 +239,8 @@ def parameters_directive():
 
             # the longest names are 24 characters of code: their column holds them whole in print; a default
             # such as 'register (discount_rate_pct)' may wrap after its underscores
-            rows = [[r["parameter"], f"{r['meaning']} Valid: {r['valid values']}.", breakable(str(r["default"])), r["chapters"]]
-                    for r in params.reference().to_dict(orient="records")]
+            rows = [[r["parameter"], f"{r['meaning']} Valid: {r['valid values']}.", breakable(str(r["default"])),
+                     chapter_numbers(r["chapters"])] for r in params.reference().to_dict(orient="records")]
             return [_table(["parameter", "meaning and valid values", "default", "chapters"], rows, [30, 44, 18, 8])]
 
     return Parameters
@@ -350,7 +358,27 @@ def _ancestors(node):
         yield node
 
 
+BIBLIOGRAPHY_STYLE = "growthpath"     # _config.yml's bibtex_default_style
+
+
+def _bibliography_style():
+    """pybtex's `unsrt` with a DOI shown as the address it links to (https://doi.org/…): the PDF prints a link whose
+    text is not its address with the address in a footnote (latex_show_urls), so `doi:…` got a stray footnote mark."""
+    from pybtex.style.formatting.unsrt import Style
+    from pybtex.style.template import field, href, join
+
+    class DoiAsAddress(Style):
+        def format_doi(self, e):
+            url = join["https://doi.org/", field("doi", raw=True)]
+            return href(url)[url]
+
+    return DoiAsAddress
+
+
 def setup(app):
+    import pybtex.plugin
+
+    pybtex.plugin.register_plugin("pybtex.style.formatting", BIBLIOGRAPHY_STYLE, _bibliography_style())
     app.add_directive("growthpath-parameters", parameters_directive())
     app.connect("config-inited", _title_page)
     app.connect("builder-inited", _substitutions, priority=100)  # before myst-parser reads its config
