@@ -67,8 +67,10 @@ def expected(scenario):
     now = [t for t in ytd if t[0] == 2026][-1]
     full = {y: official("nbs_online_retail_growth", str(y)) for y in range(2014, 2026)}
     revisions = [full[y] - g for y, m, g, _ in ytd if y < 2026 and m == now[1]]
+    # a scenario's revision leaves out 2021, whose January–August growth came off the lockdown-depressed 2020
+    scenario_revisions = [full[y] - g for y, m, g, _ in ytd if 2021 < y < 2026 and m == now[1]]
     sd, z = assumption("ytd_revision_sd_pp"), norm.ppf(0.975)
-    growth = now[2] + shift(scenario, revisions)
+    growth = now[2] + shift(scenario, scenario_revisions)
     gmv = sum(v(claim(doc="000", section="1.5", metric="gmv", entity=e)) for e in
               ("WeChat mini-program e-commerce", "Douyin e-commerce", "Kuaishou e-commerce"))
     share68 = float(claim(doc="000", metric="combined_market_share")["value"])
@@ -102,7 +104,7 @@ def expected(scenario):
         "n_gmv_holds": 1,  # Kuaishou: 1.2万亿 vs the company's stated 1.18万亿 (within the register's 5 %)
     }
     for name in SCENARIOS:
-        g = now[2] + shift(name, revisions)
+        g = now[2] + shift(name, scenario_revisions)
         out[f"outlook_{name}_growth"], out[f"outlook_{name}_mean"] = g, anchor * (1 + g / 100)
     return out
 

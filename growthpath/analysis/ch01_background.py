@@ -160,7 +160,9 @@ def scenario_points(stats: pd.DataFrame, register: Register, forecast_year: int,
     rules = adjustments()
     outs = {rule: market.outlook(stats, forecast_year=forecast_year, ci_level=ci_level, nowcast_adjustment=rule,
                                  revision_sd_pp=register[SD]) for rule in set(rules.values())}
-    said = "; ".join(f"{name}, {nowcast.ADJUSTMENTS[rule]} ({outs[rule]['shift_pp']:+.1f} points)" for name, rule in rules.items())
+    left_out = " and ".join(map(str, market.DISTORTED_BASE_YEARS))
+    said = "; ".join(f"{name}, {nowcast.ADJUSTMENTS[rule]}{f' ({left_out} left out)' if rule != 'none' else ''} "
+                     f"({outs[rule]['shift_pp']:+.1f} points)" for name, rule in rules.items())
     revisions = _revision_ids(stats, next(iter(outs.values())))
     return {"scenario_points": sentence(said, revisions, [f"scenario:{name}" for name in rules])}
 

@@ -124,7 +124,7 @@ def _outlook(stats: pd.DataFrame, forecast_year: int, ci_level: float, rule: str
         raise LookupError(f"no year-to-date growth reading for {forecast_year} in {', '.join(YTD_SERIES)}")
     now = current.iloc[-1]
     revs = nowcast.revisions(growth, ytd[ytd["year"] < forecast_year], int(now["months"]))
-    shift = nowcast.adjustment(revs["revision"], rule)
+    shift = nowcast.adjustment(revs[~revs["year"].isin(DISTORTED_BASE_YEARS)]["revision"], rule)
     g = float(now["value"]) + shift
     check = nowcast.local_level(growth["year"], growth["value"], steps=1, ci_level=ci_level)
     return {"anchor": anchor.to_dict(), "growth_history": growth, "levels": levels, "ytd": current.reset_index(drop=True),
@@ -132,6 +132,11 @@ def _outlook(stats: pd.DataFrame, forecast_year: int, ci_level: float, rule: str
             "scenario_growth_pct": g, "base": nowcast.level(float(anchor["value"]), float(now["value"]), sd_pp, ci_level),
             "scenario": nowcast.level(float(anchor["value"]), g, sd_pp, ci_level),
             "history_check": check, "band": growth_band(growth, current)}
+
+
+# years whose year-to-date growth came off a base the 2020 lockdowns depressed: shown in the revision record, but left
+# out of what a scenario adds to the reading, as they are out of the revision spread (ytd_revision_sd_pp's basis)
+DISTORTED_BASE_YEARS = (2021,)
 
 
 def growth_band(growth: pd.DataFrame, current_ytd: pd.DataFrame) -> dict:
