@@ -169,3 +169,15 @@ def test_the_section_lead_counts_in_words_for_none_one_two_and_many():
         "neither of them a contradiction", "both of them contradictions", "1 of them a contradiction")
     assert (_of_them(0, 5), _of_them(3, 3), _of_them(2, 5)) == (
         "none of them a contradiction", "all 3 of them contradictions", "2 of them contradictions")
+
+
+def test_a_shared_row_of_the_findings_table_says_where_each_of_its_findings_is():
+    from growthpath import audit
+
+    group = [f for f in audit.published(audit.run()) if f.rule == "duplicated_passage"][:3]
+    assert len(group) == 3
+    row = boxes.findings_table(group)
+    for f in group:
+        doc, sections = f.refs[0].doc, sorted({r.section for r in f.refs}, key=lambda s: [int(p) for p in s.rstrip("b").split(".")])
+        assert f"{doc} " + " and ".join(f"§{s}" for s in sections) in row
+    assert "each set out in Appendix A" not in row

@@ -130,8 +130,23 @@ def _group_row(group: list[Finding]) -> list[str]:
     ids = sorted({r.claim_id for g in group for r in g.refs})
     cited = ", ".join(ids) if len(ids) <= GROUP_IDS else f"{', '.join(ids[:GROUP_IDS - 1])} and {len(ids) - GROUP_IDS + 1} more"
     links = " · ".join(f"{{ref}}`{k} <{finding_label(g)}>`" for k, g in enumerate(group, 1))
-    return [f"* - {STYLE[f.severity][1]}", f"  - {esc(RULES[f.rule].title)}: {len(group)} findings, each set out in Appendix A.",
+    where = "; ".join(dict.fromkeys(_places(g) for g in group))
+    return [f"* - {STYLE[f.severity][1]}", f"  - {esc(RULES[f.rule].title)}: {len(group)} findings, in {esc(where)}.",
             f"  - {cited}", f"  - Appendix A: {links}"]
+
+
+def _places(f: Finding) -> str:
+    """The seed sections a finding touches: '000 §1.2 and §6.1', '000 §4.2 and 004 §2.1'."""
+    by_doc: dict[str, list[str]] = {}
+    for r in f.refs:
+        by_doc.setdefault(r.doc, [])
+        if r.section not in by_doc[r.doc]:
+            by_doc[r.doc].append(r.section)
+    return " and ".join(f"{doc} " + " and ".join(f"§{s}" for s in sorted(secs, key=_section_key)) for doc, secs in by_doc.items())
+
+
+def _section_key(section: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in section.replace("b", ".b").split("."))
 
 
 def chapters_of(f: Finding, sections: pd.DataFrame) -> list[int]:

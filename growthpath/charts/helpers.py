@@ -308,7 +308,8 @@ def saturation_chart(points: pd.DataFrame, curves: pd.DataFrame, targets: pd.Dat
     """Observed levels (year, value, series), fitted curves with prediction bands (year, mean, lower,
     upper, series) and optional target diamonds (label, year, value)."""
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(range=[theme.OFFICIAL, theme.MODEL, "#8c6d31", theme.SCENARIO]))
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(range=[theme.OFFICIAL, theme.MODEL, "#8c6d31", theme.SCENARIO]),
+                       legend=alt.Legend(symbolOpacity=1))   # the key in full colour, not the bands' pale fill
     band = alt.Chart(curves).mark_area(opacity=0.2).encode(x=x, y="lower:Q", y2="upper:Q", color=colour)
     line = alt.Chart(curves).mark_line(strokeDash=[4, 2]).encode(x=x, y=alt.Y("mean:Q", title=y_title), color=colour)
     pts = alt.Chart(points).mark_point(filled=True, size=40).encode(x=x, y="value:Q", color=colour,

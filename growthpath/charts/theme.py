@@ -21,6 +21,7 @@ EVIDENCE_COLOURS = {"flagged by the audit": PLAN, "anonymous case": "#8c6d31", "
                     "generic claim, no source": UNVERIFIED, "named case, no source": "#2a9d8f", "the plan's own commitment": "#cc79a7"}
 SCORECARD_COLOURS = {"on track": "#2a9d8f", "at risk": "#e69f00", "off track": "#c0392b",
                      "behind on actuals": "#7b2d26", "on pace on actuals": "#8fc9b9", "untestable": "#c4c9cf"}
+K_COLOURS = ["#8c6d31", MODEL, OFFICIAL, SCENARIO, PLAN]   # viral coefficients from low to high: below K = 1 brown to blues
 SCENARIO_COLOURS = {"base": SCENARIO, "optimistic": "#2a9d8f", "pessimistic": "#7b5ea7"}   # the base case is the scenario path
 VERDICT_COLOURS = {"holds": "#2a9d8f", "partly holds": "#e69f00", "does not hold": "#c0392b", "unverifiable": "#9e9e9e"}
 
