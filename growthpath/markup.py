@@ -12,7 +12,9 @@ def escape_markdown(text: str) -> str:
 # a ledger id ('000-2.2-01'), a seed section ('000 §2.2') or a figure and its unit ('25.3 %', '7 万亿元'): the HTML
 # edition keeps each on one line
 UNITS = r"(?:%|万亿元|亿元|万元|亿人|万人|亿|万|元/人|元)"
-WHOLE_TOKENS = re.compile(r"(\b(?:000|004)-\d\.\db?-\d{2}\b|\b(?:000|004) §\d\.\db?\b|[−+-]?\d[\d.,]* " + UNITS + r"(?![\w/]))")
+CJK = re.compile(r"[\u3400-\u9fff]")   # a Chinese character
+LEDGER_ID = re.compile(r"\b(?:000|004)-\d\.\db?-\d{2}\b")   # a claim id as data/datapackage.json's pattern has it
+WHOLE_TOKENS = re.compile(rf"({LEDGER_ID.pattern}|\b(?:000|004) §\d\.\db?\b|[−+-]?\d[\d.,]* {UNITS}(?![\w/]))")
 UNIT_AFTER = re.compile(r" " + UNITS + r"(?![\w/])")   # the unit typed after a glued number
 
 

@@ -4,8 +4,6 @@ Simulated values name what their simulation read (the claims and official observ
 noted while it ran, `provenance.capture`), the assumptions it drew from and the run's seed and size."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -15,17 +13,17 @@ from growthpath.data import claims as ledger
 from growthpath.data.assumptions import Register
 from growthpath.models import trend
 from growthpath.data.values import Value, Values, claim, claim_key, computes, ids, parameter, sentence
+from growthpath.markup import LEDGER_ID
 
 BASE_YEAR = feasibility.PLAN_BASE_YEAR      # the plan's base year (2023): its targets run from here
 HISTORY_FROM = 2021                         # the recent official growth the plan's rate is set against
-CLAIM_ID = re.compile(r"\b\d{3}-\d+\.\d+-\d+\b")
 SHOPPERS, NETIZENS = feasibility.SHOPPERS, feasibility.NETIZENS
 RUN = ("parameter:seed", "parameter:n_sims")
 
 
 def _ids_in(text: str, stats: pd.DataFrame) -> tuple[str, ...]:
     """The claim ids and official obs_ids a package-written source text names (e.g. `actuals` rows)."""
-    return ids(CLAIM_ID.findall(text), [o for o in stats["obs_id"] if o in text])
+    return ids(LEDGER_ID.findall(text), [o for o in stats["obs_id"] if o in text])
 
 
 # ----------------------------------------------------------------------------- §3.1 the KPI table

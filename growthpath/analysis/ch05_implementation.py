@@ -2,8 +2,6 @@
 frames of its charts and tables."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -12,6 +10,7 @@ from growthpath.data import claims as ledger
 from growthpath.data.assumptions import Register
 from growthpath.models import power
 from growthpath.data.values import Value, Values, computes, ids, in_english, parameter, sentence
+from growthpath.markup import LEDGER_ID
 
 MIGRATION = {"single_platform_dependence_rate": (("market", "segment"), "depend on one platform"),
              "cross_platform_migration_willingness": (("market", "segment"), "willing to migrate"),
@@ -23,7 +22,6 @@ UNITS = ("user", "cluster", "platform")
 PEOPLE_PER_YI = 1e8                # 亿 = 10^8
 GENZ_TIMELINE = ("5.1b", "5.2b", "5.3b", "5.4b")
 GLUED_CHAPTERS = (2, 3, 5, 6)      # the chapters of the ledger whose claims this chapter quotes
-CLAIM_ID = re.compile(r"\b\d{3}-\d+\.\d+[a-z]?-\d+\b")
 
 
 def effect_dots(claims: pd.DataFrame, findings) -> pd.DataFrame:
@@ -71,7 +69,7 @@ def funnel_ids(f: dict) -> tuple[str, ...]:
 
 def ledger_ids(text: str) -> list[str]:
     """The ledger claim ids a source text names (`000-3.2-08`)."""
-    return CLAIM_ID.findall(str(text))
+    return LEDGER_ID.findall(str(text))
 
 
 def funnel_table(f: dict) -> pd.DataFrame:

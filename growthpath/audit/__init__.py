@@ -299,8 +299,10 @@ def targets_misfit(findings: list[Finding]) -> str:
     if live is not None:
         reading = "".join(f", if its {t} ({TWO_READINGS[t][0]}) means {TWO_READINGS[t][1]} and not {TWO_READINGS[t][2]}"
                           for t in live.inputs.get("read_as", []))
-        at_floor = (f" if the total stops at its {live.inputs['target_whole']:,.0f} 亿元 floor" if "whole_floor" in live.inputs else "")
-        keep = (f" (the total would need {live.inputs['whole_to_keep_part']:,.0f} 亿元 to keep it)" if "whole_floor" in live.inputs else "")
+        at_floor = keep = ""
+        if "whole_floor" in live.inputs:
+            at_floor = f" if the total stops at its {live.inputs['target_whole']:,.0f} 亿元 floor"
+            keep = f" (the total would need {live.inputs['whole_to_keep_part']:,.0f} 亿元 to keep it)"
         parts.append(f"its live-commerce share target leaves live commerce at {live.inputs['implied_part']:,.0f} 亿元 in "
                      f"{live.inputs['target_year']}{at_floor}, below the {live.inputs['current_part']:,.0f} 亿元 it states for "
                      f"{live.inputs['current_year']}{keep}{reading}")

@@ -189,35 +189,45 @@ def same_subject_different_values(ctx: Context, rel_tol: float, tol_pp: float):
     return out
 
 
-def _conversion(ctx, a, b) -> tuple[str, str] | None:
-    """A rate per year beside a total change over a span: the formula that puts the rate in the total's terms and its
-    result ('(1 + 18 %)^3 − 1', '64.3 % vs 58 % over 2023–2026'); None for any other pair."""
+def _rate_and_total(ctx, a, b):
+    """A rate per year beside a total change over a span: (the annual claim, the cumulative one, the span's first and
+    last year, the total's readings per year, the years of growth each reading gives); None for any other pair."""
     if a["bare"] != "growth_rate":
         return None
     kinds = {growth_basis(ctx, a): a, growth_basis(ctx, b): b}
     if len(kinds) != 2:
         return None
     ann, cum = kinds["annual"], kinds["cumulative"]
-    first, last = period_range(cum["period"])
-    spans = sorted({round(math.log(1 + cum["value"] / 100) / math.log(1 + x / 100)) for x in annual_readings(ctx, cum) if x > 0})
+    per_year = annual_readings(ctx, cum)
+    spans = [round(math.log(1 + cum["value"] / 100) / math.log(1 + x / 100)) for x in per_year if x > 0]
+    return ann, cum, period_range(cum["period"]), per_year, spans
+
+
+def _compounded(rate_pct: float, spans) -> str:
+    return " or ".join(f"{((1 + rate_pct / 100) ** n - 1) * 100:.1f} %" for n in spans)
+
+
+def _conversion(ctx, a, b) -> tuple[str, str] | None:
+    """A rate per year beside a total change over a span: the formula that puts the rate in the total's terms and its
+    result ('(1 + 18 %)^3 − 1', '64.3 % vs 58 % over 2023–2026'); None for any other pair."""
+    pair = _rate_and_total(ctx, a, b)
+    if pair is None:
+        return None
+    ann, cum, (first, last), _, spans = pair
+    spans = sorted(set(spans))
     floor = "at least " if FLOOR_WORDS.search(ann["quote_zh"]) else ""
-    totals = " or ".join(f"{((1 + ann['value'] / 100) ** n - 1) * 100:.1f} %" for n in spans)
     return (" or ".join(f"(1 + {fmt(ann['value'])} %)^{n} − 1" for n in spans) + f" against the stated {fmt(cum['value'])} %",
-            f"{floor}{totals} vs {fmt(cum['value'])} % over {first}–{last}")
+            f"{floor}{_compounded(ann['value'], spans)} vs {fmt(cum['value'])} % over {first}–{last}")
 
 
 def _verdict_text(ctx, a, b, why) -> str:
     if a["bare"] != "growth_rate":
         return "both cannot hold."
-    kinds = {growth_basis(ctx, a): a, growth_basis(ctx, b): b}
-    if len(kinds) == 2:   # a rate per year beside a total change: say each in the other's terms
-        ann, cum = kinds["annual"], kinds["cumulative"]
-        first, last = period_range(cum["period"])
-        per_year = annual_readings(ctx, cum)
-        spans = [round(math.log(1 + cum["value"] / 100) / math.log(1 + x / 100)) for x in per_year if x > 0]
-        totals = " or ".join(f"{((1 + ann['value'] / 100) ** n - 1) * 100:.1f} %" for n in spans)
-        return (f"{fmt(ann['value'])} % a year is {totals} over {first}–{last}, against the stated {fmt(cum['value'])} % "
-                f"({' or '.join(f'{x:.1f} %' for x in per_year)} a year); both cannot hold.")
+    pair = _rate_and_total(ctx, a, b)
+    if pair is not None:   # a rate per year beside a total change: say each in the other's terms
+        ann, cum, (first, last), per_year, spans = pair
+        return (f"{fmt(ann['value'])} % a year is {_compounded(ann['value'], spans)} over {first}–{last}, against the stated "
+                f"{fmt(cum['value'])} % ({' or '.join(f'{x:.1f} %' for x in per_year)} a year); both cannot hold.")
     ra = " or ".join(f"{x:.1f} %" for x in annual_readings(ctx, a))
     rb = " or ".join(f"{x:.1f} %" for x in annual_readings(ctx, b))
     return f"{ra} against {rb} {why}; both cannot hold."

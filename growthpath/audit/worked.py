@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 from growthpath.audit.registry import TWO_READINGS, Finding, fmt, period_range, period_year
-from growthpath.audit.relate import with_article
+from growthpath.audit.relate import who
 from growthpath.data.claims import metric_label
 from growthpath.data.values import in_english
+from growthpath.markup import CJK
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,6 @@ RULE_WORDS: dict[str, dict[str, Words | None]] = {
 
 SCOPE_WORDS = {"programme": "one programme", "project": "one project", "company": "the whole company",
                "market": "the whole market", "users": "its users", "global": "the world", "other": "another scope"}
-CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def words_for(rule: str, key: str) -> Words | None:
@@ -227,9 +227,7 @@ def _time(time: str) -> str:
 
 def entity_name(entity_id: str) -> str:
     """An entity as a sentence names it: 'the market', 'the plan', 'Pinduoduo (拼多多)' (data/reference/entities.csv)."""
-    if entity_id in ("market", "plan"):
-        return f"the {entity_id}"
-    return with_article(_names("entities", "entity_id", "name").get(entity_id) or metric_label(entity_id))
+    return who({"entity_id": entity_id, "entity_name": _names("entities", "entity_id", "name").get(entity_id)})
 
 
 def unit_label(unit: str) -> str:

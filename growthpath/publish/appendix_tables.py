@@ -117,8 +117,14 @@ def side_by_side(long: pd.DataFrame, spec: dict | None = None) -> pd.DataFrame:
 def chapter_label(chapter: str) -> str:
     """A chapter as the book names it: `04_theory` → `Chapter 4`, `91_audit` → `Appendix A` (appendices are lettered
     from 91); a reader never sees a notebook's file name."""
+    kind = "Chapter" if int(chapter.partition("_")[0]) < 90 else "Appendix"
+    return f"{kind}\u00a0{chapter_number(chapter)}"   # one word: never 'Chapter / 1'
+
+
+def chapter_number(chapter: str) -> str:
+    """`04_theory` → '4', `91_audit` → 'A' (appendices are lettered from 91)."""
     n = int(chapter.partition("_")[0])
-    return f"Chapter\u00a0{n}" if n < 90 else f"Appendix\u00a0{chr(ord('A') + n - 91)}"   # one word: never 'Chapter / 1'
+    return str(n) if n < 90 else chr(ord("A") + n - 91)
 
 
 def relative_to_base(long: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from growthpath.markup import WHOLE_TOKENS, display_len, escape_markdown, plain_text, spaced_percents
+from growthpath.markup import CJK, WHOLE_TOKENS, display_len, escape_markdown, plain_text, spaced_percents
 from growthpath.data.values import Value, in_english
 
 RESULTS: dict[str, dict] = {}
@@ -92,7 +92,6 @@ def glue_all(result: "Mapping[str, Value]") -> None:
         glue(name, v)
 
 
-CJK = re.compile(r"[\u3400-\u9fff]")
 # a value and its unit ('167,069 亿元', '4.6 %'): a table keeps it on one line
 NUMBER_UNIT = re.compile(r"[−+-]?\d[\d.,]* (?:%|[^\s\d<]{1,4})")
 SHORT_TOKEN = re.compile(rf"<td>([^<\s]{{1,24}}|{NUMBER_UNIT.pattern})</td>")   # a cell holding one short word, or a value and its unit

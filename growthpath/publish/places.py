@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from growthpath.markup import plain_text, spaced_percents
+from growthpath.markup import UNIT_AFTER, plain_text, spaced_percents   # UNIT_AFTER: a unit typed after a number, part of it as printed
 from growthpath import paths
 from growthpath.data import datapackage
 from growthpath.publish import lint
@@ -22,7 +22,6 @@ NOT_PROSE = re.compile(r"^\s*(?::::*|```+|:[a-z\-]+:|\|[-:| ]+\|\s*$)")   # fenc
 LIST_MARK = re.compile(r"^(?:[-*+]|\d+\.)\s+")
 LEFT_OVER = ((re.compile(r"\s*[;,]\s*\)"), ")"), (re.compile(r"\s*\(\s*\)"), ""))   # a left-out citation's '(Figure; )', ' ()'
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“(*\x00])")
-UNIT_AFTER = re.compile(r"\s?%|\s?(?:万亿元|亿元|万元|元|亿人|万人|亿|万)")   # a unit typed right after a number: part of it as printed
 MATH = re.compile(r"(?<![\w$])\$([^$\s][^$]*?)\$")      # inline math, not a currency sign (US$)
 SYMBOLS = {"alpha": "α", "beta": "β", "gamma": "γ", "lambda": "λ", "mu": "μ", "sigma": "σ", "rho": "ρ", "times": "×",
            "cdot": "·", "le": "≤", "ge": "≥", "approx": "≈"}
@@ -181,7 +180,7 @@ def first_places(markdown: str, page: str, values: Mapping[str, Mapping], known:
             unit = UNIT_AFTER.match(text, m.end())
             end = unit.end() if unit else m.end()
             filled = _filled(text[:m.start()] + TARGET + text[end:], values, page, known)
-            shown = printed(values[glued_in][r.key], r) + (spaced_percents("0" + unit.group())[1:] if unit else "")
+            shown = printed(values[glued_in][r.key], r) + (unit.group() if unit else "")
             found[glued_in, r.key] = Place(page, page_title, order, section, shown, excerpt(filled).replace(TARGET, shown))
     return found
 

@@ -220,9 +220,9 @@ def _table(header: list[str], rows: list[list[str]], widths: list[int], code_fir
 
 def chapter_numbers(chapters: str) -> str:
     """'01, 03, 95' → '1, 3, F': chapters as the book numbers them, appendices by their letter (not file names)."""
-    from growthpath.publish.appendix_tables import chapter_label
+    from growthpath.publish.appendix_tables import chapter_number
 
-    return ", ".join(chapter_label(c.strip()).split()[-1] for c in chapters.split(","))
+    return ", ".join(chapter_number(c.strip()) for c in chapters.split(","))
 
 
 def parameters_directive():
@@ -336,7 +336,7 @@ def _keep_ids_whole(app, doctree, docname) -> None:
         return
     code = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.math)
     for text in list(doctree.findall(nodes.Text)):
-        if isinstance(text.parent, code) or any(isinstance(a, code) for a in _ancestors(text)):
+        if any(isinstance(a, code) for a in _ancestors(text)):
             continue
         parts = WHOLE_TOKENS.split(str(text))
         if len(parts) > 1:   # split() keeps the tokens at odd places
