@@ -240,15 +240,22 @@ window.addEventListener("load", function () { setTimeout(function () {
       var w = el.getBoundingClientRect().width;
       if (w > room + 1) out.push("chart wider than its box: " + box.id + " " + Math.round(w) + " > " + Math.round(room) + " px");
       if (el.tagName.toLowerCase() !== "svg") return;
-      var drawn = el.getBBox(), canvas = el.viewBox.baseVal && el.viewBox.baseVal.width ? el.viewBox.baseVal.width : el.width.baseVal.value;
+      el.querySelectorAll("text").forEach(function (t) {   // Vega cuts a label too long for its limit with an ellipsis
+        if (/\u2026$/.test(t.textContent)) out.push("label cut: " + box.id + " '" + t.textContent + "'");
+      });
+      var drawn = el.getBBox(), view = el.viewBox.baseVal && el.viewBox.baseVal.width ? el.viewBox.baseVal : null;
+      var canvas = view ? view.width : el.width.baseVal.value, tall = view ? view.height : el.height.baseVal.value;
       if (drawn.x < -2 || drawn.x + drawn.width > canvas + 2)   // text or a legend cut off at the chart's edge
         out.push("chart drawn past its edge: " + box.id + " spans " + Math.round(drawn.x) + "…" + Math.round(drawn.x + drawn.width) +
                  " of 0…" + Math.round(canvas) + " px");
+      if (drawn.y < -2 || drawn.y + drawn.height > tall + 2)   // ... or at its top or bottom
+        out.push("chart drawn past its bottom or top: " + box.id + " spans " + Math.round(drawn.y) + "…" +
+                 Math.round(drawn.y + drawn.height) + " of 0…" + Math.round(tall) + " px");
     });
   });
   parent.postMessage({page: location.pathname.split("/").pop(), width: window.innerWidth, charts: main.querySelectorAll(".gp-chart .marks").length,
                       problems: out}, "*");
-}, 3000); });
+}, 6000); });   // charts may draw twice (a phone's titles wrap at the width the first drawing had)
 </script>"""
 
 
@@ -256,17 +263,20 @@ window.addEventListener("load", function () { setTimeout(function () {
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
 def test_no_page_is_wider_than_a_desktop_or_a_phone(html, tmp_path):
     """Every page at 1400 px and at 390 px (a phone), each in a frame of that width: nothing in the main column
-    runs past the window unless it sits in a box that scrolls sideways, and no chart is wider than its box. A
+    runs past the window unless it sits in a box that scrolls sideways, no chart is wider than its box or drawn past its
+    edges, and no chart text is cut with an ellipsis (labels wrap instead). A
     control page with a 2000 px element must be caught at both widths."""
     widths = (1400, 390)
     pages = sorted(p for p in (html / "book").rglob("*.html"))
-    control = '<article class="bd-article"><div style="width:2000px">wide</div>'
+    control = ('<article class="bd-article"><div style="width:2000px">wide</div>'
+               '<div class="gp-chart" id="control-chart"><svg class="marks" width="200" height="40"><text x="5" y="20">cut…</text></svg></div>')
     copies = [(page, page.stem, LAYOUT_PROBE, "") for page in pages] + [(html / "book" / "intro.html", "control", LAYOUT_PROBE, control)]
     found = in_frames(copies, widths, tmp_path)
     reports = {(r["page"], r["width"]): r for r in found}
     assert len(reports) == len(copies) * len(widths), f"{len(reports)} of {len(copies) * len(widths)} frames reported"
     for width in widths:
         assert any("wider than the window" in p for p in reports[("probe-control.html", width)]["problems"]), width
+        assert any("label cut: control-chart" in p for p in reports[("probe-control.html", width)]["problems"]), width
     problems = [f"{page} at {width} px: {p}" for (page, width), r in sorted(reports.items()) if page != "probe-control.html"
                 for p in r["problems"]]
     assert problems == [], "\n".join(problems[:20])

@@ -254,3 +254,42 @@ def test_a_tornados_end_values_print_and_vanish_from_a_panel_a_phone_narrows():
     hidden = lambda s: len(re.findall(r'<text[^>]*opacity="0"[^>]*>[\d.]+</text>', vl_convert.vegalite_to_svg(s)))
     assert hidden(spec) == 0
     assert hidden({**spec, "spec": {**spec["spec"], "width": 80}}) == 4
+
+
+def test_a_what_if_charts_inputs_wrap_above_the_plot_and_end_with_the_value():
+    """A slider's long label is printed on lines a phone's plot can hold (never cut), its value after the last."""
+    import re
+
+    import pandas as pd
+    import vl_convert as vlc
+
+    from growthpath.charts import helpers
+
+    label = "yearly gain in social commerce's share of online shoppers (points)"
+    grid = pd.DataFrame({"a": [1.5, 2.2], "out": [3.0, 4.0]})
+    spec = helpers.what_if(grid, [{"field": "a", "label": label, "min": 1.5, "max": 2.2, "step": 0.7, "default": 2.2}],
+                           value="out").to_dict()
+    svg = vlc.vegalite_to_svg(spec)
+    lines = [line for line in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)]
+    assert len(lines) >= 2 and all(len(line) <= helpers.INPUT_LINE_CHARS + len(" 2.2") for line in lines), lines
+    assert " ".join(lines).replace("&apos;", "'") == f"{label}: 2.2"
+
+
+def test_a_forecast_fans_scenario_bars_stay_apart_on_a_narrow_plot():
+    """The models' interval bars sit side by side at the forecast year; on a phone-narrow plot they thin instead of
+    overlapping."""
+    import re
+
+    import pandas as pd
+    import vl_convert as vlc
+
+    from growthpath.charts import helpers
+
+    history = pd.DataFrame({"year": range(2014, 2026), "value": range(12)})
+    forecasts = pd.DataFrame({"model": ["a", "b", "c"], "year": [2026] * 3, "mean": [12, 12.5, 11.5],
+                              "lower": [11, 11.5, 10.5], "upper": [13, 13.5, 12.5]})
+    for width in (520, 200, 120):
+        svg = vlc.vegalite_to_svg(helpers.forecast_fan(history, forecasts).properties(width=width).to_dict())
+        bars = sorted((float(x), float(w)) for x, w in re.findall(r'aria-roledescription="bar" d="M([\d.]+),[\d.]+h([\d.]+)', svg))
+        assert len(bars) == 3
+        assert all(x + w <= next_x for (x, w), (next_x, _) in zip(bars, bars[1:])), (width, bars)

@@ -60,10 +60,12 @@ def forecast_fan(history: pd.DataFrame, forecasts: pd.DataFrame, references: pd.
         x=x, y=alt.Y("value:Q", title=y_title), tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.1f")])
     colour = alt.Color("model:N", title=None, sort=models, scale=alt.Scale(domain=models, range=theme.scenario_colours(models)))
     fx = alt.X("x:Q", scale=scale, title=None)
-    band = alt.Chart(fc).mark_bar(width=9, opacity=0.6).encode(
+    apart = f"{step} * width / {scale.domain[1] - scale.domain[0]}"   # px between two models' bars: a phone's plot is narrow
+    band = alt.Chart(fc).mark_bar(width=alt.expr(f"clamp(0.8 * {apart}, 2, 9)"), opacity=0.6).encode(
         x=fx, y="lower:Q", y2="upper:Q", color=colour,
         tooltip=["model:N", alt.Tooltip("mean:Q", format=",.1f"), alt.Tooltip("lower:Q", format=",.1f"), alt.Tooltip("upper:Q", format=",.1f")])
-    mean = alt.Chart(fc).mark_tick(orient="horizontal", thickness=2.5, size=16, opacity=1, color=theme.INK).encode(x=fx, y="mean:Q")
+    mean = alt.Chart(fc).mark_tick(orient="horizontal", thickness=2.5, size=alt.expr(f"clamp(1.3 * {apart}, 3, 16)"), opacity=1,
+                                   color=theme.INK).encode(x=fx, y="mean:Q")
     layers = [hist, band, mean]
     if references is not None and len(references):
         layers.append(alt.Chart(references).mark_point(shape="diamond", size=150, filled=True, color=theme.PLAN).encode(
@@ -558,17 +560,32 @@ def _luminance(hex_colour: str) -> float:
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
-def _inputs_line(one_row: alt.Chart, sliders: Sequence[dict]) -> alt.Chart:
-    """The inputs a what-if chart shows, one line per slider above the plot: the printed chart says what it was drawn at,
-    and on screen the lines follow the sliders. The block hangs from its top (Vega stacks the lines of a multi-line text
-    downwards from its anchor) and ends 6 px above the plot; a line longer than the plot is cut with an ellipsis."""
-    def quoted(text: str) -> str:
-        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+INPUT_LINE_CHARS = 40   # a line of the inputs block fits a phone's plot (about 260 px of 11 px text)
 
-    lines = " + '\\n' + ".join(f"{quoted(s['label'] + ': ')} + format(datum['{s['field']}'], '.3~f')" for s in sliders)
+
+def _inputs_line(one_row: alt.Chart, sliders: Sequence[dict]) -> alt.Chart:
+    """The inputs a what-if chart shows, one slider after another above the plot, each label wrapped at
+    INPUT_LINE_CHARS with the slider's value after it: the printed chart says what it was drawn at, and on screen the
+    lines follow the sliders. The block hangs from its top (Vega stacks the lines of a multi-line text downwards from
+    its anchor) and ends 6 px above the plot."""
+    def quoted(text: str) -> str:
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+
+    labels = [textwrap.wrap(s["label"] + ":", INPUT_LINE_CHARS) for s in sliders]
+    lines = " + '\\n' + ".join(f"{quoted(chr(10).join(label))} + ' ' + format(datum['{s['field']}'], '.3~f')"
+                                 for s, label in zip(sliders, labels))
+    n_lines = sum(len(label) for label in labels)
     return one_row.transform_calculate(gp_inputs=lines).mark_text(
-        align="left", baseline="top", x=0, y=-6 - 14 * len(sliders), lineBreak="\n", lineHeight=14, fontSize=11, color=theme.INK,
+        align="left", baseline="top", x=0, y=-6 - 14 * n_lines, lineBreak="\n", lineHeight=14, fontSize=11, color=theme.INK,
         limit={"expr": "width"}).encode(text="gp_inputs:N")
+
+
+BAR_HEIGHT = 36   # a what-if's single bar
+
+
+def _powers_of_ten(domain: Sequence[float]) -> list[float]:
+    lo, hi = domain
+    return [10.0 ** k for k in range(int(np.ceil(np.log10(lo))), int(np.floor(np.log10(hi))) + 1)]
 
 
 def _reference_marks(refs: pd.DataFrame, *, on_bar: bool) -> list:
@@ -629,14 +646,16 @@ def what_if(grid: pd.DataFrame, sliders: Sequence[dict], *, value: str, value_ti
             x=f"{x}:Q", y=f"{value}:Q", text=alt.Text(f"{value}:Q", format=label_fmt))
         base_for_inputs = base.transform_filter(f"datum['{x}'] == {float(grid[x].max())}")
     else:
+        # on a log scale, ticks (and their grid lines) only where a label is: the minor ones would hatch the plot
+        ticks = {"values": _powers_of_ten(scale.domain)} if log else {}
         shown = base.mark_rect(color=theme.MODEL).encode(   # a rect, not a bar: a bar on a log scale ignores x2
-            x=alt.X(f"{value}:Q", title=value_title, axis=number_axis(fmt, log), scale=scale), x2=alt.value(0), y=alt.value(top), y2=alt.value(top + 26),
-            tooltip=[alt.Tooltip(f"{value}:Q", format=label_fmt)])
+            x=alt.X(f"{value}:Q", title=value_title, axis=number_axis(fmt, log, **ticks), scale=scale), x2=alt.value(0),
+            y=alt.value(top), y2=alt.value(top + BAR_HEIGHT), tooltip=[alt.Tooltip(f"{value}:Q", format=label_fmt)])
         label = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold", color=theme.INK).encode(
-            x=f"{value}:Q", y=alt.value(top + 13), text=alt.Text(f"{value}:Q", format=label_fmt))
+            x=f"{value}:Q", y=alt.value(top + BAR_HEIGHT / 2), text=alt.Text(f"{value}:Q", format=label_fmt))
         base_for_inputs = base
     layers = [shown, label, _inputs_line(base_for_inputs, sliders)] + (_x_rules(x_rules) if x is not None else [])
     if len(refs):
         layers += _reference_marks(refs, on_bar=x is None)
-    height = top + 30
+    height = top + BAR_HEIGHT + 4
     return _titled(alt.layer(*layers).add_params(*params).properties(height=height if x is None else 260), title, subtitle)

@@ -20,39 +20,105 @@ PNG_PPI = 2 * 72 / PNG_SCALE
 _counter = {"n": 0}
 
 
-# Drawing a chart in the HTML edition: `spec`, `id` and `vegaEmbed` are in scope. On a narrow screen (a phone) the text
-# that would not shrink with the plot is fitted to it: axis labels take at most 40 % of the width, an axis title longer
-# than half the width takes two lines, axis titles are limited to the plot's width, and a legend to the screen's (one
-# column anchored at the plot's end: a legend wider than a plot squeezed by long axis labels spreads left over them).
-# On a wider screen a legend is one column no wider than the plot. A facet cannot take its container's
-# width: if drawn wider than its box, its panels are narrowed (a few passes, down to 80 px); if that is not enough, the
-# drawing is scaled to the box.
+# Drawing a chart in the HTML edition: `spec`, `id` and `vegaEmbed` are in scope. Text that would not shrink with the
+# plot is fitted to it by wrapping, never cut: a band axis's labels wrap at their limit (on a phone at most 40 % of the
+# width) and its rows grow to hold the lines (`gpWrap`, given to Vega through vega-embed's `expressionFunctions`);
+# an axis title wraps at about the plot's width (as fixed lines: Vega leaves no room for a title computed by a signal)
+# and a legend's labels at the screen's (one column anchored at the plot's end:
+# a legend wider than a plot squeezed by long axis labels spreads left over them). On a wider screen a legend is one
+# column no wider than the plot. A facet cannot take its container's width: if drawn wider than its box, its panels
+# are narrowed (a few passes, down to 80 px); if that is not enough, the drawing is scaled to the box.
 DRAW_JS = """
-var el = document.querySelector(id), tries = 0, passes = 0;
-function twoLines(text) {
-  var mid = Math.floor(text.length / 2), cut = text.lastIndexOf(" ", mid), after = text.indexOf(" ", mid);
-  if (cut < 0 || (after >= 0 && after - mid < mid - cut)) cut = after;
-  return cut < 0 ? text : [text.slice(0, cut), text.slice(cut + 1)];
-}
-function narrow(vg) {
-  var room = el.clientWidth, small = room < 560, limit = Math.round(0.4 * room), plot = {signal: "max(60, width)"};
-  (function walk(group) {
-    (group.legends || []).forEach(function (l) { l.columns = 1; l.titleLimit = small ? room - 40 : plot; l.labelLimit = small ? room - 64 : {signal: "max(60, width - 40)"}; });
-    (group.axes || []).forEach(function (a) {
-      if (!small) return;
-      if (a.orient === "left" || a.orient === "right") { a.labelLimit = a.labelLimit ? Math.min(a.labelLimit, limit) : limit; return; }
-      if (typeof a.title === "string" && a.title.length * 6 > room / 2) a.title = twoLines(a.title);
-      a.titleLimit = plot;
+var el = document.querySelector(id), tries = 0, passes = 0, LINE = 13, plotWidth = 0, titled = false;
+var pen = document.createElement("canvas").getContext("2d"), FONT = "11px " + ((spec.config && spec.config.font) || "sans-serif");
+function gpWrap(text, px, bold) {   // text (a string or lines) on lines no wider than px
+  var out = [];
+  pen.font = (bold ? "bold " : "") + FONT;
+  [].concat(text).forEach(function (part) {
+    var line = "";
+    (String(part).match(/[\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef][\\u3001\\u3002\\uff0c\\uff09\\u300d]?|[^\\s\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef]+|\\s+/g) || [""]).forEach(function (t) {
+      var next = line + t;
+      if (line.trim() && pen.measureText(next.trim()).width > px) { out.push(line.trim()); next = t.trim() ? t : ""; }
+      line = next;
     });
+    out.push(line.trim());
+  });
+  return out.length === 1 ? out[0] : out;
+}
+function values(vg, fields) {   // every value of these fields in the spec's inline data
+  var found = [];
+  (function walk(group) {
+    (group.data || []).forEach(function (d) { (d.values || []).forEach(function (row) {
+      fields.forEach(function (f) { if (row && row[f] != null) found.push(row[f]); }); }); });
     (group.marks || []).forEach(walk);
   })(vg);
+  return found;
+}
+function domainFields(domain) {
+  if (!domain || typeof domain !== "object") return [];
+  if (domain.field) return [domain.field];
+  return (domain.fields || []).map(function (f) { return typeof f === "string" ? f : f.field; }).filter(Boolean);
+}
+function wrapLabels(vg, a, scale, px) {   // a band axis's labels on lines of at most px, its step tall enough for them
+  var enc = a.encode = a.encode || {}, labels = enc.labels = enc.labels || {}, update = labels.update = labels.update || {};
+  var pre = update.text && update.text.signal ? update.text.signal : "datum.label", splits = /^split\\(datum\\.label/.test(pre);
+  update.text = {signal: "gpWrap(" + pre + ", " + px + ")"};
+  a.labelLimit = px + 8; a.labelLineHeight = LINE;
+  var shown = values(vg, domainFields(scale.domain)).map(function (v) { return [].concat(gpWrap(splits ? String(v).split("\\n") : v, px)); });
+  var step = scale.range && scale.range.step && scale.range.step.signal;
+  var signal = (vg.signals || []).filter(function (s) { return s.name === step && typeof s.value === "number"; })[0];
+  var lines = shown.reduce(function (m, l) { return Math.max(m, l.length); }, 1);
+  if (signal) signal.value = Math.max(signal.value, lines * LINE + 3);
+  return shown.reduce(function (m, l) { return Math.max(m, Math.max.apply(null, l.map(function (t) { return pen.measureText(t).width; }))); }, 0);
+}
+function eachGroup(vg, visit) {
+  (function walk(group, scales) {
+    scales = scales.concat(group.scales || []);
+    visit(group, scales);
+    (group.marks || []).forEach(function (m) { walk(m, scales); });
+  })(vg, []);
+}
+function fitText(vg) {
+  var room = el.clientWidth, small = room < 560, limit = Math.round(0.4 * room), side = 40;
+  var panel = (vg.signals || []).some(function (s) { return s.name === "child_width"; }) ? "child_width" : "width";   // a facet's
+  var plot = {signal: "max(60, " + panel + ")"};
+  eachGroup(vg, function (group, scales) {
+    (group.axes || []).filter(function (a) { return a.orient === "left" || a.orient === "right"; }).forEach(function (a) {
+      var scale = scales.filter(function (s) { return s.name === a.scale; })[0];
+      var px = small ? Math.min(a.labelLimit || limit, limit) : (a.labelLimit === 0 ? 0 : a.labelLimit || 180);
+      if (px && scale && (scale.type === "band" || scale.type === "point")) side = Math.max(side, wrapLabels(vg, a, scale, px));
+      else if (small) a.labelLimit = a.labelLimit ? Math.min(a.labelLimit, limit) : limit;
+    });
+  });
+  var titleWidth = plotWidth || Math.max(100, room - 24 - side - 30);   // a guess until the chart has been drawn once
+  eachGroup(vg, function (group) {
+    (group.legends || []).forEach(function (l) {
+      var px = small ? room - 80 : 0;
+      l.columns = 1; l.titleLimit = small ? room - 40 : plot; l.labelLimit = small ? px + 8 : {signal: "max(60, " + panel + " - 40)"};
+      if (small) { l.encode = l.encode || {}; l.encode.labels = {update: {text: {signal: "gpWrap(datum.label, " + px + ")"}}}; }
+    });
+    (group.axes || []).filter(function (a) { return a.orient !== "left" && a.orient !== "right"; }).forEach(function (a) {
+      if (!small) return;
+      if (typeof a.title === "string" || Array.isArray(a.title)) { a.title = gpWrap(a.title, titleWidth, true); titled = true; }
+      a.titleLimit = plot;
+    });
+  });
   vg.config = vg.config || {};
   vg.config.legend = Object.assign({}, vg.config.legend, {columns: 1}, small ? {layout: {bottom: {anchor: "end"}}} : {});
   return vg;
 }
-var opts = {mode: "vega-lite", patch: narrow, actions: {export: true, source: false, compiled: false, editor: false}};
-function fit() {
-  var m = el.querySelector(".marks"), w = el.querySelector(".chart-wrapper");
+var opts = {mode: "vega-lite", patch: fitText, expressionFunctions: {gpWrap: gpWrap},
+            actions: {export: true, source: false, compiled: false, editor: false}};
+function drawn(view) {   // the plot's width (a facet's panel), 0 if the view has none
+  try { return view.signal("child_width"); } catch (e) { return view.width(); }
+}
+function fit(result) {
+  var m = el.querySelector(".marks"), w = el.querySelector(".chart-wrapper"), plot = drawn(result.view);
+  if (titled && plot && Math.abs(plot - (plotWidth || 0)) > 1 && passes++ < 6) {   // titles wrapped at a guessed width
+    plotWidth = plot;
+    window.vegaEmbed(id, spec, opts).then(fit);
+    return;
+  }
   if (!m || !w) return;
   var over = m.getBoundingClientRect().width - w.clientWidth;
   if (over <= 1) return;
