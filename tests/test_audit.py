@@ -49,8 +49,10 @@ def test_every_input_of_every_finding_has_words_and_no_box_shows_a_key():
     from growthpath.audit import boxes, worked
 
     findings = audit.run()
-    # every rule but two that do not fire on the ledger (test_audit_rules checks theirs on made-up claims)
-    assert {f.rule for f in findings} >= set(audit.RULES) - {"rate_outside_range", "pp_difference"}
+    # every rule but three that do not fire on the ledger (test_audit_rules checks theirs on made-up claims):
+    # multiplier_vs_baseline's one finding set §4.2's fission conversion against §4.1's potential-user conversion,
+    # another quantity (test_a_baseline_claim_is_the_same_quantity_or_in_the_same_sentence)
+    assert {f.rule for f in findings} >= set(audit.RULES) - {"rate_outside_range", "pp_difference", "multiplier_vs_baseline"}
     assert [(f.id, worked.unnamed_inputs(f)) for f in findings if worked.unnamed_inputs(f)] == []
     series = {o.split(":")[0] for f in findings for o in f.official}
     for f in findings:
@@ -249,3 +251,58 @@ def test_a_rate_a_year_against_a_total_change_shows_the_conversion_in_its_arithm
     f = next(f for f in audit.run() if f.rule == "same_subject_different_values" and f.claim_set == {"000-3.1-02", "000-8.1-02"})
     assert f.formula.startswith(f"(1 + {v['000-3.1-02']:g} %)^3 − 1")
     assert f.result == f"at least {((1 + v['000-3.1-02'] / 100) ** 3 - 1) * 100:.1f} % vs {v['000-8.1-02']:g} % over 2023–2026"   # 不低于
+
+
+def test_the_arithmetic_never_states_as_fact_what_the_message_hedges():
+    """Appendix A's 'Arithmetic.' line of a finding whose year is only a reading (the ledger's parenthesised period:
+    the CAC rise of 000 §2.1/§6.3, which the text leaves undated) says so in the message's own words."""
+    from growthpath.audit import boxes, registry, worked
+
+    findings = audit.run()
+    periods = dict(zip(audit.context().claims["claim_id"], audit.context().claims["period"]))
+    for f in findings:
+        text = worked.worked(f)
+        for key, hedge in (f.inputs.get("assumed") or {}).items():
+            assert hedge.lower() in f.message.lower() and hedge in text, (f.id, key, text)
+        for key in registry.YEAR_INPUTS:
+            shown = str(f.inputs.get(key, ""))
+            read = [periods[r.claim_id] for r in f.refs if shown and registry.period_range(periods[r.claim_id])
+                    and registry.period_inferred(periods[r.claim_id]) and shown in periods[r.claim_id]]
+            if read and key not in (f.inputs.get("assumed") or {}):
+                raise AssertionError(f"{f.id}: {key} {shown} is the ledger's reading ({read}) but is shown as stated: {text}")
+    cac = [f for f in findings if f.rule == "growth_vs_endpoints" and "000-2.1-02" in f.claim_set]
+    assert cac, "the CAC rise against the industry rate is still reported"
+    line = boxes.arithmetic(cac[0])
+    assert "if the rise spans 2021-2023" in line and "start of 2021-2023" not in line, line
+    assert "If the rise spans" not in cac[0].message or "if the rise spans 2021-2023" in cac[0].message
+
+
+def test_one_reading_of_n_times_across_the_audit():
+    """Every 倍 claim of the ledger is read the same way by every rule: flagged as '×N or ×(N+1)' exactly when
+    its wording allows both (提高/增长/高N倍), and then everywhere; 较/是/达/至…的N倍 is N× everywhere."""
+    from growthpath.audit import readings as rd, relate
+
+    findings = audit.run()
+    flagged = {r.claim_id for f in findings if f.rule == "times_ambiguity" for r in f.refs}
+    claims = audit.context().claims
+    for _, r in claims[claims["unit"] == "倍"].iterrows():
+        two = len(rd.times_readings(r["quote_zh"], r["value"])) == 2
+        assert two == (r["claim_id"] in flagged), r["claim_id"]
+        assert len(relate.multiplier_readings(None, r)) == (2 if two else 1), r["claim_id"]
+    assert rd.times_readings("较行业平均的3.2倍", 3.2) == (3.2,)
+    for f in findings:
+        if any(r.claim_id == "000-4.2-11" for r in f.refs):
+            assert "4.2×" not in f.message and "4.2×" not in f.result, f.id
+
+
+def test_a_baseline_claim_is_the_same_quantity_or_in_the_same_sentence():
+    """A multiple's `baseline_ref` naming another claim names one of the same subject, or one its own sentence gives
+    (000-2.4-09: '较电商直接转化(18%)低12.8个百分点'). §4.2's fission conversion is not measured against §4.1's
+    potential-user conversion (潜在用户转化率) and no finding relates them."""
+    ctx = audit.context()
+    c = ctx.claims.set_index("claim_id", drop=False)
+    for cid, r in c[c["baseline_ref"].str.match(r"^\d{3}-")].iterrows():
+        b = c.loc[r["baseline_ref"]]
+        assert b["subject"] == r["subject"] or ctx.sentence(b) == ctx.sentence(r), (cid, r["subject"], b["subject"])
+    assert c.at["000-4.1-02", "subject"] != c.at["000-4.2-11", "subject"]
+    assert not [f.id for f in audit.run() if {"000-4.1-02", "000-4.2-11"} <= f.claim_set]

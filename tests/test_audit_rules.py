@@ -428,3 +428,85 @@ def test_finding_requires_refs_and_known_severity():
         registry.Finding("x", "bad", [registry.Ref("000", "1.1", "000-1.1-01")], {}, "", "", "")
     with pytest.raises(ValueError):
         registry.Finding("x", "unclear", [], {}, "", "", "")
+
+
+def test_an_undated_rise_is_hedged_in_the_message_and_the_arithmetic_alike():
+    """000 §2.1: '2021-2023年…CAC年均增长22%，某头部平台CAC从35元/人升至89元/人' dates the industry rate, not the
+    platform's rise; the ledger writes the rise's years in parentheses, as its own reading. The finding may then say
+    'if the rise spans 2021-2023', in its message and in its worked arithmetic alike, never 'the start of 2021-2023'
+    as a fact; and one entity's undated rise cannot contradict its own rate."""
+    rate = claim("000-2.1-01", "cac_annual_growth", 22, "%", "2021-2023", entity="industry")
+    undated = [claim("000-2.1-02", "cac_start", 35, "元/人", "(2021-2023)", entity="unnamed head platform"),
+               claim("000-2.1-03", "cac_end", 89, "元/人", "(2021-2023)", entity="unnamed head platform")]
+    [f] = run("growth_vs_endpoints", [rate] + undated)
+    hedge = "if the rise spans 2021-2023"
+    assert f.inputs["assumed"] == {"period": hedge} and hedge in f.message and "no years of its own" in f.message
+    text = worked.worked(f)
+    assert hedge in text and "start of 2021-2023" not in text, text
+    own = [claim("000-2.1-01", "cac_annual_growth", 22, "%", "2021-2023", entity="unnamed head platform")] + undated
+    [g] = run("growth_vs_endpoints", own)
+    assert g.severity == "unclear" and hedge in g.message and hedge in worked.worked(g)
+    dated = [claim("000-2.1-02", "cac_start", 35, "元/人", "2021-2023", entity="unnamed head platform"),
+             claim("000-2.1-03", "cac_end", 89, "元/人", "2021-2023", entity="unnamed head platform")]
+    [h] = run("growth_vs_endpoints", [rate] + dated)   # years the text gives: stated as such
+    assert "assumed" not in h.inputs and "if the rise" not in h.message.lower() and "start of 2021-2023" in worked.worked(h)
+
+
+def test_a_year_the_ledger_infers_is_never_shown_as_stated():
+    """Any rule's year input that every cited claim has only as the ledger's reading ('current (2023)': the text says
+    当前) carries the same hedge in the message and in the worked arithmetic."""
+    assert registry.period_inferred("current (2023)") and registry.period_inferred("(2021-2023)")
+    assert not registry.period_inferred("2023") and not registry.period_inferred("2024-2026") and not registry.period_inferred("")
+    assert registry.period_range("(2021-2023)") == (2021, 2023) and registry.period_year("(2023)") == 2023
+    claims = pd.DataFrame([claim("000-3.3-10", "cac", 89, "元/人", "current (2023)"), claim("000-1.1-01", "cac", 89, "元/人", "2023")],
+                          columns=COLS)
+    f = registry.Finding("one_number_two_meanings", "unclear", [registry.Ref("000", "3.3", "000-3.3-10")],
+                         {"value": 89, "unit": "元/人", "year": 2023}, "f", "r", "The figure 89 元/人 is used twice.")
+    [g] = registry.read_years([f], claims)
+    hedge = "2023 is the ledger's reading of “current”: the text gives no year"
+    assert g.inputs["assumed"] == {"year": hedge} and hedge[:1].upper() + hedge[1:] in g.message
+    assert f"the year: 2023 ({hedge})" in worked.worked(g)
+    stated = registry.Finding("one_number_two_meanings", "unclear", [registry.Ref("000", "3.3", "000-3.3-10"),
+                              registry.Ref("000", "1.1", "000-1.1-01")], {"year": 2023}, "f", "r", "m.")
+    assert registry.read_years([stated], claims) == [stated]   # one cited claim states 2023
+
+
+@pytest.mark.parametrize("quote, n, readings", [
+    ("较行业平均的3.2倍", 3.2, (3.2,)), ("使会员复购率达普通用户的3.2倍", 3.2, (3.2,)), ("销量是行业平均的3倍", 3, (3,)),
+    ("复购率提升至行业平均水平的1.8倍", 1.8, (1.8,)), ("达3倍", 3, (3,)), ("在三年内翻番至72%", 2, (2,)),
+    ("较普通用户高3.5倍", 3.5, (3.5, 4.5)), ("广告ROI较传统电商提高2.3倍", 2.3, (2.3, 3.3)), ("较2024年增长3.2倍", 3.2, (3.2, 4.2)),
+    ("使订单处理效率提升8倍", 8, (8, 9)), ("高出3倍", 3, (3, 4)), ("提高了3倍", 3, (3, 4))])
+def test_one_reading_of_n_times_per_wording(quote, n, readings):
+    """是/达/至/较…的N倍 is N× (the ratio itself); 提高/增长/高 N倍 is N× or (N+1)×. Both rules read the words alike:
+    `times_ambiguity` flags exactly the wordings `multiplier_vs_baseline` reads two ways."""
+    from growthpath.audit import readings as rd, relate
+
+    assert rd.times_readings(quote, n) == readings
+    row = claim("000-4.2-11", "x", n, "倍", quote=quote, form="multiplier")
+    assert sorted(relate.multiplier_readings(None, row).values()) == list(readings)
+    assert len(run("times_ambiguity", [row])) == (len(readings) == 2)
+
+
+def test_a_multiple_of_the_average_is_read_one_way_against_its_baseline():
+    """'裂变转化率提升至8%，较行业平均的3.2倍' against a stated average of 2.5 %: 8 ÷ 2.5 = 3.2×, no finding; against 1.9 %
+    (the 4.2× reading) a finding that names 3.2× only."""
+    plan = dict(entity="industry (fission optimization)", subject="share_conversion_rate")
+    level = claim("000-4.2-10", "fission_rate", 8, "%", quote="可使裂变转化率提升至8%,较行业平均的3.2倍", **plan)
+    mult = claim("000-4.2-11", "fission_x", 3.2, "倍", quote="较行业平均的3.2倍", form="multiplier", baseline_ref="stated: 2.5", **plan)
+    mult["quote_zh"] = mult["quote"] = "可使裂变转化率提升至8%,较行业平均的3.2倍"
+    assert run("multiplier_vs_baseline", [level, mult]) == []
+    [f] = run("multiplier_vs_baseline", [level, {**mult, "baseline_ref": "stated: 1.9"}])
+    assert f.result.endswith("vs 3.2×") and "times more" not in f.result + f.message and "or 4.2×" not in f.message
+
+
+def test_a_baseline_of_another_quantity_from_another_sentence_is_not_related():
+    """§4.1's '远高于行业平均的8%' is the industry's potential-user conversion (潜在用户转化率, any channel); §4.2's
+    '裂变转化率…较行业平均的3.2倍' is against the industry's fission conversion: a baseline_ref from another sentence
+    of another subject is not the multiple's baseline."""
+    avg = claim("000-4.1-02", "potential_avg", 8, "%", quote="远高于行业平均的8%", subject="potential_user_conversion_rate")
+    plan = dict(entity="industry (fission optimization)", subject="share_conversion_rate")
+    level = claim("000-4.2-10", "fission_rate", 8, "%", quote="可使裂变转化率提升至8%", **plan)
+    mult = claim("000-4.2-11", "fission_x", 3.2, "倍", quote="较行业平均的3.2倍", form="multiplier", baseline_ref="000-4.1-02", **plan)
+    assert run("multiplier_vs_baseline", [avg, level, mult]) == []
+    same = {**avg, "subject": "share_conversion_rate"}        # a baseline of the same quantity is still checked
+    assert len(run("multiplier_vs_baseline", [same, level, mult])) == 1

@@ -14,7 +14,35 @@ from growthpath.data.claims import metric_label
 from growthpath.markup import in_sentence
 
 FLOOR_WORDS = re.compile(r"突破|超过|以上|不低于|不少于|至少|逾")   # "breaks through 7 万亿": a floor, not a point
-TIMES_UNAMBIGUOUS = re.compile(r"(是|为|达|达到|至|相当于)[^，,。；0-9]{0,12}的?([0-9.]+)倍")  # "is N times": the ratio itself
+# 'N倍' after 的 or after a verb of being ('是/为/达/至/相当于…的N倍', '较行业平均的3.2倍', '达3倍'): the ratio itself, N×
+TIMES_UNAMBIGUOUS = re.compile(r"(?:的|是|为|达|达到|至|相当于)\s*([0-9.]+)倍")
+# 'N倍' right after a verb of change or excess ('提升/提高/增长/增加/激增/上升/高出/高/多/翻(了)N倍'): N× or (N+1)× (N times more)
+TIMES_AMBIGUOUS = re.compile(r"(?:提升|提高|增长|增加|激增|上升|高出|高|多|翻)(?:了)?\s*([0-9.]+)倍")
+
+
+def times_readings(text: str, n: float) -> tuple[float, ...]:
+    """The multiples that 'N倍' in `text` can mean, one reading per wording, everywhere in the book: (N,) where the
+    words state the ratio itself ('X的N倍', '是/达/至…的N倍', '较行业平均的3.2倍'), (N, N+1) where N倍 directly follows a
+    verb of change or excess ('提高3.2倍', '增长3.2倍', '高3.5倍': N times more is also read), (N,) when the text holds no
+    'N倍' for this N (翻番, or a value the ledger reads otherwise)."""
+    def same(m):
+        try:
+            return float(m.group(1)) == float(n)
+        except ValueError:
+            return False
+    if any(same(m) for m in TIMES_UNAMBIGUOUS.finditer(text)):
+        return (float(n),)
+    if any(same(m) for m in TIMES_AMBIGUOUS.finditer(text)):
+        return (float(n), float(n) + 1)
+    return (float(n),)
+
+
+def times_words(text: str, n: float) -> str:
+    """The words of `text` that make 'N倍' ambiguous ('高3.5倍'), or '' when it has one reading."""
+    for m in TIMES_AMBIGUOUS.finditer(text):
+        if len(times_readings(text, n)) == 2 and float(m.group(1)) == float(n):
+            return m.group(0)
+    return ""
 
 
 def human(metric: str) -> str:

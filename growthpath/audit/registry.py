@@ -111,8 +111,24 @@ def period_year(period: str) -> int | None:
 
 
 def period_range(period: str) -> tuple[int, int] | None:
-    m = re.fullmatch(r"\s*((?:19|20)\d{2})\s*-\s*((?:19|20)\d{2})\s*", str(period))
+    """The years 'A-B' of a range, also when the ledger writes it as its own reading ('(2021-2023)')."""
+    m = re.fullmatch(r"\s*\(?\s*((?:19|20)\d{2})\s*-\s*((?:19|20)\d{2})\s*\)?\s*", str(period))
     return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+YEAR = r"(?<!\d)(?:19|20)\d{2}(?!\d)"
+
+
+def period_inferred(period) -> bool:
+    """Whether a period's years are the ledger's reading rather than the text's: the ledger writes such years in
+    parentheses ('current (2023)': the text says only 当前; '(2021-2023)': the text gives the figure no years)."""
+    text = "" if period is None or period != period else str(period)
+    return bool(re.search(YEAR, text)) and not re.search(YEAR, re.sub(r"\([^)]*\)", "", text))
+
+
+def period_said(period) -> str:
+    """What the text itself says of an inferred period: 'current' for 'current (2023)', '' when it says nothing."""
+    return re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", "", str(period))).strip()
 
 
 def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -272,7 +288,46 @@ def run(ctx: Context, only: list[str] | None = None, thresholds: dict | None = N
         params = {**r.defaults, **thresholds.get(name, {})}
         for f in r.func(ctx, **params):
             findings.setdefault(f.id, f)
-    return sorted(hedged(merge_same_problem(list(findings.values())), ctx.claims), key=lambda f: f.id)
+    return sorted(read_years(hedged(merge_same_problem(list(findings.values())), ctx.claims), ctx.claims), key=lambda f: f.id)
+
+
+# the inputs of a finding that hold a year or a span of years
+YEAR_INPUTS = ("period", "time", "year", "base_year", "target_year", "current_year", "year_000", "year_004")
+
+
+def year_hedge(value, periods: list[str]) -> str:
+    """How a finding says that a year it uses is the ledger's reading: '2023 is the ledger's reading of “current”: the
+    text gives no year'. The same words go into the message and the worked arithmetic (`worked.worked`)."""
+    said = {period_said(p) for p in periods}
+    if len(said) == 1 and "" not in said:
+        return f"{value} is the ledger's reading of “{said.pop()}”: the text gives no year"
+    return f"{value} is the ledger's reading: the text gives these figures no year of their own"
+
+
+def read_years(findings: list[Finding], claims: pd.DataFrame) -> list[Finding]:
+    """A finding that uses a year (or span) which every claim it cites for that year has only as the ledger's reading
+    (`period_inferred`) says so: `inputs['assumed']` maps the input to the hedge, and the message carries the same
+    words. A rule that hedges a year its own way puts it in `assumed` itself and is left as it is."""
+    periods = dict(zip(claims["claim_id"], claims["period"].fillna("").astype(str)))
+    out = []
+    for f in findings:
+        assumed = dict(f.inputs.get("assumed", {}))
+        added = []
+        for key in YEAR_INPUTS:
+            if key not in f.inputs or key in assumed:
+                continue
+            years = re.findall(YEAR, str(f.inputs[key]))
+            carriers = [periods.get(r.claim_id, "") for r in dict.fromkeys(f.refs)]
+            carriers = [p for p in carriers if years and all(y in p for y in years)]
+            if carriers and all(period_inferred(p) for p in carriers):
+                assumed[key] = year_hedge(f.inputs[key], carriers)
+                added.append(assumed[key])
+        if not added:
+            out.append(f)
+            continue
+        notes = " ".join(f"{h[:1].upper()}{h[1:]}." for h in dict.fromkeys(added))
+        out.append(replace(f, message=f"{f.message} {notes}", inputs={**f.inputs, "assumed": assumed}))
+    return out
 
 
 # a word whose two usual meanings give two different numbers: (gloss, the reading the ledger takes, the other one)

@@ -14,7 +14,7 @@ from itertools import combinations
 import pandas as pd
 
 from growthpath.audit.registry import Context, Finding, base_form, fmt, period_range, period_year, rule, stage
-from growthpath.audit.readings import FLOOR_WORDS, TIMES_UNAMBIGUOUS, human
+from growthpath.audit.readings import FLOOR_WORDS, human, times_readings
 from growthpath.markup import and_list
 
 ANNUAL_WORDS = re.compile(r"年均|每年|(?<![0-9])年增|年化|复合|CAGR|同比|增速")
@@ -471,10 +471,8 @@ def multiplier_readings(ctx: Context, r) -> dict[str, float]:
     """The ratio level ÷ baseline a multiplier claim means, under each reading its words allow."""
     n = float(r["value"])
     text = r["quote_zh"]
-    if r["canonical_unit"] == "×":
-        if TIMES_UNAMBIGUOUS.search(text):
-            return {f"{fmt(n)}×": n}
-        return {f"{fmt(n)}×": n, f"{fmt(n + 1)}× ({fmt(n)} times more)": n + 1}
+    if r["canonical_unit"] == "×":    # one reading per wording, as everywhere in the book (`readings.times_readings`)
+        return {(f"{fmt(x)}×" if x == n else f"{fmt(x)}× ({fmt(n)} times more)"): x for x in times_readings(text, n)}
     sign = -1 if re.search(r"低|降|少|缩短|减", text) else 1
     if r["canonical_unit"] == "%":
         return {f"{'+' if sign > 0 else '−'}{fmt(n)} %": 1 + sign * n / 100}
@@ -496,7 +494,7 @@ def multiplier_vs_baseline(ctx: Context, rel_tol: float):
     for _, m in c[c["bare"].isin(["multiplier", "effect"]) & (c["baseline_ref"] != "")].iterrows():
         base = baseline_value(ctx, m)
         readings = multiplier_readings(ctx, m)
-        if base is None or not readings or base[0] == 0:
+        if base is None or not readings or base[0] == 0 or not _same_quantity(ctx, c, m):
             continue
         levels = c[(c["subject"] == m["subject"]) & (c["about"] == m["about"]) & (c["initiative"] == m["initiative"])
                    & (c["doc"] == m["doc"]) & c["bare"].isin(["level", "count", "ratio"]) & (c["claim_id"] != m["claim_id"])
@@ -506,6 +504,18 @@ def multiplier_vs_baseline(ctx: Context, rel_tol: float):
                 continue   # a target elsewhere is not the level the multiple describes
             out += _check_multiple(ctx, c, m, x, base, readings, rel_tol)
     return out
+
+
+def _same_quantity(ctx, c, m) -> bool:
+    """Whether the claim a multiple names as its baseline can be its baseline: of the multiple's own subject, or in its
+    own sentence (which says what it compares with). A claim of another subject from another sentence (an industry
+    average of potential-user conversion for a multiple of fission conversion) is another quantity: related as
+    one, it would make up a baseline the text never gives."""
+    found = c[c["claim_id"] == m["baseline_ref"]]
+    if found.empty:
+        return True
+    b = found.iloc[0]
+    return b["subject"] == m["subject"] or ctx.sentence(b) == ctx.sentence(m)
 
 
 def _base_unit(c, m, base) -> str:

@@ -8,7 +8,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from growthpath.audit.registry import Context, Finding, fmt, period_range, period_year, rule
+from growthpath.audit.registry import Context, Finding, fmt, period_inferred, period_range, period_year, rule
 from growthpath.audit import readings as rd
 from growthpath.audit import relate
 from growthpath.audit.readings import human
@@ -69,8 +69,11 @@ def growth_vs_endpoints(ctx: Context, tol_pp: float):
     `<x>_annual_growth` (or `_cagr`, `_growth`) of the same section: the implied compound rate is
     computed over both readings of the span (B−A and B−A+1 years); it differs from the stated rate
     when it is off under both. Only when the rate and the endpoints are about the same entity (see
-    `entity_scope`) is that a contradiction; an industry rate beside one platform's endpoints is two
-    scopes, reported as unclear (how the platform compares with the industry, if over the same years)."""
+    `entity_scope`) and the text dates the endpoints is that a contradiction; an industry rate beside one
+    platform's endpoints is two scopes, reported as unclear (how the platform compares with the industry, if
+    over the same years). When the endpoints' years are only the ledger's reading (`period_inferred`: the text
+    gives the rise no years), the message and the worked arithmetic both say 'if the rise spans A-B'
+    (`inputs['assumed']`), never 'from A to B' as a fact."""
     out = []
     c = ctx.claims
     for _, start in c[c["metric"].str.endswith("_start")].iterrows():
@@ -84,20 +87,27 @@ def growth_vs_endpoints(ctx: Context, tol_pp: float):
         span = endpoint_span(start["period"], end["period"])
         if span is None:
             continue
+        read = period_inferred(start["period"]) or period_inferred(end["period"])
+        hedge = f"if the rise spans {span[0]}-{span[1]}"
         for _, g in same[same["metric"].isin([stem + s for s in GROWTH_SUFFIXES]) & (same["unit"] == "%")].iterrows():
             implied = implied_rates_pct(start["value_canonical"], end["value_canonical"], *span)
             if not all(abs(v - g["value"]) > tol_pp for v in implied.values()):
                 continue
             readings = " or ".join(f"{_pct(v)} a year over {n} years" for n, v in implied.items())
             inputs = {"start": start["value"], "end": end["value"], "unit": start["unit"], "period": f"{span[0]}-{span[1]}",
-                      "stated_rate_pct": g["value"], "endpoints_entity": start["entity"], "rate_entity": g["entity"]}
+                      "stated_rate_pct": g["value"], "endpoints_entity": start["entity"], "rate_entity": g["entity"],
+                      **({"assumed": {"period": hedge}} if read else {})}
             refs = [ctx.ref(start), ctx.ref(end), ctx.ref(g)]
+            undated = (f"The text gives the rise no years of its own (the ledger reads it as {span[0]}-{span[1]}): "
+                       f"{hedge}, " if read else "")
             if same_whose(start, g):
                 out.append(Finding(
-                    "growth_vs_endpoints", "contradiction", refs, inputs, "(end ÷ start)^(1/years) − 1", readings,
+                    "growth_vs_endpoints", "unclear" if read else "contradiction", refs, inputs, "(end ÷ start)^(1/years) − 1",
+                    readings,
                     f"{start['doc']} §{start['section']} says {human(stem)} rose from {fmt(start['value'], start['unit'])} "
-                    f"to {fmt(end['value'], end['unit'])} over {span[0]}-{span[1]}: that is {readings}, not the "
-                    f"stated {_pct(g['value'])} a year."))
+                    f"to {fmt(end['value'], end['unit'])}" + (
+                        f". {undated}that is {readings}, not the stated {_pct(g['value'])} a year." if read else
+                        f" over {span[0]}-{span[1]}: that is {readings}, not the stated {_pct(g['value'])} a year.")))
                 continue
             pace = ("faster than" if min(implied.values()) > g["value"] else
                     "slower than" if max(implied.values()) < g["value"] else "about as fast as")
@@ -105,9 +115,10 @@ def growth_vs_endpoints(ctx: Context, tol_pp: float):
                 "growth_vs_endpoints", "unclear", refs, inputs, "(end ÷ start)^(1/years) − 1", readings,
                 f"{start['doc']} §{start['section']} gives {human(stem)} growth of {_pct(g['value'])} a year for "
                 f"{entity_phrase(g['entity'])} and a rise from {fmt(start['value'], start['unit'])} to {fmt(end['value'], end['unit'])} "
-                f"for {entity_phrase(start['entity'])}: two scopes, not one series, so they do not contradict each other. If the "
-                f"rise spans {span[0]}-{span[1]}, {entity_phrase(start['entity'])} grew {readings}: {pace} the stated rate for "
-                f"{entity_phrase(g['entity'])}."))
+                f"for {entity_phrase(start['entity'])}: two scopes, not one series, so they do not contradict each other. "
+                + (f"{undated}{entity_phrase(start['entity'])} grew {readings}" if read else
+                   f"Over {span[0]}-{span[1]}, {entity_phrase(start['entity'])} grew {readings}")
+                + f": {pace} the stated rate for {entity_phrase(g['entity'])}."))
     return out
 
 
@@ -435,23 +446,20 @@ def _level_of_rate(ctx: Context, claim):
     return None
 
 
-TIMES_AMBIGUOUS = re.compile(r"(提升|提高|增长|增加|激增|上升|高出|高|多|翻)(了)?([0-9.]+)倍")
-
-
 @rule("times_ambiguity", "'增长N倍', '高N倍', '提升N倍': N times or N+1 times")
 def times_ambiguity(ctx: Context):
-    """'增长/提升/提高/高(出)/翻N倍' is read both as ×N and as ×(N+1) (N times more). '是/为/达/至…的N倍'
-    states the ratio itself and is not flagged (see `readings.TIMES_UNAMBIGUOUS`)."""
+    """'增长/提升/提高/高(出)/翻N倍' is read both as ×N and as ×(N+1) (N times more). '是/为/达/至…的N倍' and
+    '较…的N倍' state the ratio itself and are not flagged: one classifier for the whole book,
+    `readings.times_readings`, which `multiplier_vs_baseline` reads too."""
 
     out = []
     for _, r in ctx.claims[ctx.claims["unit"] == "倍"].iterrows():
-        text = r["quote_zh"]
-        m = TIMES_AMBIGUOUS.search(text)
-        if not m or float(m.group(3)) != r["value"] or rd.TIMES_UNAMBIGUOUS.search(text):
+        text, n = r["quote_zh"], r["value"]
+        words = rd.times_words(text, n)
+        if not words:
             continue
-        n = r["value"]
         out.append(Finding(
-            "times_ambiguity", "unclear", [ctx.ref(r)], {"n": n, "words": m.group(0)}, "×N or ×(N+1)", f"×{fmt(n)} or ×{fmt(n + 1)}",
+            "times_ambiguity", "unclear", [ctx.ref(r)], {"n": n, "words": words}, "×N or ×(N+1)", f"×{fmt(n)} or ×{fmt(n + 1)}",
             f"“{r['quote_zh']}” ({r['doc']} §{r['section']}) can mean the result is {fmt(n)} times the base or "
             f"{fmt(n + 1)} times it ({fmt(n)} times more)."))
     return out

@@ -20,9 +20,11 @@ from growthpath.markup import CJK
 @dataclass(frozen=True)
 class Words:
     """How one input reads: `label` (it may hold another input as `{key}`) and its unit: a unit itself, or '@key'
-    for the input that holds it (the input 'unit' when that one is absent)."""
+    for the input that holds it (the input 'unit' when that one is absent). `hedged` is the label when an input it
+    names is only a reading (`inputs['assumed']`), with that reading's hedge as `{hedge}`."""
     label: str
     unit: str = ""
+    hedged: str = ""
 
 
 SHOWN_WITH_ANOTHER = None   # a unit, a period or a name that another input's words already show
@@ -41,7 +43,8 @@ INPUT_WORDS: dict[str, Words | None] = {
     "implied_start_pct": Words("the starting rate at which both would describe one change", "%"),
     "stated_levels_pct": Words("the rates the documents give for the firm", "%"),
     # growth between two values
-    "start": Words("{endpoints_entity}'s value at the start of {period}", "@unit"), "end": Words("at its end", "@unit"),
+    "start": Words("{endpoints_entity}'s value at the start of {period}", "@unit",
+                   hedged="{endpoints_entity}'s value at the start of the rise, {hedge}"), "end": Words("at its end", "@unit"),
     "stated_rate_pct": Words("the stated annual growth, for {rate_entity}", "%"),
     "period": SHOWN_WITH_ANOTHER, "endpoints_entity": SHOWN_WITH_ANOTHER, "rate_entity": SHOWN_WITH_ANOTHER,
     "target": Words("the target", "@target_unit"), "target_unit": SHOWN_WITH_ANOTHER,
@@ -86,6 +89,8 @@ INPUT_WORDS: dict[str, Words | None] = {
     "text": Words("the words"), "words": Words("the words"),
     "source": Words("source"), "date": Words("as of"), "fact": SHOWN_WITH_ANOTHER,
     "read_as": Words("the reading taken"),
+    # input → the words that say it is a reading, not a figure the text states (the message says the same)
+    "assumed": SHOWN_WITH_ANOTHER,
 }
 
 # a key that means something else in one rule
@@ -119,7 +124,10 @@ def worked(f: Finding) -> str:
 
 
 def figures_text(f: Finding) -> str:
+    """The figures, each named in words; an input that is only a reading (`inputs['assumed']`: a year the ledger
+    infers, say) is shown with the same hedge as the message, never as a stated fact."""
     glossed: set[str] = set()
+    assumed = f.inputs.get("assumed") or {}
     shown = []
     for key, value in f.inputs.items():
         if key in COMPARED:
@@ -127,8 +135,15 @@ def figures_text(f: Finding) -> str:
         words = words_for(f.rule, key)
         if words is SHOWN_WITH_ANOTHER:
             continue
-        label = re.sub(r"\{(\w+)\}", lambda m: _inside(m.group(1), f.inputs), words.label)
-        shown.append(f"{label}: {figure(key, value, _unit(words, f.inputs), glossed)}")
+        named = [k for k in re.findall(r"\{(\w+)\}", words.label) if k in assumed]
+        if named and words.hedged:
+            label = re.sub(r"\{(\w+)\}", lambda m: assumed[named[0]] if m.group(1) == "hedge" else _inside(m.group(1), f.inputs),
+                           words.hedged)
+        else:
+            label = re.sub(r"\{(\w+)\}", lambda m: _inside(m.group(1), f.inputs)
+                           + (f" ({assumed[m.group(1)]})" if m.group(1) in assumed else ""), words.label)
+        shown_value = figure(key, value, _unit(words, f.inputs), glossed)
+        shown.append(f"{label}: {shown_value}" + (f" ({assumed[key]})" if key in assumed else ""))
     return "; ".join(shown)
 
 
@@ -215,7 +230,8 @@ def compared(inputs: dict) -> str:
         scope = str(inputs["scope"])
         parts.append(f"in the scope of {SCOPE_WORDS.get(scope, f'the {metric_label(scope)} segment')}")
     if "time" in inputs:
-        parts.append(_time(str(inputs["time"])))
+        hedge = (inputs.get("assumed") or {}).get("time")
+        parts.append(_time(str(inputs["time"])) + (f" ({hedge})" if hedge else ""))
     return ", ".join(parts)
 
 
