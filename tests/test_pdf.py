@@ -143,3 +143,93 @@ def test_every_figure_prints_inside_its_chapter(pdf, built):
                        for p in pages]
     assert len(pages) == 8 and sum(map(len, chapter_figures)) >= 40
     assert figures_before_verdicts(tool("pdftotext", "-layout", str(pdf), "-"), chapter_figures) == []
+
+
+PAGE_NUMBER = re.compile(r"^(?:\d+|[ivxlc]+)$")
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def stale_marks(pages: list[str]) -> list[tuple[int, str]]:
+    """(page, mark) of each page whose running foot names a heading its chapter has not printed by then (such as the
+    contents' "Contents" on the book's printed page 1). A chapter starts on a page whose foot has no mark (Sphinx's
+    plain style) and where the page numbers turn from roman to arabic; a page without a number (the title page) is
+    left out."""
+    stale, start, roman = [], 0, None
+    for n, page in enumerate(pages):
+        lines = [_words(line) for line in page.splitlines() if line.strip()]
+        number = lines[-1].rsplit(" ", 1)[-1] if lines else ""
+        if not PAGE_NUMBER.match(number):
+            continue
+        mark = lines[-1][: -len(number)].strip()
+        if not mark or number.isdigit() == roman:
+            start = n
+        roman = not number.isdigit()
+        shown = " ".join(" ".join(_words(line) for line in p.strip().splitlines()[:-1]) for p in pages[start:n + 1])
+        if mark and mark not in shown:
+            stale.append((n + 1, mark))
+    return stale
+
+
+def test_a_stale_running_mark_is_caught():
+    pages = ["Title\nHow to cite: 2026-12-02.", "Contents\nAbout this book 2\n i",
+             "Book title\nThis book takes a plan.\nContents 1", "About this book\nText\n 2",
+             "Book title\nThe two documents\nmore\nThe two documents 3", "Book title\nstill more\nThe two documents 4"]
+    assert stale_marks(pages) == [(3, "Contents")]
+    assert stale_marks(pages[:2] + pages[3:]) == []
+
+
+def test_every_running_mark_names_a_heading_of_its_chapter(pdf):
+    """The title page has no running head or foot; every other page's foot names the section it is in, never the
+    contents' "Contents" (the book's printed page 1 did)."""
+    pages = tool("pdftotext", "-layout", str(pdf), "-").split("\f")
+    assert not any(PAGE_NUMBER.match(_words(line)) for line in pages[0].splitlines()[-3:])   # no page number
+    assert "Contents" not in _words(pages[0])
+    assert stale_marks(pages) == []
+
+
+def box_titles(tex: str) -> list[str]:
+    """The title of every box (admonition) in the LaTeX source, as plain text."""
+    titles = set()
+    for title in re.findall(r"\\begin\{sphinxadmonition\}\{\w+\}\{(.*)\}\s*$", tex, re.M):
+        title = re.sub(r"\\[A-Za-z]+\*?", "", title.replace(r"\sphinxhyphen{}", "-"))
+        titles.add(_words(title.replace("{", "").replace("}", "").replace("\\", "")))
+    return sorted(titles)
+
+
+def orphaned_box_titles(pages: list[str], titles: list[str], least: int = 2) -> list[tuple[int, str]]:
+    """(page, title) of each box whose title is followed on its page by fewer than `least` lines (the running foot
+    not counted): a title bar left at the foot of a page, its body on the next."""
+    found = []
+    for n, page in enumerate(pages, 1):
+        lines = [_words(line) for line in page.splitlines() if line.strip()][1:-1]    # no running head, no foot
+        for i, line in enumerate(lines):
+            title = next((t for t in titles if len(line) >= min(len(t), 20) and t.startswith(line[:40])), None)
+            if title is None:
+                continue
+            last, joined = i, line
+            while len(joined) < len(title) and last + 1 < len(lines):      # a long title wraps
+                last += 1
+                joined += " " + lines[last]
+            if joined.startswith(title) and len(lines) - last - 1 < least:
+                found.append((n, title))
+    return found
+
+
+def test_an_orphaned_box_title_is_caught():
+    titles = ["Unclear: Stated growth rate vs the start and end values it describes", "Contradiction: one quantity"]
+    page = ("Book title\nSee: 000 §3.4\nUnclear: Stated growth rate vs the start and end\nvalues it describes\n"
+            "Findings by problem 112")
+    assert orphaned_box_titles([page], titles) == [(1, titles[0])]
+    kept = "Book title\nContradiction: one quantity\n000 gives\nArithmetic.\nFindings by problem 113"
+    assert orphaned_box_titles([kept], titles) == []
+
+
+def test_no_box_title_ends_a_page(pdf):
+    """A box's title bar stays with its first lines (\\gpKeepBoxHead before every box): Appendix A's findings left
+    eight titles at the foot of a page, their body on the next."""
+    titles = box_titles(pdf.with_suffix(".tex").read_text(encoding="utf-8"))
+    assert len(titles) >= 20
+    assert orphaned_box_titles(tool("pdftotext", "-layout", str(pdf), "-").split("\f"), titles) == []

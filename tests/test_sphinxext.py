@@ -48,3 +48,45 @@ def test_a_batch_that_fails_reports_it(tmp_path):
     missing = dict(sphinxext._math_file(app, f) for f in [*FORMULAS, "$\\frac{1}{$"])
     assert not sphinxext._render_batch(app, missing)
     assert not any(path.exists() for path in missing)
+
+
+def test_every_print_box_keeps_its_title_with_its_first_lines():
+    """In print every box, of any kind and however deep, is preceded by the preamble's \\gpKeepBoxHead (\\needspace:
+    its title bar never ends a page apart from its body), set before the anchor a link to the box lands on."""
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    doc = new_document("x", get_default_settings(Parser))
+    section = nodes.section()
+    doc += section
+    finding = nodes.admonition("", nodes.title("", "Unclear: a finding"), nodes.paragraph("", "body"))
+    section += [nodes.paragraph("", "before"), nodes.target(refid="finding-1"), finding]
+    container = nodes.container()
+    container += nodes.note("", nodes.paragraph("", "a note"))
+    section += [container, nodes.warning("", nodes.paragraph("", "careful"))]
+    app = SimpleNamespace(builder=SimpleNamespace(format="latex"))
+    sphinxext._keep_box_heads(app, doc, "x")
+    for box in doc.findall(nodes.Admonition):
+        at = box.parent.index(box)
+        while isinstance(box.parent[at - 1], nodes.target):
+            at -= 1
+        before = box.parent[at - 1]
+        assert isinstance(before, nodes.raw) and before.astext() == sphinxext.KEEP_BOX_HEAD and before["format"] == "latex"
+    assert isinstance(section[1], nodes.raw) and isinstance(section[2], nodes.target)   # before the anchor, not after it
+    html = new_document("y", get_default_settings(Parser))
+    html += nodes.note("", nodes.paragraph("", "a note"))
+    sphinxext._keep_box_heads(SimpleNamespace(builder=SimpleNamespace(format="html")), html, "y")
+    assert not list(html.findall(nodes.raw))
+
+
+def test_the_preamble_defines_what_the_boxes_call():
+    import yaml
+
+    from conftest import REPO
+
+    latex = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["latex_elements"]
+    assert "\\newcommand{" + sphinxext.KEEP_BOX_HEAD + "}" in latex["preamble"] and "\\needspace" in latex["preamble"]
+    # the contents' \chapter* leaves "Contents" as the running mark: the page after the contents must not carry it
+    assert re.fullmatch(r"\\sphinxtableofcontents\s*\\markboth\{\}\{\}", latex["tableofcontents"])

@@ -134,7 +134,7 @@ def provenance_table(records: list[dict]) -> dict:
     table = appendix_tables.provenance_table(records)
     caption = (f"The {plural(len(table.frame), 'number')} the prose prints, each where it first appears. Not listed: "
                f"{plural(table.unprinted, 'glued number')} no page prints in its prose, and "
-               f"{plural(table.words, 'computed word or sentence', 'computed words and sentences')}.")
+               f"{plural(table.words, 'computed word or sentence', 'computed words and sentences')} that print no number.")
     return {"frame": table.frame, "caption": caption, "interactive": True,
             "print_columns": ("chapter", "where it appears", "value", "source")}
 

@@ -162,13 +162,22 @@ def first_printed(record: dict, found: dict) -> "places.Place | None":
 
 
 def reading_order(place: "places.Place") -> tuple:
-    return place.page != "summary", place.page, place.order
+    return place.page != "summary", place.page, place.order, place.part
+
+
+def sentence_figures(record: dict, found: dict) -> list["places.Place"]:
+    """Where each figure a glued sentence prints is first seen (its `key#1`, `key#2`, … places), in order."""
+    at, part = [], 1
+    while (place := found.get((record["chapter"], f"{record['key']}{places.SENTENCE_PART}{part}"))) is not None:
+        at.append(place)
+        part += 1
+    return at
 
 
 @dataclass(frozen=True)
 class Provenance:
     """The numbers a reader sees in the prose (one row each, where it first appears, as printed), and how many glued
-    values are not listed: numbers no prose prints, and computed words and sentences."""
+    values are not listed: numbers no prose prints, and computed words and sentences that print no figure."""
     frame: pd.DataFrame
     unprinted: int
     words: int
@@ -179,15 +188,21 @@ PROVENANCE_COLUMNS = ["chapter", "where it appears", "value", "source", "glue ke
 
 def provenance_table(records: list[dict], found: dict | None = None) -> Provenance:
     """Every number a run's prose prints with its recorded source, computing function and data ids (`found`: where
-    each glued value is printed, `places.book_places`). The ledger's own values (`claim_*` keys) are sourced by their
-    claim id in Appendix B and left out; a number's English wording (`<key>_en`) is part of its row."""
+    each glued value is printed, `places.book_places`). A glued sentence gives a row for each figure it prints, with
+    the sentence's provenance (a summary's '+192,000 元 of lifetime order value' is a row like any glued number). The
+    ledger's own values (`claim_*` keys) are sourced by their claim id in Appendix B and left out; a number's English
+    wording (`<key>_en`) is part of its row."""
     values = glued_values(records)
     found = places.book_places(values) if found is None else found
     computed = [r for r in records if not results.is_ledger_copy(r) and not english_of(r, values)]
     numbers = [r for r in computed if is_number(r["value"])]
-    shown = sorted(((r, p) for r in numbers if (p := first_printed(r, found))), key=lambda rp: reading_order(rp[1]))
+    shown = [(r, p) for r in numbers if (p := first_printed(r, found))]
+    sentences = [(r, sentence_figures(r, found)) for r in computed if isinstance(r["value"], str)]
+    shown += [(r, p) for r, at in sentences for p in at]
+    shown.sort(key=lambda rp: reading_order(rp[1]))
     frame = pd.DataFrame([_provenance_row(r, p) for r, p in shown], columns=PROVENANCE_COLUMNS)
-    return Provenance(frame, unprinted=len(numbers) - len(shown), words=len(computed) - len(numbers))
+    return Provenance(frame, unprinted=len(numbers) - sum(1 for r in numbers if first_printed(r, found)),
+                      words=sum(1 for _, at in sentences if not at) + len(computed) - len(numbers) - len(sentences))
 
 
 def _provenance_row(record: dict, place: "places.Place") -> dict:

@@ -36,7 +36,7 @@ _ALLOWED = re.compile(r"""
     (?<!\d)(?<!\d[.,])(?:19|20)\d\d(?:\s?[–-]\s?(?:19|20)?\d\d)?(?!\d|[.,]\d)   # 1. years, year ranges
   | (?:§\s?|[Cc]hapters?\s|[Ss]ections?\s|[Aa]ppendix\s)\d+(?:\.\d+)*[a-z]?(?:\s?[–-]\s?\d+(?:\.\d+)*[a-z]?)?  # 2. sections
   | ^\#+\s+\d+(?:\.\d+)* | ^\s*\d+\.(?=\s)                                # 2. numbered headings, list items
-  | (?<![\d.])00[04](?!\d|\.\d)                                          # 3. seed document ids
+  | (?<![\d.,])00[04](?!\d|\.\d)                                         # 3. seed document ids
   | (?<![\w.])\d+[A-Za-z]+\w* | [A-Za-z]+-?\d+\w*                         # 4. fused with letters
   | (?<![\d.,])100\s?%|=\s?100(?!\d|[.,]\d)                             # 6. a whole, an index base
   | (?<![\d.,])[01](?![\d.,]|\s?%)                                        # 6. zero and one
@@ -63,6 +63,26 @@ def prose_without_allowed(text: str) -> str:
     for rx in _STRIP:
         text = rx.sub(" ", text)
     return _ALLOWED.sub(" ", text)
+
+
+_DATE = re.compile(r"(?<![\d.,])(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d.,])")   # 2024-01-01, 2026-01: a date
+_BLANK = lambda m: " " * len(m.group())   # noqa: E731 — a span blanked out, every other offset kept
+_SIGN = re.compile(r"(?:^|(?<=[\s(（]))[−+-]$")     # a sign right before a number, itself after a space or a bracket
+
+
+def figures_in(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each figure a reader sees in a glued sentence as the page prints it: the numbers this lint would
+    report if they were typed by hand (so no year, section, seed id, name, quotation, 0 or 1), a sign before one
+    included; a ledger id (`000-3.2-09`) is an id and a date (`2024-01-01`) a date, not figures."""
+    from growthpath.markup import LEDGER_ID
+
+    masked = _DATE.sub(_BLANK, LEDGER_ID.sub(_BLANK, text))
+    for name in NAMES:
+        masked = re.sub(r"\s+".join(map(re.escape, name.split())), _BLANK, masked)
+    for rx in _STRIP:
+        masked = rx.sub(_BLANK, masked)
+    masked = _ALLOWED.sub(_BLANK, masked)
+    return [(m.start() - bool(_SIGN.search(masked[:m.start()])), m.end()) for m in _NUMBER.finditer(masked)]
 
 
 def markdown_cells(path: Path) -> list[tuple[int, str]]:

@@ -295,6 +295,25 @@ def severity_colours(latex_color: str) -> tuple[str, str]:
     return "\\begingroup\\sphinxsetup{" + setup + "}", "\\endgroup"
 
 
+KEEP_BOX_HEAD = "\\gpKeepBoxHead"    # _config.yml's preamble: \needspace for a box's title bar and first lines
+
+
+def _keep_box_heads(app, doctree, docname) -> None:
+    """In print, every box (an admonition of any kind: a finding, a verdict, a note, a see-also) starts on the next page
+    unless its title bar and first lines fit on this one: a box's title never ends a page apart from its body. The
+    command goes before the targets right above the box, so a link to the box lands on the page that shows it."""
+    from docutils import nodes
+
+    if app.builder.format != "latex":
+        return
+    for box in list(doctree.findall(nodes.Admonition)):
+        parent = box.parent
+        at = parent.index(box)
+        while at > 0 and isinstance(parent[at - 1], nodes.target):
+            at -= 1
+        parent.insert(at, nodes.raw("", KEEP_BOX_HEAD, format="latex"))
+
+
 def _colour_findings(app, doctree, docname) -> None:
     from docutils import nodes
 
@@ -390,6 +409,7 @@ def setup(app):
     app.connect("env-purge-doc", _forget_formulas)
     app.connect("env-merge-info", _merge_formulas)
     app.connect("env-updated", _prerender_math)
+    app.connect("doctree-resolved", _keep_box_heads, priority=400)   # before the colours' group opens right above a box
     app.connect("doctree-resolved", _colour_findings)
     app.connect("doctree-resolved", _space_percents)
     app.connect("doctree-resolved", _keep_ids_whole)
