@@ -293,3 +293,19 @@ def test_a_forecast_fans_scenario_bars_stay_apart_on_a_narrow_plot():
         bars = sorted((float(x), float(w)) for x, w in re.findall(r'aria-roledescription="bar" d="M([\d.]+),[\d.]+h([\d.]+)', svg))
         assert len(bars) == 3
         assert all(x + w <= next_x for (x, w), (next_x, _) in zip(bars, bars[1:])), (width, bars)
+
+
+def test_a_dot_plots_key_lists_only_the_kinds_it_draws_each_in_its_own_colour_and_shape():
+    import pandas as pd
+
+    from growthpath.charts import helpers
+
+    colours = {"a": "#111111", "b": "#222222", "c": "#333333"}
+    df = pd.DataFrame({"label": ["x", "y"], "m": [1.5, 2.0], "kind": ["a", "c"]})
+    spec = helpers.dots(df, label="label", value="m", color="kind", colors=colours).to_dict()
+    enc = spec["layer"][-1]["encoding"]
+    assert enc["color"]["scale"] == {"domain": ["a", "c"], "range": ["#111111", "#333333"]}
+    full = helpers.dots(df.assign(kind=["a", "b"]).iloc[[0, 1]], label="label", value="m", color="kind", colors=colours).to_dict()
+    shape_of = dict(zip(enc["shape"]["scale"]["domain"], enc["shape"]["scale"]["range"]))
+    assert shape_of["a"] == dict(zip(*(full["layer"][-1]["encoding"]["shape"]["scale"][k] for k in ("domain", "range"))))["a"]
+    assert shape_of["c"] == helpers.theme.SHAPES[2]      # the shape 'c' has in a chart that draws every kind

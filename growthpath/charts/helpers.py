@@ -428,8 +428,11 @@ def dots(df: pd.DataFrame, *, label: str, value: str, color: str, x_title: str =
     """One dot per row (a Cleveland dot plot), coloured and shaped by `color`, with an optional vertical
     reference line (e.g. 1 = no effect on a multiplier scale). The x axis spans the data (and the reference), with
     round ticks that never collide; row labels are never cut (a very long one wraps onto a second line)."""
-    kinds = list(colors) if colors else list(dict.fromkeys(df[color]))
+    # the key lists only the kinds drawn; a kind keeps its colour and shape from chart to chart
+    every = list(colors) if colors else list(dict.fromkeys(df[color]))
+    kinds = [k for k in every if k in set(df[color])]
     scale = alt.Scale(domain=kinds, range=[colors[k] for k in kinds]) if colors else alt.Undefined
+    shapes = [theme.SHAPES[every.index(k) % len(theme.SHAPES)] for k in kinds]
     shown = df.assign(gp_label=df[label].astype(str).map(lambda t: "\n".join(textwrap.wrap(t, 72))))
     lines_per_row = int(shown["gp_label"].str.count("\n").max()) + 1 if len(df) else 1
     values = pd.concat([df[value].astype(float), pd.Series([reference] if reference is not None else [], dtype=float)])
@@ -438,7 +441,7 @@ def dots(df: pd.DataFrame, *, label: str, value: str, color: str, x_title: str =
     points = alt.Chart(shown).mark_point(filled=True, size=80, opacity=1, stroke="white", strokeWidth=0.6).encode(
         y=alt.Y("gp_label:N", title=None, sort=None, axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0)), x=x,
         color=alt.Color(f"{color}:N", title=None, scale=scale, sort=kinds),
-        shape=alt.Shape(f"{color}:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds, range=theme.SHAPES[: len(kinds)])),
+        shape=alt.Shape(f"{color}:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds, range=shapes)),
         tooltip=[f"{label}:N", f"{color}:N", alt.Tooltip(f"{value}:Q", format=fmt)])
     layers = [points]
     if reference is not None:

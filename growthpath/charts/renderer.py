@@ -31,12 +31,13 @@ _counter = {"n": 0}
 DRAW_JS = """
 var el = document.querySelector(id), tries = 0, passes = 0, LINE = 13, plotWidth = 0, titled = false;
 var pen = document.createElement("canvas").getContext("2d"), FONT = "11px " + ((spec.config && spec.config.font) || "sans-serif");
-function gpWrap(text, px, bold) {   // text (a string or lines) on lines no wider than px
+function gpWrap(text, px, bold) {   // text (a string or lines) on lines no wider than px; a number keeps its Chinese
+  // unit, brackets and punctuation the character they enclose or follow
   var out = [];
   pen.font = (bold ? "bold " : "") + FONT;
   [].concat(text).forEach(function (part) {
     var line = "";
-    (String(part).match(/[\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef][\\u3001\\u3002\\uff0c\\uff09\\u300d]?|[^\\s\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef]+|\\s+/g) || [""]).forEach(function (t) {
+    (String(part).match(/[0-9][0-9,.]*\\s?[\\u4e07\\u4ebf\\u5143\\u4eba\\u500d]+[)\\]\\uff09%]*|[(\\[\\uff08\\u300c\\u201c]*[\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef][)\\]\\u3001\\u3002\\uff0c\\uff09\\u300d\\u201d,.:;%]*|[^\\s\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef]+|\\s+/g) || [""]).forEach(function (t) {
       var next = line + t;
       if (line.trim() && pen.measureText(next.trim()).width > px) { out.push(line.trim()); next = t.trim() ? t : ""; }
       line = next;
@@ -92,6 +93,11 @@ function fitText(vg) {
   });
   var titleWidth = plotWidth || Math.max(100, room - 24 - side - 30);   // a guess until the chart has been drawn once
   eachGroup(vg, function (group) {
+    var head = group.title;   // a facet panel's header: it starts at the panel, so it has the panel's width
+    if (small && head && typeof head === "object" && head.text) {
+      head.limit = titleWidth + 8;
+      head.text = {signal: "gpWrap(" + (head.text.signal || JSON.stringify(head.text)) + ", " + titleWidth + ")"};
+    }
     (group.legends || []).forEach(function (l) {
       var px = small ? room - 80 : 0;
       l.columns = 1; l.titleLimit = small ? room - 40 : plot; l.labelLimit = small ? px + 8 : {signal: "max(60, " + panel + " - 40)"};
