@@ -309,3 +309,17 @@ def test_a_dot_plots_key_lists_only_the_kinds_it_draws_each_in_its_own_colour_an
     shape_of = dict(zip(enc["shape"]["scale"]["domain"], enc["shape"]["scale"]["range"]))
     assert shape_of["a"] == dict(zip(*(full["layer"][-1]["encoding"]["shape"]["scale"][k] for k in ("domain", "range"))))["a"]
     assert shape_of["c"] == helpers.theme.SHAPES[2]      # the shape 'c' has in a chart that draws every kind
+
+
+def test_html_tooltips_name_fields_as_the_chart_does_never_by_their_code_names():
+    import altair as alt
+    import pandas as pd
+
+    from growthpath.charts import renderer
+
+    df = pd.DataFrame({"gain_pp": [1.0], "p_users": [0.2], "gp_label": ["a"]})
+    chart = alt.Chart(df).mark_point().encode(x=alt.X("gain_pp:Q", title="yearly gain (points)"), y="p_users:Q",
+                                              tooltip=["gain_pp:Q", alt.Tooltip("p_users:Q", format=".0%"), "gp_label:N"])
+    tips = renderer.responsive(chart.to_dict())["encoding"]["tooltip"]
+    assert [t["title"] for t in tips] == ["yearly gain (points)", "p users", "label"]
+    assert chart.to_dict()["encoding"]["tooltip"][0].get("title") is None     # the print spec is left as it was

@@ -40,3 +40,25 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+/* A table wider than its box scrolls sideways: say so above it while columns are hidden (on load and on resize). */
+window.addEventListener("load", function () {
+  var boxes = document.querySelectorAll(".gp-table-wrap, .pst-scrollable-table-container");
+  function mark() {
+    boxes.forEach(function (box) {
+      var hint = box.previousElementSibling && box.previousElementSibling.classList.contains("gp-scroll-hint")
+        ? box.previousElementSibling : null;
+      var hidden = box.scrollWidth - box.clientWidth > 4;
+      if (hidden && !hint) {
+        hint = document.createElement("div");
+        hint.className = "gp-scroll-hint";
+        hint.textContent = "More columns to the right: scroll the table sideways →";
+        box.parentNode.insertBefore(hint, box);
+      } else if (!hidden && hint) {
+        hint.remove();
+      }
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
+});

@@ -162,10 +162,34 @@ PADDING = {"left": 12, "right": 12, "top": 5, "bottom": 5}
 def responsive(spec: dict) -> dict:
     """The HTML edition's copy of a chart: a single or layered view takes the width of its container (a phone's
     column or a desktop's), instead of the fixed width (or width per category) the print edition keeps. Facets
-    keep their panels' width; `embed_html` narrows them once drawn if they are wider than their container."""
+    keep their panels' width; `embed_html` narrows them once drawn if they are wider than their container.
+    Tooltips name their fields as the chart does (`tooltip_titles`)."""
+    spec = tooltip_titles(spec)
     if "layer" in spec or "mark" in spec:
         return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}, "padding": PADDING}
     return spec
+
+
+def _field_words(field: str) -> str:
+    return field.removeprefix("gp_").replace("_", " ")
+
+
+def tooltip_titles(node):
+    """A copy of a spec whose tooltip entries without a title take the title an axis or legend of the same view gives
+    their field (else the field's name in words): a reader never sees `gain_pp` or `p_users`."""
+    if isinstance(node, list):
+        return [tooltip_titles(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: (value if key == "datasets" else tooltip_titles(value)) for key, value in node.items()}
+    encoding = out.get("encoding")
+    if isinstance(encoding, dict) and "tooltip" in encoding:
+        named = {ch.get("field"): ch["title"] for ch in encoding.values()
+                 if isinstance(ch, dict) and isinstance(ch.get("title"), str) and ch.get("title")}
+        tips = encoding["tooltip"] if isinstance(encoding["tooltip"], list) else [encoding["tooltip"]]
+        encoding["tooltip"] = [{**tip, "title": named.get(tip["field"]) or _field_words(tip["field"])}
+                               if isinstance(tip, dict) and "field" in tip and "title" not in tip else tip for tip in tips]
+    return out
 
 
 def spec_ids(spec: dict) -> list[str]:
