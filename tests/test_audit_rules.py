@@ -168,7 +168,7 @@ def test_same_subject_different_values():
 def test_same_subject_one_initiative_named_two_ways():
     """One campaign whose ledger name is longer in one place ('… campaign') is still one initiative; two
     programmes that share a word are not."""
-    brand = dict(entity="unnamed brand", entity_type="case", scope="programme", subject="duplicate_reach", form="share")
+    brand = dict(entity="Brand", entity_type="case", scope="programme", subject="duplicate_reach", form="share")   # named: one firm
     a = claim("000-2.5-02", "dup", 30, "%", programme="cross-platform marketing", **brand)
     b = claim("000-6.4-02", "dup", 45, "%", programme="cross-platform marketing campaign", **brand)
     assert [f.severity for f in run("same_subject_different_values", [a, b])] == ["contradiction"]
@@ -510,3 +510,97 @@ def test_a_baseline_of_another_quantity_from_another_sentence_is_not_related():
     assert run("multiplier_vs_baseline", [avg, level, mult]) == []
     same = {**avg, "subject": "share_conversion_rate"}        # a baseline of the same quantity is still checked
     assert len(run("multiplier_vs_baseline", [same, level, mult])) == 1
+
+
+# ----------------------------------------------------------------------------- referee's points (audit2)
+def test_an_unnamed_firm_in_two_sentences_is_unclear_not_a_contradiction():
+    """某品牌 in two sections may be two brands: two values of 'its' figure contradict each other only if they are one.
+    Where the other sentence credits the first value to someone else (行业数据显示,30%…), the message says so."""
+    case = dict(entity="unnamed brand", entity_id="unnamed_brand_campaign", entity_type="case", scope="programme", form="share",
+                subject="duplicate_reach_users")
+    a = claim("000-2.5-02", "dup", 30, "%", quote="某品牌跨平台营销中,30%的用户重复触达率造成资源浪费", **case)
+    b = claim("000-6.4-02", "dup", 45, "%", quote="行业数据显示,30%的用户重复触达造成资源浪费,某品牌跨平台营销中,重复触达用户占比达45%", **case)
+    industry = claim("000-6.4-01", "dup_ind", 30, "%", quote=b["quote"], form="share", subject="duplicate_reach_users")
+    found = run("same_subject_different_values", [a, b, industry])
+    assert [f.severity for f in found] == ["unclear"]
+    assert "may be two firms" in found[0].message and "to the market" in found[0].message
+    named = [{**r, "entity": "Brand", "entity_id": "brand"} for r in (a, b)]
+    assert [f.severity for f in run("same_subject_different_values", named)] == ["contradiction"]
+
+
+def test_a_percent_change_is_checked_in_points_of_the_change():
+    """目标CAC从89元/人降至60元/人 is −32.6 %, not the −35 % the same sentence credits to 私域裂变模式: a ratio within 10 %
+    of 0.65 hid it. Credited to one named means of the KPI, the cut may be that means' own: unclear."""
+    q = "目标CAC从89元/人降至60元/人,通过私域裂变模式使获客成本降低35%"
+    plan = dict(entity="plan", entity_id="plan", entity_type="plan", scope="market", subject="cac")
+    base = claim("000-3.3-10", "cac_baseline", 89, "元/人", quote=q, **plan)
+    goal = claim("000-3.3-11", "cac_target", 60, "元/人", "2026", kind="target", quote=q, programme="KPI体系", baseline_ref="000-3.3-10", **plan)
+    cut = claim("000-3.3-12", "cac_cut", 35, "%", "2026", kind="target", quote=q, form="target_effect", programme="KPI体系 – 私域裂变模式",
+                baseline_ref="000-3.3-10", **plan)
+    found = run("multiplier_vs_baseline", [base, goal, cut])
+    assert len(found) == 1 and found[0].severity == "unclear" and "-32.6 %" in found[0].result and "私域裂变模式" in found[0].message
+    same_programme = {**cut, "programme": "KPI体系"}
+    assert [f.severity for f in run("multiplier_vs_baseline", [base, goal, same_programme])] == ["contradiction"]
+    assert run("multiplier_vs_baseline", [base, goal, {**same_programme, "value": 32.6, "value_canonical": 32.6}]) == []
+
+
+def test_one_template_sentence_credited_to_two_studies_is_recycled():
+    """The same distinctive figure in one template sentence, credited to two sources on two subjects."""
+    src = dict(entity_type="source", scope="other", form="effect")
+    a = claim("004-5.4b-07", "out", 6.7, "倍", quote="根据哈佛大学研究,当时间分配符合“二八定律”时,整体产出可提升6.7倍,这为时间管理提供了理论支持",
+              entity="Harvard", subject="overall_output", **src)
+    b = claim("004-7.4-05", "roi", 6.7, "倍", quote="根据麦肯锡研究,当ROI符合“帕累托法则”时,整体投资回报可提升6.7倍,这为投资决策提供了科学依据",
+              entity="McKinsey", subject="marketing_roi", **src)
+    found = run("recycled_evidence", [a, b])
+    assert [f.severity for f in found] == ["implausible"] and "studies" in found[0].message
+    assert "overall output" in found[0].message and "ROI" in found[0].message      # both figures named
+    other = {**b, "quote": "某平台整体投资回报提升6.7倍", "quote_zh": "某平台整体投资回报提升6.7倍"}
+    assert run("recycled_evidence", [a, other]) == []                          # no shared template: no finding
+
+
+def test_one_programme_word_for_word_credited_to_two_firms():
+    """网易考拉 and 京喜 both run '沉睡用户专属优惠券+个性化商品推荐', with 18 % and 25 %: unclear, not a contradiction."""
+    a = claim("000-4.1-12", "recall", 18, "%", quote="使30日流失用户召回率达18%", entity="NetEase", programme="沉睡用户专属优惠券+个性化商品推荐",
+              subject="dormant_user_reactivation_rate")
+    b = claim("000-5.2-09", "act", 25, "%", quote="使30日沉默用户激活率达25%", entity="JD", programme="京喜 (沉睡用户专属优惠券+个性化商品推荐)",
+              subject="dormant_user_reactivation_rate")
+    found = run("recycled_evidence", [a, b])
+    assert [f.severity for f in found] == ["unclear"] and "沉睡用户专属优惠券+个性化商品推荐" in found[0].message
+    generic = [{**a, "programme": "会员体系"}, {**b, "programme": "会员体系升级"}]
+    assert run("recycled_evidence", generic) == []                             # a short generic name is no template
+
+
+def test_two_industry_averages_for_one_compared_quantity():
+    """§4.1 sets 砍一刀's 23 % against an industry average of 8 %; §4.2's 8 % is 3.2× an industry average (2.5 %)."""
+    q1 = "拼多多“砍一刀”模式通过社交关系链实现潜在用户转化率23%,远高于行业平均的8%"
+    q2 = "可使裂变转化率提升至8%,较行业平均的3.2倍"
+    case = claim("000-4.1-01", "conv", 23, "%", quote=q1, entity="Pinduoduo", entity_type="platform", subject="share_conversion_rate")
+    avg = claim("000-4.1-02", "avg", 8, "%", quote=q1, entity="industry average", subject="potential_user_conversion_rate")
+    plan = dict(entity="plan", entity_id="plan", entity_type="plan", scope="market", subject="share_conversion_rate")
+    level = claim("000-4.2-10", "fission", 8, "%", quote=q2, **plan)
+    mult = claim("000-4.2-11", "fission_x", 3.2, "倍", quote=q2, form="multiplier",
+                 baseline_ref="named: industry average fission conversion (no value)", **plan)
+    found = run("industry_averages", [case, avg, level, mult])
+    assert [f.severity for f in found] == ["unclear"] and "2.5 %" in found[0].message and "8.0 %" in found[0].message
+    assert run("industry_averages", [case, avg, {**level, "value": 25.6, "value_canonical": 25.6}, mult]) == []   # 25.6 ÷ 3.2 = 8
+
+
+def test_penetration_base_above_the_population():
+    """A user penetration beside the plan's own user count: count ÷ rate is the base, whatever base is meant; above
+    the country's population it cannot be. §8.1: 10 亿 users at 35 % means 28.6 亿 people."""
+    families = pd.concat([FAMILIES, pd.DataFrame([("users_target", "", "users", "level")], columns=FAMILIES.columns)])
+    relations = pd.concat([RELATIONS, pd.DataFrame([("user_penetration", "share_of_series", "netizens", "users")],
+                                                   columns=RELATIONS.columns)])
+    plan = dict(entity="industry", entity_id="plan", entity_type="plan", scope="market", subject="users")
+    users = claim("000-8.1-01", "users_target", 10, "亿人", "2026", kind="target", form="target_count", **plan)
+    pen = claim("000-8.1-06", "user_pen", 35, "%", "2026", kind="target", form="target_share", of_whole="netizens", **plan)
+
+    def run_pen(rows):
+        ctx = registry.Context(pd.DataFrame(rows, columns=COLS), stats([("census_population", "2020-11-01", 14.12)]),
+                               families, relations, BOUNDS)
+        r = registry.RULES["penetration_base"]
+        return r.func(ctx, **r.defaults)
+
+    found = run_pen([users, pen])
+    assert [f.severity for f in found] == ["contradiction"] and "28.57 亿人" in found[0].message
+    assert run_pen([users, {**pen, "value": 80, "value_canonical": 80}]) == []    # 12.5 亿 people: below the population

@@ -71,7 +71,7 @@ def ltv_and_baseline(claims: pd.DataFrame) -> Values:
     start, end, _ = r["claim_ids"]
     growth = ledger.pick(claims, doc="000", section="2.1", metric="ltv_growth", scope=("case", "ambiguous"))
     ltv = ledger.pick(claims, doc="000", metric="ltv_baseline", scope="market")
-    base = ledger.pick(claims, doc="000", section="3.3", metric="cac_baseline", scope="market")
+    base = ledger.pick(claims, doc="000", section="3.3", metric="cac_baseline", scope="plan")   # no scope in the text
     goal = ledger.pick(claims, doc="000", section="3.3", metric="cac_target", scope="market")
     ends_who, base_who = economics.entity_phrase(r["endpoints_entity"]), economics.entity_phrase(base["entity"])
     mixed = economics.entity_scope(ltv["entity"]) != economics.entity_scope(r["endpoints_entity"])
@@ -84,13 +84,14 @@ def ltv_and_baseline(claims: pd.DataFrame) -> Values:
                                        "of two scopes that no acquisition decision can use" if mixed else
                                        "one entity's value over its own cost", ltv, start),
             "cac_baseline_note": sentence(
-                f"§3.3 sets the target for {base_who}'s CAC ({goal['value']:g} 元 by {goal['period']}) against a baseline of "
-                f"{base['value']:g} 元 per user: {ends_who}'s figure from §2.1, now called {base_who}'s. §2.1 gives the industry "
-                "a growth rate, not a level, so the target starts from one platform's cost." if borrowed else
+                f"§3.3 sets the plan's CAC target ({goal['value']:g} 元 by {goal['period']}) against a starting CAC of "
+                f"{base['value']:g} 元 per user (「{base['quote_zh']}」), whose scope the text does not give: it is "
+                f"{ends_who}'s figure from §2.1. §2.1 gives the industry a growth rate, not a level, so the target appears "
+                "to start from one platform's cost." if borrowed else
                 f"§3.3's CAC baseline ({base['value']:g} 元) is not the platform's {r['end']:g} 元 from §2.1.", baseline),
             "cac_baseline_item": sentence(
-                f"**Unsupported:** §3.3 takes {ends_who}'s {r['end']:g} 元 as {base_who}'s CAC baseline for its target of "
-                f"{goal['value']:g} 元." if borrowed else
+                f"**Unsupported:** §3.3 starts its CAC target of {goal['value']:g} 元 from {r['end']:g} 元, a figure it gives "
+                f"no scope, which is {ends_who}'s from §2.1." if borrowed else
                 f"**Separate baselines:** §3.3's CAC baseline of {base['value']:g} 元 is its own figure.", baseline)}
 
 

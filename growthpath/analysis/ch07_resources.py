@@ -109,7 +109,7 @@ def bridge_values(b: dict, claims: pd.DataFrame) -> Values:
     """Whose CAC the comparison uses, the budget per new and per existing user, and the largest case in those terms."""
     head, frame, ltv = b["head"], b["frame"], b["ltv"]
     cac = head["value"]
-    plan_cac = ledger.pick(claims, doc="000", metric="cac_baseline", scope="market")         # the plan's §3.3 baseline
+    plan_cac = ledger.pick(claims, doc="000", metric="cac_baseline", scope="plan")         # the plan's §3.3 baseline
     top, others = frame.nlargest(1, "amount").iloc[0], frame.drop(index=frame["amount"].idxmax())
     source = ledger.pick(claims, claim_id=top["investment_source"], scope=("platform", "case"))   # a single firm's budget
     base_ids, new_ids = ids(b["total"], b["growth"]), ids(b["new"])

@@ -257,7 +257,7 @@ def _of_them(n: int, total: int) -> str:
 # so a contradiction of theirs must cite one entity in one scope
 PART_WHOLE_RULES = frozenset({"parts_vs_whole", "part_exceeds_whole", "shares_sum", "target_implied_base",
                               "target_arithmetic", "driver_tree", "known_facts", "words_vs_numbers",
-                              "multiplier_vs_baseline", "pp_difference"})
+                              "multiplier_vs_baseline", "pp_difference", "penetration_base"})
 
 
 def mixed_scope(findings: list[Finding], claims: pd.DataFrame) -> list[Finding]:

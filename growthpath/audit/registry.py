@@ -20,10 +20,10 @@ REVIEWS = ("correct", "wording fixed", "rejected")
 # problem on one set of claims are merged into one
 PROBLEMS = {
     "One figure, two values": ["same_subject_different_values", "cross_doc_conflict", "growth_vs_endpoints",
-                               "pp_difference", "multiplier_vs_baseline"],
+                               "pp_difference", "multiplier_vs_baseline", "industry_averages"],
     "Targets that do not add up": ["target_arithmetic", "driver_tree", "target_implied_base"],
     "Parts that do not fit their whole": ["parts_vs_whole", "part_exceeds_whole", "shares_sum", "bounds_official",
-                                          "rate_outside_range"],
+                                          "rate_outside_range", "penetration_base"],
     "Evidence told twice or told differently": ["initiative_outcomes", "recycled_evidence", "duplicated_passage",
                                                 "one_number_two_meanings"],
     "Words the numbers contradict": ["words_vs_numbers"],

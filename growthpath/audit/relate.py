@@ -177,16 +177,39 @@ def same_subject_different_values(ctx: Context, rel_tol: float, tol_pp: float):
                 continue
             what = a["subject"].replace("_", " ")
             formula, result = _conversion(ctx, a, b) or ("compare the two figures", f"{fmt(a['value'], a['unit'])} vs {fmt(b['value'], b['unit'])}")
+            # an unnamed firm (某品牌, 某平台) in two sentences may be two firms: the figures contradict only if they are one
+            unnamed = unnamed_firm(a) and different_sentences(a, b)
             out.append(Finding(
-                "same_subject_different_values", "contradiction", [ctx.ref(a), ctx.ref(b)],
+                "same_subject_different_values", "unclear" if unnamed else "contradiction", [ctx.ref(a), ctx.ref(b)],
                 {"subject": a["subject"], "entity": a["entity_id"], "scope": a["scope"], "form": a["form"],
                  "time": a["when"] or "undated", "a": a["value"], "a_unit": a["unit"], "b": b["value"], "b_unit": b["unit"]},
                 formula, result,
                 f"{a['doc']} gives {who(a)}'s {what} ({a['form'].replace('_', ' ')}, {a['when'] or 'undated'}) as "
                 f"{fmt(a['value'], a['unit'])} in §{a['section']} and {fmt(b['value'], b['unit'])} in §{b['section']}: "
-                f"{_verdict_text(ctx, a, b, why)}"))
+                + (_unnamed_text(ctx, c, a, b) if unnamed else _verdict_text(ctx, a, b, why))))
     out += _level_vs_share(ctx, c, rel_tol)
     return out
+
+
+def unnamed_firm(r) -> bool:
+    """A figure of a firm the text does not name (某品牌, 某平台: the ledger's `unnamed_…` entities)."""
+    return str(r["entity_id"]).startswith("unnamed")
+
+
+def _unnamed_text(ctx, c, a, b) -> str:
+    """Why two figures of an unnamed firm need a reader: the text names the firm in neither place, and where a sentence
+    credits the other place's figure to someone else (行业数据显示,30%…), it says so."""
+    text = ("the text names the firm in neither place, so these may be two firms; only if they are one do the two "
+            "figures contradict each other")
+    for x, y in ((a, b), (b, a)):
+        elsewhere = c[(c["doc"] == y["doc"]) & (c["section"] == y["section"]) & (c["subject"] == y["subject"])
+                      & (c["value_canonical"] == x["value_canonical"]) & (c["entity_id"] != x["entity_id"])]
+        for _, o in elsewhere.iterrows():
+            if ctx.sentence(o) == ctx.sentence(y):
+                text += (f". The sentence of §{y['section']} gives the {fmt(x['value'], x['unit'])} of §{x['section']} to "
+                         f"{who(o)} instead, so the plan credits that figure to a firm in one place and to {who(o)} in the other")
+                break
+    return text + "."
 
 
 def _rate_and_total(ctx, a, b):
@@ -481,14 +504,17 @@ def multiplier_readings(ctx: Context, r) -> dict[str, float]:
     return {}
 
 
-@rule("multiplier_vs_baseline", "A multiple or a 'higher by N %' against the value given for its baseline", rel_tol=0.10)
-def multiplier_vs_baseline(ctx: Context, rel_tol: float):
+@rule("multiplier_vs_baseline", "A multiple or a 'higher by N %' against the value given for its baseline", rel_tol=0.10,
+      tol_pp=1.0)
+def multiplier_vs_baseline(ctx: Context, rel_tol: float, tol_pp: float):
     """A claim 'X is N× / N % / N points above (or below) B' (form multiplier or effect) whose baseline B
     resolves (`baseline_ref`: another claim, or a value stated in the sentence), beside a level of X for
     the same entity and subject: level ÷ baseline must match N× (or (N+1)× for '高N倍'), level ÷ baseline
-    1 ± N/100 for a percent, level − baseline ± N for points, within `rel_tol` under some reading. A
-    level and a baseline in the multiple's own sentence cannot disagree: a contradiction. A level or a
-    baseline from another sentence may be another quantity or time: unclear."""
+    1 ± N/100 for a percent (the change it makes, within `tol_pp` points: 89 → 60 is −32.6 %, not −35 %), level −
+    baseline ± N for points, within `rel_tol` under some reading. A level and a baseline in the multiple's own
+    sentence cannot disagree: a contradiction, unless the change is credited to one named means of the level's
+    programme (通过私域裂变模式使获客成本降低35%, beside the KPI 目标CAC从89元/人降至60元/人), which may be that means'
+    own cut: unclear. A level or a baseline from another sentence may be another quantity or time: unclear."""
     c = rows(ctx)
     out = []
     for _, m in c[c["bare"].isin(["multiplier", "effect"]) & (c["baseline_ref"] != "")].iterrows():
@@ -502,7 +528,7 @@ def multiplier_vs_baseline(ctx: Context, rel_tol: float):
         for _, x in levels.iterrows():
             if x["stage"] != m["stage"] and ctx.sentence(x) != ctx.sentence(m):
                 continue   # a target elsewhere is not the level the multiple describes
-            out += _check_multiple(ctx, c, m, x, base, readings, rel_tol)
+            out += _check_multiple(ctx, c, m, x, base, readings, rel_tol, tol_pp)
     return out
 
 
@@ -523,11 +549,15 @@ def _base_unit(c, m, base) -> str:
     return rows_.iloc[0]["canonical_unit"] if len(rows_) else m["canonical_unit"] if m["canonical_unit"] not in ("×", "%", "pp") else "%"
 
 
-def _check_multiple(ctx, c, m, x, base, readings, rel_tol) -> list[Finding]:
+def _check_multiple(ctx, c, m, x, base, readings, rel_tol, tol_pp=1.0) -> list[Finding]:
     if m["canonical_unit"] == "pp":
         actual = x["value_canonical"] - base[0]
         ok = any(abs(actual - want) <= max(0.5, rel_tol * abs(want)) for want in readings.values())
         shown_actual = f"{actual:+.1f} points"
+    elif m["canonical_unit"] == "%":   # a change in percent: compared as the change, in points of percent
+        actual = x["value_canonical"] / base[0]
+        ok = any(abs(actual - want) * 100 <= tol_pp for want in readings.values())
+        shown_actual = f"{(actual - 1) * 100:+.1f} %"
     else:
         actual = x["value_canonical"] / base[0]
         ok = any(abs(actual / want - 1) <= rel_tol for want in readings.values())
@@ -537,7 +567,8 @@ def _check_multiple(ctx, c, m, x, base, readings, rel_tol) -> list[Finding]:
     one_sentence = ctx.sentence(x) == ctx.sentence(m)
     base_rows = c[c["claim_id"] == m["baseline_ref"]]
     base_here = not len(base_rows) or ctx.sentence(base_rows.iloc[0]) == ctx.sentence(m)
-    severity = "contradiction" if one_sentence and base_here else "unclear"
+    means = _means_of(m, x)
+    severity = "contradiction" if one_sentence and base_here and not means else "unclear"
     return [Finding(
         "multiplier_vs_baseline", severity, [ctx.ref(m), ctx.ref(x), *base[2]],
         {"stated": m["value"], "stated_unit": m["unit"], "level": x["value"], "level_unit": x["unit"], "baseline": base[0],
@@ -546,7 +577,18 @@ def _check_multiple(ctx, c, m, x, base, readings, rel_tol) -> list[Finding]:
         f"{where(m)} says {human(m['subject'])} of {fmt(x['value'], x['unit'])} ({where(x)}) is {' or '.join(readings)} "
         f"its baseline, and gives that baseline as {base[1]}: {_level_against(x, actual, shown_actual, m)}"
         + ("." if severity == "contradiction" else
+           f"; unless the {' or '.join(readings)} is the cut of {means} alone, not of the whole, the two cannot both hold."
+           if one_sentence and base_here else
            "; the baseline comes from another sentence and may not be the same quantity or year, so this needs a reader's check."))]
+
+
+def _means_of(m, x) -> str:
+    """The named means a change is credited to when it is narrower than the level's programme ('KPI体系 – 私域裂变模式'
+    beside 'KPI体系': '私域裂变模式'), else ''."""
+    pm, px = str(m["programme"]), str(x["programme"])
+    if pm and pm != px and (not px or pm.startswith(px)):
+        return pm[len(px):].lstrip(" –-") or pm
+    return ""
 
 
 def _level_against(x, actual: float, shown_actual: str, m) -> str:
@@ -621,8 +663,9 @@ def _shared_spend(c: pd.DataFrame, g: pd.DataFrame) -> bool:
 
 
 # ----------------------------------------------------------------------------- 5. recycled evidence
-@rule("recycled_evidence", "The same figure credited to different companies, programmes or events", min_similarity=0.6)
-def recycled_evidence(ctx: Context, min_similarity: float):
+@rule("recycled_evidence", "The same figure credited to different companies, programmes or events", min_similarity=0.6,
+      template_similarity=0.5)
+def recycled_evidence(ctx: Context, min_similarity: float, template_similarity: float):
     """Claims in different sentences with the same value, unit and form (a growth rate and a programme's effect
     are both a change: `CHANGE_FORMS`) on the same subject, credited to
     different cases (another entity, or another initiative of one entity: see `one_case`), whose quotes or
@@ -630,27 +673,69 @@ def recycled_evidence(ctx: Context, min_similarity: float):
     value is distinctive: one result told as evidence for two cases. One finding per figure, naming every
     place it is credited; figures of one sentence pair (a level and its change) are one finding.
     Market-wide figures and the plan's own numbers are not evidence of a case and are left out.
-    Implausible rather than a contradiction: two firms can match by chance."""
+    Implausible rather than a contradiction: two firms can match by chance.
+
+    The same sentence with the same distinctive value (not whole) credited to two cases on two subjects (哈佛 '整体产出可提升6.7倍',
+    麦肯锡 '整体投资回报可提升6.7倍') is the same finding told of two studies: recycled too, when the whole sentences share
+    one template (similarity ≥ `template_similarity` once quoted titles are set aside: 根据…研究,当…符合“…”时,…提升N倍).
+    And one programme, word for word (a quoted title of 6+ characters), credited to two firms on one subject with two
+    results is unclear: one case told twice with the firm or the result changed, or two firms running one generic tactic."""
     c = rows(ctx)
     cases = c[c["entity_type"].isin(["platform", "case", "source"]) & (c["bare"] != "date")].copy()
     cases["told_as"] = cases["bare"].map(lambda b: CHANGE_FORMS.get(b, b))
     by_places: dict[frozenset, list] = {}
+
+    def similarity(a, b, quotes: bool = True) -> float:
+        pairs = ((a["quote_zh"], b["quote_zh"]),) * quotes + ((ctx.sentence(a), ctx.sentence(b)),)
+        return max(SequenceMatcher(None, _phrase(x), _phrase(y)).ratio() for x, y in pairs)
+
+    def keep(hit, close, whole=None):
+        if hit:
+            places = frozenset((r["doc"], r["section"], r["entity_id"]) for r in (whole or hit).values())
+            by_places.setdefault(places, []).append((list(hit.values()), close))
+
     for _key, g in cases.groupby(["value_canonical", "canonical_unit", "subject", "told_as"]):
         hit: dict[str, pd.Series] = {}
         close = False
         for (_, a), (_, b) in combinations(g.iterrows(), 2):
             if one_case(a, b) or (a["doc"], a["section"]) == (b["doc"], b["section"]) and ctx.sentence(a) == ctx.sentence(b):
                 continue
-            sim = max(SequenceMatcher(None, _phrase(x), _phrase(y)).ratio()
-                      for x, y in ((a["quote_zh"], b["quote_zh"]), (ctx.sentence(a), ctx.sentence(b))))
+            sim = similarity(a, b)
             if sim < min_similarity and not distinctive_claim(a):
                 continue
             close |= sim >= min_similarity
             hit.update({a["claim_id"]: a, b["claim_id"]: b})
-        if hit:
-            places = frozenset((r["doc"], r["section"], r["entity_id"]) for r in hit.values())
-            by_places.setdefault(places, []).append((list(hit.values()), close))
-    return [_recycled_finding(ctx, groups) for groups in by_places.values()]
+        keep(hit, close)
+    for _key, g in cases.groupby(["value_canonical", "canonical_unit", "told_as"]):   # one sentence, two subjects
+        hit = {}
+        for (_, a), (_, b) in combinations(g.iterrows(), 2):
+            # the whole sentences alike, not only the short quotes ('提升至行业平均的2.1倍' is a common phrase)
+            if (a["subject"] != b["subject"] and not one_case(a, b) and float(a["value"]) != round(float(a["value"]))
+                    and a["section"] != b["section"] and similarity(a, b, quotes=False) >= template_similarity):
+                hit.update({a["claim_id"]: a, b["claim_id"]: b})
+        for subject in dict.fromkeys(r["subject"] for r in hit.values()):   # each subject's figure named
+            keep({k: r for k, r in hit.items() if r["subject"] == subject}, True, hit)
+    return [_recycled_finding(ctx, groups) for groups in by_places.values()] + _one_programme_two_firms(ctx, cases)
+
+
+def _one_programme_two_firms(ctx, cases: pd.DataFrame) -> list[Finding]:
+    """One programme, word for word, credited to two firms with two different results on one subject."""
+    out = []
+    for _subject, g in cases[cases["programme"] != ""].groupby("subject"):
+        for (_, a), (_, b) in combinations(g.iterrows(), 2):
+            shared = {t for t in _core(a["programme"]) & _core(b["programme"]) if len(t) >= 6}
+            if a["entity_id"] == b["entity_id"] or not shared or a["value_canonical"] == b["value_canonical"] or a["doc"] != b["doc"]:
+                continue
+            title = "+".join(t for t in re.findall(r"[\u4e00-\u9fff]{2,}", a["programme"]) if t in shared) or min(shared)
+            out.append(Finding(
+                "recycled_evidence", "unclear", [ctx.ref(a), ctx.ref(b)],
+                {"programme": title, "credited_to": [credit(a), credit(b)], "a": a["value"], "a_unit": a["unit"],
+                 "b": b["value"], "b_unit": b["unit"]},
+                "same programme, different firms and results", f"{fmt(a['value'], a['unit'])} vs {fmt(b['value'], b['unit'])}",
+                f"The same programme, “{title}”, is credited to {who(a)} with {human(a['subject'])} of {shown(a)} and to "
+                f"{who(b)} with {fmt(b['value'], b['unit'])} ({where(b)}): one case told twice with the firm or the result "
+                "changed, or two firms running one generic tactic; the text gives no source for either."))
+    return out
 
 
 def _stated(r) -> str:
@@ -670,7 +755,9 @@ def _recycled_finding(ctx, groups) -> Finding:
     credits = [f"{case}, in {and_list(list(dict.fromkeys(told)))}" for case, told in places.items()]   # names may hold parentheses
     close = any(flag for _, flag in groups)
     one_firm = len({r["entity_id"] for r in claims_}) == 1
+    studies = all(r["entity_type"] == "source" for r in claims_)
     why = ("one figure used as evidence for different programmes of one firm" if one_firm else
+           "one finding credited to different studies in one template sentence, or studies that match by chance" if studies else
            "one figure used as evidence more than once, or firms that match by chance")
     return Finding(
         "recycled_evidence", "implausible", [ctx.ref(r) for r in claims_],
@@ -875,3 +962,52 @@ def known_facts(ctx: Context):
 def _unquoted(words: str) -> str:
     """Matched words without the source's quotation marks, which a match may cut in half (Ariely的“公平理论)."""
     return re.sub(r"[“”\"]", "", words)
+
+
+# ----------------------------------------------------------------------------- 9. one quantity, two industry averages
+AVERAGE_WORDS = re.compile(r"行业平均|行业均值")
+
+
+@rule("industry_averages", "Two industry averages for what the plan compares as one quantity", tol_pp=1.0)
+def industry_averages(ctx: Context, tol_pp: float):
+    """The industry averages a document sets its cases against, by the cases' `subject`: a market figure in the case's
+    own sentence ('潜在用户转化率23%,远高于行业平均的8%'), or an average a multiple implies ('裂变转化率提升至8%,
+    较行业平均的3.2倍': 8 % ÷ 3.2 = 2.5 %, a multiple whose `baseline_ref` names an industry average without a value).
+    Two averages of one subject further apart than `tol_pp` points: unclear, since the text may mean averages of two
+    different measures (each average's own subject is named) but gives one quantity two benchmarks and sources neither."""
+    c = rows(ctx)
+    found: dict[tuple[str, str], list[tuple[float, str, list, str]]] = {}
+    for _, x in c[c["entity_id"] == "market"].iterrows():      # a stated average beside a case in its sentence
+        if not AVERAGE_WORDS.search(x["quote_zh"]) or x["canonical_unit"] != "%":
+            continue
+        for _, r in c[(c["doc"] == x["doc"]) & (c["section"] == x["section"]) & c["entity_type"].isin(["platform", "case"])
+                      & (c["canonical_unit"] == "%") & c["bare"].isin(["level", "share"])].iterrows():
+            if ctx.sentence(r) == ctx.sentence(x) and r["subject"]:
+                found.setdefault((r["doc"], r["subject"]), []).append(
+                    (float(x["value"]), f"{where(x)}: {fmt(r['value'], '%')} is “{x['quote_zh']}”, an average of {human(x['subject'])}",
+                     [ctx.ref(r), ctx.ref(x)], f"stated, {fmt(x['value'], '%')}"))
+    named = c[(c["bare"] == "multiplier") & c["baseline_ref"].str.contains("industry average") & (c["canonical_unit"] == "×")]
+    for _, m in named.iterrows():           # an average a multiple implies: the level in its sentence ÷ the multiple
+        levels = c[(c["doc"] == m["doc"]) & (c["section"] == m["section"]) & (c["subject"] == m["subject"])
+                   & (c["canonical_unit"] == "%") & (c["claim_id"] != m["claim_id"]) & c["bare"].isin(["level", "share"])]
+        for _, x in levels.iterrows():
+            if ctx.sentence(x) != ctx.sentence(m):
+                continue
+            for n in times_readings(m["quote_zh"], float(m["value"])):
+                avg = float(x["value"]) / n
+                found.setdefault((m["doc"], m["subject"]), []).append(
+                    (avg, f"{where(m)}: {fmt(x['value'], '%')} is “{m['quote_zh']}”, so the average is {fmt(x['value'])} % ÷ {fmt(n)}"
+                     f" = {avg:.1f} %", [ctx.ref(x), ctx.ref(m)], f"{fmt(x['value'])} % ÷ {fmt(n)}"))
+    out = []
+    for (doc, subject), avgs in found.items():
+        for a, b in combinations(avgs, 2):
+            if abs(a[0] - b[0]) <= tol_pp or {r.section for r in a[2]} == {r.section for r in b[2]}:
+                continue
+            out.append(Finding(
+                "industry_averages", "unclear", a[2] + [r for r in b[2] if r not in a[2]],
+                {"subject": subject, "average_a_pct": round(a[0], 2), "average_b_pct": round(b[0], 2)},
+                f"{a[3]}; {b[3]}", f"{a[0]:.1f} % vs {b[0]:.1f} %",
+                f"{doc} sets its cases of {human(subject)} against two industry averages: {a[0]:.1f} % ({a[1]}) and "
+                f"{b[0]:.1f} % ({b[1]}). They may be averages of two different measures, but the plan compares one "
+                f"quantity with both and sources neither; read as one average, they cannot both hold."))
+    return out

@@ -301,6 +301,7 @@ def one_number_two_meanings(ctx: Context):
 
 def _across_families(ctx: Context) -> list[Finding]:
     out = []
+    starts = set(ctx.claims["baseline_ref"])
     c = ctx.claims[(ctx.claims["family"] != "") & ctx.claims["year_end"].notna()].copy()
     c = c[pd.Series([rd.distinctive(v, u) for v, u in zip(c["value_canonical"], c["canonical_unit"])], index=c.index, dtype=bool)]
     c["year_end"] = c["year_end"].astype(int)
@@ -309,12 +310,18 @@ def _across_families(ctx: Context) -> list[Finding]:
         if len(families) < 2:
             continue
         names = [f"{human(r['family'])} ({r['doc']} §{r['section']})" for _, r in families.iterrows()]
+        # a plan's starting value (the baseline a target names) equal to another quantity's figure: borrowed from it
+        start = [r for _, r in families.iterrows() if r["claim_id"] in starts]
+        why = ("; these are different quantities." if len(start) != 1 else
+               f": the plan's starting value ({start[0]['doc']} §{start[0]['section']}) may be borrowed from "
+               + " and ".join(n for n, (_, r) in zip(names, families.iterrows()) if r["claim_id"] != start[0]["claim_id"])
+               + ", a different quantity.")
         out.append(Finding(
             "one_number_two_meanings", "unclear", [ctx.ref(r) for _, r in families.iterrows()],
             {"value": value, "unit": families.iloc[0]["canonical_unit"], "year": int(year), "quantities": list(families["family"])},
             "identical values", f"{fmt(value, families.iloc[0]['canonical_unit'])} for {len(families)} quantities",
             f"The figure {fmt(families.iloc[0]['value'], families.iloc[0]['unit'])} is used for "
-            + " and for ".join(names) + "; these are different quantities."))
+            + " and for ".join(names) + why))
     return out
 
 
@@ -514,3 +521,65 @@ def rate_outside_range(ctx: Context):
     return [Finding("rate_outside_range", "contradiction", [ctx.ref(r)], {"value_pct": r["value"]}, "0 ≤ share ≤ 100",
                     f"{fmt(r['value'])} %", f"{r['metric'].replace('_', ' ')} is {fmt(r['value'])} % ({r['doc']} §{r['section']}), "
                     "outside 0–100 %.") for _, r in bad.iterrows()]
+
+
+@rule("penetration_base", "A penetration rate whose base would hold more people than the country", margin=0.0)
+def penetration_base(ctx: Context, margin: float):
+    """A share of people (a `share_of_series` family whose reading is a count of people: 渗透率 of users) beside the
+    plan's own count of those people in the same year, stated or a target ÷ its stated growth since that year (10 亿
+    ÷ 1.58): count ÷ share is the base the share is taken of, whatever the text means by it (netizens, shoppers,
+    residents). A base larger than the country's population cannot be: a contradiction that holds for any base. One
+    finding per family and document, naming every year."""
+    out = []
+    for rel in ctx.relations[ctx.relations["relation"] == "share_of_series"].itertuples():
+        unit = rd.unit_of(ctx, rel.gives)
+        if not unit.endswith("人"):
+            continue
+        shares = ctx.family(rel.family).dropna(subset=["year"])
+        shares = shares[shares["entity_id"].isin(["market", "plan"])]
+        targets = ctx.family(rel.gives)
+        targets = targets[targets["kind"].isin(["target", "forecast"]) & targets["year"].notna()].drop_duplicates("value_canonical")
+        for doc, by_doc in shares.groupby("doc"):
+            cases = []
+            for _, s in by_doc.drop_duplicates(["value", "year"]).iterrows():
+                year = int(s["year"])
+                population = ctx.official_value("census_population", year)
+                levels = rd.stated(ctx, rel.gives, year)
+                for _, t in targets.iterrows():
+                    levels += _cumulative_readings(ctx, rel.gives, t, year)
+                levels = [lv for lv in rd.merge_same(levels) if all(r.doc == doc for r in lv.refs)]
+                for lv in levels:
+                    base = lv.value / (s["value"] / 100)
+                    if population is not None and base > population[0] * (1 + margin):
+                        cases.append((s, lv, base, population))
+            if not cases:
+                continue
+            population = cases[0][3]
+            name = in_sentence(ctx.series_names.get("census_population", "the population"))
+            parts = [f"{fmt(lv.value, unit)} ÷ {fmt(s['value'])} % = {fmt(base, unit)} in {int(s['year'])} ({lv.label})"
+                     for s, lv, base, _ in cases]
+            refs = list(dict.fromkeys([ctx.ref(s) for s, *_ in cases] + [r for _, lv, _, _ in cases for r in lv.refs]))
+            first = cases[0][0]
+            out.append(Finding(
+                "penetration_base", "contradiction", refs,
+                {"shares_pct": "; ".join(f"{fmt(s['value'])} % ({int(s['year'])})" for s, *_ in cases),
+                 "counts": "; ".join(f"{fmt(lv.value, unit)} ({int(s['year'])})" for s, lv, _, _ in cases),
+                 "implied_bases": "; ".join(f"{fmt(b, unit)} ({int(s['year'])})" for s, _, b, _ in cases), "unit": unit,
+                 "population": population[0], "population_period": population[1][:4]},
+                "the base a share is taken of: the plan's count ÷ the stated share", "; ".join(parts),
+                f"{doc} gives {human(first['subject'])} as a penetration of "
+                + " and ".join(f"{fmt(s['value'])} % in {int(s['year'])}" for s, *_ in cases)
+                + f" ({doc} §{first['section']}). With the plan's own counts, the base those shares are taken of would be "
+                + "; ".join(parts) + f": more people than {name} ({fmt(population[0], unit)}, {population[1][:4]}). Whatever "
+                "base the text means (netizens, online shoppers, residents), it cannot be larger than the country, so the "
+                "counts and the penetration rates cannot all hold." + _inferred_years(cases), [population[2]]))
+    return out
+
+
+def _inferred_years(cases) -> str:
+    """' 2023 is the ledger's reading of “current” for 25.3 %: the text gives no year; the 2026 pair does not depend on it.'"""
+    from growthpath.audit.registry import period_inferred, year_hedge
+    read = [(s, int(s["year"])) for s, *_ in cases if period_inferred(s["period"])]
+    sure = [int(s["year"]) for s, *_ in cases if not period_inferred(s["period"])]
+    return "".join(f" For {fmt(s['value'])} %, {year_hedge(y, [s['period']])}"
+                   + (f"; the {', '.join(map(str, sure))} pair does not depend on it." if sure else ".") for s, y in read)

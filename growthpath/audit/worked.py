@@ -60,6 +60,10 @@ INPUT_WORDS: dict[str, Words | None] = {
     "reading": Words("the plan's figure", "@unit"), "bound": Words("the bound, {bound_series}", "@unit"),
     "bound_series": SHOWN_WITH_ANOTHER, "bound_period": SHOWN_WITH_ANOTHER,
     "value_pct": Words("the rate", "%"),
+    "shares_pct": Words("the penetration rates"), "counts": Words("the plan's counts of those people"),
+    "implied_bases": Words("the base each rate is then taken of"),
+    "population": Words("the country's population, {population_period}", "@unit"), "population_period": SHOWN_WITH_ANOTHER,
+    "average_a_pct": Words("one industry average", "%"), "average_b_pct": Words("the other industry average", "%"),
     # the plan's targets against each other
     "target_share_pct": Words("the target share", "%"), "target_whole": Words("the target for the whole", "@unit"),
     "implied_part": Words("the part this implies", "@unit"),
