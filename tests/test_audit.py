@@ -342,3 +342,8 @@ def test_rejected_reasons_read_as_plain_english():
     for row in audit.rejected_table(audit.run()).itertuples():
         assert len(row.reason.split()) >= 12 and row.reason.rstrip().endswith("."), row.finding
         assert not any(s in row.reason for s in shorthand), (row.finding, row.reason)
+
+
+def test_rejected_findings_are_shown_by_what_they_say_not_by_their_key():
+    table = audit.rejected_table(audit.run())
+    assert len(table) and not table["finding"].str.contains(r"^[a-z_]+:\d{3}-", regex=True).any(), table["finding"].tolist()

@@ -277,8 +277,9 @@ def history() -> pd.DataFrame:
 
 
 def rejected_table(findings: list[Finding]) -> pd.DataFrame:
-    """The findings rejected on review: id, severity the rule gave, the claims, and the reviewer's reason."""
-    rows = [{"finding": f.id, "severity": f.severity, "claims": ", ".join(sorted(f.claim_set)), "reason": f.review_reason}
+    """The findings rejected on review: what the rule found (its message, not its key), the severity it gave, the
+    claims, and the reviewer's reason."""
+    rows = [{"finding": f.message, "severity": f.severity, "claims": ", ".join(sorted(f.claim_set)), "reason": f.review_reason}
             for f in findings if f.review == "rejected"]
     return pd.DataFrame(rows, columns=["finding", "severity", "claims", "reason"])
 
