@@ -233,3 +233,69 @@ def test_no_box_title_ends_a_page(pdf):
     titles = box_titles(pdf.with_suffix(".tex").read_text(encoding="utf-8"))
     assert len(titles) >= 20
     assert orphaned_box_titles(tool("pdftotext", "-layout", str(pdf), "-").split("\f"), titles) == []
+
+
+TEXT_RIGHT = 524.5     # the right edge of the text block in PDF points (A4, Sphinx's margins: lines end at 523.3)
+WORD_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
+
+
+def past_the_text_block(bbox_html: str, right: float = TEXT_RIGHT) -> list[tuple[int, str]]:
+    """(page, word) of each word `pdftotext -bbox` places beyond the text block's right edge: a cell's text that runs
+    off the page (a ledger quote with no break point, a column wider than the page)."""
+    return [(n, m.group(3)) for n, page in enumerate(bbox_html.split("<page ")[1:], 1)
+            for m in WORD_BOX.finditer(page) if float(m.group(2)) > right]
+
+
+def overfull_boxes(log: str, least: float = 1.0) -> list[str]:
+    """The text of each line LaTeX set wider than its box (a table cell's column, the text block) by `least` points or
+    more, as the log shows it: text running past a table's border or cut by the next column."""
+    found = re.findall(r"^Overfull \\hbox \(([\d.]+)pt too wide\) in paragraph at lines \d+--\d+\n(.*(?:\n.*)?)", log, re.M)
+    return [re.sub(r"\\TU/[^ ]*?/\d+ ?|\[\]|\|", "", text).replace("\n", "") for pt, text in found if float(pt) >= least]
+
+
+def test_text_past_a_column_or_the_page_is_caught():
+    bbox = ('<page width="595" height="842"><word xMin="72" yMin="1" xMax="523.30" yMax="9">edge</word></page>'
+            '<page width="595" height="842"><word xMin="470" yMin="1" xMax="598.4" yMax="9">“内容制作40%+流量投放35%+转化激励25</word></page>')
+    assert past_the_text_block(bbox) == [(2, "“内容制作40%+流量投放35%+转化激励25")]
+    log = ("Overfull \\hbox (94.34506pt too wide) in paragraph at lines 15257--15260\n[]|\\TU/LatinModernRoman(0)/m/n/9 “\\TU/"
+           "NotoSerifCJKSC(0)/m/n/9 内容制作\\TU/LatinModernRoman(0)/m/n/9 40%+|\n []\n"
+           "Overfull \\hbox (0.63727pt too wide) in paragraph at lines 7856--7859\n\\TU/NotoSerifCJKSC(0)/m/n/9 升|\n")
+    assert overfull_boxes(log) == ["“内容制作40%+ "]
+
+
+def test_no_text_runs_past_a_table_column_or_the_page(pdf):
+    """Every cell's text stays inside its column and every line inside the text block: Chinese text in a cell breaks
+    between its characters and where it meets Latin (page.joined), a long hyphenated word after its hyphen, and each
+    column is at least as wide as its longest word (page.print_widths). The edition of 2026-12-02 had 112 words past
+    the text block on 31 pages (the ledger's quotes in Appendix B, Table 62) and 154 lines overfull by 1 pt or more."""
+    assert past_the_text_block(tool("pdftotext", "-bbox", str(pdf), "-")) == []
+    assert overfull_boxes(pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")) == []
+
+
+FIGURE_END = re.compile(r"(?:^|[\s(（])[−+\-]?\d[\d,]*(?:\.\d+)?(?:[–-]\d[\d,]*(?:\.\d+)?)?$")
+UNIT_START = re.compile(r"^(?:%|pp\b|个百分点|万亿元|亿元|万元|亿人|万人|万亿|亿|万|元|倍)")
+
+
+def number_unit_breaks(layout: str) -> list[tuple[str, str]]:
+    """(end of a line, start of the next) in `pdftotext -layout` text wherever a line ends in a figure and the next
+    starts with its unit ("41.9" / "%"), or a line ends in 亿 or 万亿 and the next starts with 元 ("49,000 亿" / "元")."""
+    found = []
+    for page in layout.split("\f"):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        for a, b in zip(lines, lines[1:]):
+            end, start = a.split()[-1], b.split()[0]
+            if (FIGURE_END.search(end) and UNIT_START.match(start)) or (re.search("(?:亿|万亿)$", end) and start.startswith("元")):
+                found.append((end, start))
+    return found
+
+
+def test_a_figure_parted_from_its_unit_is_caught():
+    layout = ("the market was 49,000 亿\n元 in 2023 and grew 41.9\n% a year, range 5–20\n%; and +54\n%.\f"
+              "000-3.1-09\n万亿元 observed\n  2024    7\n  rows\n")
+    assert number_unit_breaks(layout) == [("亿", "元"), ("41.9", "%"), ("5–20", "%;"), ("+54", "%.")]
+
+
+def test_no_figure_is_parted_from_its_unit(pdf):
+    """A figure and its unit share a line everywhere in print: in running text, glued or typed (sphinxext._tie_units), and
+    in a table's sentences (page.joined). The edition of 2026-12-02 parted 68 ("49,000 亿 / 元", "41.9 / %")."""
+    assert number_unit_breaks(tool("pdftotext", "-layout", str(pdf), "-")) == []

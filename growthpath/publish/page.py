@@ -94,6 +94,12 @@ def glue_all(result: "Mapping[str, Value]") -> None:
 
 # a value and its unit ('167,069 亿元', '4.6 %'): a table keeps it on one line
 NUMBER_UNIT = re.compile(r"[−+-]?\d[\d.,]* (?:%|[^\s\d<]{1,4})")
+# a figure and the unit typed after it in running text or in a cell's sentence ('49,000 亿元', '41.9 %', '+54 %', a range
+# '5–20 %'): print ties them (a no-break space, and a word joiner inside a Chinese unit) wherever they stand
+_FIGURE = r"(?<![\w.,\-–−+])[−+-]?\d[\d.,]*(?:[–-]\d[\d.,]*)?"
+TIED_UNITS = r"(?:%|pp|个百分点|万亿元|亿元|万元|亿人|万人|万亿|万QPS|万次|万单|万件|亿|万|元/人|元/月|元|倍)"
+FIGURE_UNIT = re.compile(rf"({_FIGURE})[ \u00a0]({TIED_UNITS})(?![A-Za-z0-9/])")
+UNIT_WORD = re.compile(r"万亿元|亿元|万元|亿人|万人|个百分点|万亿")   # a Chinese unit, never split even standing alone
 SHORT_TOKEN = re.compile(rf"<td>([^<\s]{{1,24}}|{NUMBER_UNIT.pattern})</td>")   # a cell holding one short word, or a value and its unit
 ID_HEADERS = {"claim_id": "Ledger id", "obs_id": "Official id", "series_id": "Series id", "risk_id": "Risk id"}
 
@@ -155,7 +161,12 @@ class Table:
             lines.append(f"* - {cells[0]}")
             lines += [f"  - {c}" for c in cells[1:]]
         body = "\n".join(lines) + "\n:::\n"
-        return f"::::{{container}} gp-wide\n{body}::::\n" if wide else body   # gp-wide: a smaller type (PDF preamble)
+        if not wide:
+            return body
+        # gp-wide: a smaller type (PDF preamble); gp-wider, smaller still, for a table wider than the line in it even at
+        # its longest words (the scorecard's ten columns), which LaTeX would squeeze below them
+        wider = " gp-wider" if sum(widths) > 10 * PRINT_CHARS[True] + len(widths) else ""   # not a rounding
+        return f"::::{{container}} gp-wide{wider}\n{body}::::\n"
 
 
 def ids_whole(table_html: str) -> str:
@@ -165,9 +176,12 @@ def ids_whole(table_html: str) -> str:
 
 PRINT_CHARS = {False: 100, True: 120}   # characters of table text across the PDF's text width: \small, gp-wide
 CELL_PAD = {False: 2.5, True: 2.0}      # a column's padding (2 x \tabcolsep) in characters
-LONGEST_WORD = 16    # a longer token (a source id) gets break points after _ : / + @ and wraps
+WORD_SLACK = 1.08    # a word of wide letters (commerce, 8 characters) is this much wider than the average it is counted at
+LONGEST_WORD = 16    # a longer token (a source id, a hyphenated word) gets break points after : / + @ - and wraps
+ID_LONGEST = 22      # a snake_case name up to this long is one word in print (scorecard_on_track_p); a longer one wraps at _
 
 
+UNIT_LONGEST = 12    # a unit of units.csv up to this wide is one word; a longer one (个百分点(原文:個百分比)) may wrap
 SHORT_TERM = 4       # a run of at most this many Chinese characters (万亿元, 百亿补贴) is a word print never breaks
 _IDEOGRAPH, _WIDE = "\u3400-\u9fff", "\u2e80-\u9fff\uff00-\uffef"
 _MARK = rf"[^\sA-Za-z0-9\u200b{_IDEOGRAPH}]"     # punctuation that stays with the word it touches: (万亿元), 「目标
@@ -178,19 +192,22 @@ _WORDS = (rf"{_MARK}*(?<![{_IDEOGRAPH}])[{_IDEOGRAPH}]{{1,{SHORT_TERM}}}(?![{_ID
 
 @functools.lru_cache(maxsize=1)
 def unbroken_words() -> re.Pattern:
-    """The words a print table never breaks: every unit of data/reference/units.csv (比值(1:x), 个百分点) whole, a run of
-    up to SHORT_TERM Chinese characters with the brackets around it, a Latin word; a longer Chinese run (a quote) is
-    one word per character, as it may wrap between any two."""
+    """The words a print table never breaks: every unit of data/reference/units.csv (比值(1:x), 个百分点) up to
+    UNIT_LONGEST wide whole, a run of up to SHORT_TERM Chinese characters with the brackets around it, a Latin word; a
+    longer Chinese run (a quote) is one word per character, as it may wrap between any two."""
     from growthpath import paths
     from growthpath.data import datapackage
 
     units = pd.read_csv(paths.data_dir() / datapackage.resource("units")["path"], dtype=str)["unit"].dropna()
-    known = "|".join(re.escape(u) for u in sorted(set(units), key=len, reverse=True) if CJK.search(u))
+    known = "|".join(re.escape(u) for u in sorted(set(units), key=len, reverse=True)
+                     if CJK.search(u) and display_len(u) <= UNIT_LONGEST)
     return re.compile((f"{known}|" if known else "") + _WORDS)
 
 
 def unbroken(text: str) -> list[str]:
-    """The words of a cell's text that print keeps on one line (see `unbroken_words`)."""
+    """The words of a cell's text that print keeps on one line (see `unbroken_words`; Chinese text, `chinese_words`)."""
+    if is_chinese(text):
+        return [w.strip() for w in chinese_words(text) if w.strip()]
     return unbroken_words().findall(text)
 
 
@@ -198,29 +215,109 @@ WORD_JOINER = "\u2060"    # the PDF preamble makes it \nobreak: no line break be
 _WIDE_CHAR = re.compile(f"[{_WIDE}]")
 
 
+def _hold(word: str) -> str:
+    """A word with a word joiner wherever one of two neighbouring characters is Chinese (\\nobreak in print)."""
+    if len(word) < 2 or not _WIDE_CHAR.search(word):
+        return word
+    return word[0] + "".join((WORD_JOINER if _WIDE_CHAR.match(a) or _WIDE_CHAR.match(b) else "") + b
+                             for a, b in zip(word, word[1:]))
+
+
 def joined(text: str) -> str:
     """Print text with each unit or short Chinese term (`unbroken`) held together: a word joiner between its characters
     wherever one is Chinese, as Chinese text may otherwise break between any two (万亿 / 元 under GMV). The column is
-    as wide as the word (`print_widths`); a long quote keeps its break points."""
-    def hold(m: re.Match) -> str:
-        word = m.group()
-        if len(word) < 2 or not _WIDE_CHAR.search(word):
-            return word
-        return word[0] + "".join((WORD_JOINER if _WIDE_CHAR.match(a) or _WIDE_CHAR.match(b) else "") + b
-                                 for a, b in zip(word, word[1:]))
+    as wide as the word (`print_widths`); a long quote keeps its break points. Chinese text (a quote, `is_chinese`)
+    is set word by word (`chinese_words`): a break point (a zero-width space) wherever Chinese meets Latin, as the PDF
+    preamble's xeCJK puts none there, and a figure with its unit (3.2万亿元, 12个百分点) whole."""
+    text = tie_units(text, alone=False)      # a unit on its own is one of the words below
+    if is_chinese(text):
+        words = chinese_words(text)
+        return "".join((("\u200b" if _needs_point(a, b) else "") + _hold(b)) if i else _hold(b)
+                       for i, (a, b) in enumerate(zip([""] + words, words)))
+    text = unbroken_words().sub(lambda m: _hold(m.group()), text)
+    return re.sub(rf"(?<=[{_IDEOGRAPH}])(?=[A-Za-z0-9(\[])|(?<=[A-Za-z+/,)\]%])(?=[{_IDEOGRAPH}])", "\u200b", text)
 
-    return unbroken_words().sub(hold, text)
+
+def tie_units(text: str, alone: bool = True) -> str:
+    """A figure and the unit typed after it ('49,000 亿元', '41.9 %', 'range 5–20 %') tied: a no-break space between
+    them, a word joiner after a range's dash and inside a Chinese unit, so print never ends a line inside it; a Chinese
+    unit (亿元) standing alone is held whole too."""
+    text = FIGURE_UNIT.sub(lambda m: f"{m.group(1).replace('–', '–' + WORD_JOINER)}\u00a0{m.group(2)}", text)
+    return UNIT_WORD.sub(lambda m: WORD_JOINER.join(m.group()), text) if alone else text
+
+
+def is_chinese(text: str) -> bool:
+    """Whether a cell is Chinese text (a quote) rather than English with a short Chinese term: five or more Chinese
+    characters making at least 40 % of its width (搜索验证(Search)占35%)."""
+    text = text.replace(WORD_JOINER, "")
+    n = len(re.findall(f"[{_IDEOGRAPH}]", text))
+    return n > SHORT_TERM and 5 * n >= display_len(text)
+
+
+_OPENING, _CLOSING = "(（“‘「《[【", ")）”’」》]】%,.，。、：:;；！？!?-–—/+·…"
+
+
+@functools.lru_cache(maxsize=1)
+def _chinese_atoms() -> re.Pattern:
+    from growthpath import paths
+    from growthpath.data import datapackage
+
+    units = pd.read_csv(paths.data_dir() / datapackage.resource("units")["path"], dtype=str)["unit"].dropna()
+    units = {simplified(u) for u in units if CJK.search(u) and display_len(u) <= UNIT_LONGEST} | {"万亿", "万亿元", "个百分点", "%"}
+    known = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(rf"[−+-]?\d[\d.,]*(?:[–-]\d[\d.,]*)?(?:[ \u00a0]?(?:{known}))?"   # a figure, with its unit
+                      rf"|{known}"                                                  # a unit
+                      rf"|[A-Za-z][A-Za-z0-9_.'’]*"                                 # a Latin word (GMV, ROI, KOL)
+                      rf"|[\s\S]")                                                  # any one character
+
+
+def chinese_words(text: str) -> list[str]:
+    """The words of Chinese text as print keeps them: each character, a figure with its unit (3.2万亿元, 80%), a unit
+    (个百分点), a Latin word (GMV); an opening mark kept with the word after it, a closing mark (，、%) or a joining
+    mark (+ / -) with the word before it."""
+    words: list[str] = []
+    opening = ""
+    for atom in _chinese_atoms().findall(text.replace(WORD_JOINER, "").replace("\u200b", "")):
+        if atom in _OPENING:
+            opening += atom
+        elif atom in _CLOSING and words and not opening and not words[-1].isspace():
+            words[-1] += atom
+        else:
+            words.append(opening + atom)
+            opening = ""
+    if opening:
+        words.append(opening)
+    return words
+
+
+def _needs_point(before: str, after: str) -> bool:
+    """A break point between two words of Chinese text where xeCJK puts none: at a Latin side (GMV突破, 40%+流量), never
+    at a space (a line breaks there anyway) nor between two Chinese characters (xeCJK breaks there itself)."""
+    if not before or before[-1].isspace() or after[0].isspace():
+        return False
+    return not (_WIDE_CHAR.match(before[-1]) and _WIDE_CHAR.match(after[0]))
 
 
 def breakable(text: str) -> str:
-    """Long Latin tokens (source ids like `assumption:shock_subsidy_exposure`, finding ids joined by + and @) may wrap
-    after _ : / + or @ in print: a zero-width space, which the PDF preamble turns into a break point. Chinese text
-    breaks between any two characters already and is left as it is."""
+    """Long Latin tokens (source ids like `assumption:shock_subsidy_exposure`, finding ids joined by + and @, a
+    hyphenated word like recommendation-algorithm) may wrap after : / + @ in print: a zero-width
+    space, which the PDF preamble turns into a break point. A snake_case name (`scorecard_on_track_p`) wraps after its
+    underscores only when longer than ID_LONGEST: a shorter one is one word, and its column is as wide as it
+    (`print_widths`). A word's hyphen (Live-commerce, shopper-growth: letters either side) is a break point at any
+    length, as in running text (the preamble forbids breaks at a hyphen in a cell, for ids like 000-1.4-01). Chinese
+    text breaks between any two characters already and is left as it is."""
+    def underscores(part: str) -> str:
+        return re.sub(r"(_)(?=\w)", "\\1\u200b", part) if len(part) > ID_LONGEST else part
+
     def points(m: re.Match) -> str:
         token = m.group()
-        return token if CJK.search(token) else re.sub(r"([_:/+@])(?=\w)", "\\1\u200b", token)
+        if CJK.search(token):
+            return token
+        token = re.sub(r"([:/+@]|(?<=[A-Za-z])-(?=[A-Za-z]))(?=\w)", "\\1\u200b", token)
+        return "\u200b".join(underscores(part) for part in token.split("\u200b"))
 
-    return re.sub(r"\S{%d,}" % (LONGEST_WORD + 1), points, text)
+    text = re.sub(r"\S{%d,}" % (LONGEST_WORD + 1), points, text)
+    return re.sub(r"(?<![^\sA-Za-z(])([A-Za-z]{3,}-)(?=[A-Za-z]{3})", "\\1\u200b", text)   # Live-commerce, shopper-growth
 
 
 def unbroken_value(text: str) -> str:
@@ -230,15 +327,16 @@ def unbroken_value(text: str) -> str:
 
 def _longest_word(values, header: str) -> int:
     words = [w for v in list(values) + [header]
-             for w in ([str(v)] if NUMBER_UNIT.fullmatch(str(v)) else unbroken(breakable(str(v))))]
-    return min(max([display_len(w) for w in words] or [1]), LONGEST_WORD)
+             for w in ([str(v)] if NUMBER_UNIT.fullmatch(str(v)) else
+                       unbroken(breakable(str(v))) + [m.group() for m in FIGURE_UNIT.finditer(str(v))])]
+    return min(max([display_len(w) for w in words] or [1]), ID_LONGEST)
 
 
 def print_widths(frame: pd.DataFrame) -> tuple[list[int], bool]:
     """Relative print widths, and whether the table needs the smaller type to fit: every column at least as wide as its
     longest word (ids, numbers and units never wrap mid-token); the room left on the line shared in proportion to how
     much longer each column's typical cell is."""
-    need = [_longest_word(frame[c], str(c)) + 1 for c in frame.columns]
+    need = [math.ceil(_longest_word(frame[c], str(c)) * WORD_SLACK) + 1 for c in frame.columns]
     want = [max(n, min(int(frame[c].map(display_len).quantile(0.9)), 40)) for n, c in zip(need, frame.columns)]
     wide = sum(need) + CELL_PAD[False] * len(need) > PRINT_CHARS[False]
     room = PRINT_CHARS[wide] - CELL_PAD[wide] * len(need)

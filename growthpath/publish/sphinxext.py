@@ -225,6 +225,24 @@ def chapter_numbers(chapters: str) -> str:
     return ", ".join(chapter_number(c.strip()) for c in chapters.split(","))
 
 
+CODE_WIDTH = 1.15    # a character of code (Latin Modern Mono) is about this many of the text's average character
+
+
+def reference_widths(header: list[str], rows: list[list[str]]) -> list[int]:
+    """Column widths for a reference table, from its content as page.print_widths gives them to every print table:
+    each column at least as wide as its longest word (a parameter's name, a default's `(ytd_revision_sd_pp)`, the
+    header 'chapters'), the first column's code set wider. Fixed widths let 'chapters' run past the margin and split a
+    default at its underscores."""
+    import pandas as pd
+
+    from growthpath.publish.page import CELL_PAD, print_widths
+
+    widths, wide = print_widths(pd.DataFrame(rows, columns=header))
+    code = max(len(r[0]) for r in rows) + 1 + CELL_PAD[wide]     # a name of code is never broken, however long
+    widths[0] = round(max(widths[0], code * 10) * CODE_WIDTH)
+    return widths
+
+
 def parameters_directive():
     from sphinx.util.docutils import SphinxDirective
 
@@ -237,11 +255,10 @@ def parameters_directive():
 
             from growthpath.publish.page import breakable
 
-            # the longest names are 24 characters of code: their column holds them whole in print; a default
-            # such as 'register (discount_rate_pct)' may wrap after its underscores
+            header = ["parameter", "meaning and valid values", "default", "chapters"]
             rows = [[r["parameter"], f"{r['meaning']} Valid: {r['valid values']}.", breakable(str(r["default"])),
                      chapter_numbers(r["chapters"])] for r in params.reference().to_dict(orient="records")]
-            return [_table(["parameter", "meaning and valid values", "default", "chapters"], rows, [30, 44, 18, 8])]
+            return [_table(header, rows, reference_widths(header, rows))]
 
     return Parameters
 
@@ -371,6 +388,39 @@ def _keep_ids_whole(app, doctree, docname) -> None:
             whole += [glued, nodes.Text(unit.group(0))]
 
 
+def _tie_units(app, doctree, docname) -> None:
+    """In print a figure and its unit stay on one line: '49,000 亿元', '41.9 %', 'range 5–20 %' typed or glued as one
+    text, and a glued number followed by the unit typed after it ({glue:text}`gmv` 亿元), get a no-break space between
+    them and a word joiner inside a Chinese unit (page.tie_units); LaTeX otherwise ends a line at the space or between
+    the unit's characters (49,000 亿 / 元). In a table cell, typed in a page's Markdown or made by page.Table alike, a
+    long hyphenated word (estimate-unofficial) gets the break point after its hyphen that page.breakable gives (the
+    preamble forbids hyphenation in cells, so it ran past its column). Code, maths and titles (PDF bookmarks) are
+    left as they are."""
+    from docutils import nodes
+
+    from growthpath.markup import UNIT_AFTER
+    from growthpath.publish.page import breakable, tie_units
+
+    if app.builder.format != "latex":
+        return
+    skip = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.math, nodes.title)
+    for text in list(doctree.findall(nodes.Text)):
+        if isinstance(text.parent, skip) or any(isinstance(a, skip) for a in _ancestors(text)):
+            continue
+        old = str(text)
+        new = tie_units(old)
+        if any(isinstance(a, nodes.entry) for a in _ancestors(text)):
+            new = breakable(new)
+        parent = text.parent
+        at = parent.index(text)
+        before = parent[at - 1] if at > 0 else None
+        if (UNIT_AFTER.match(new.replace("\u2060", "")) and isinstance(before, nodes.inline)
+                and re.search(r"\d$", before.astext())):
+            new = "\u00a0" + new[1:]      # a glued figure, then its unit
+        if new != old:
+            parent.replace(text, nodes.Text(new))
+
+
 def _ancestors(node):
     while node.parent is not None:
         node = node.parent
@@ -413,4 +463,5 @@ def setup(app):
     app.connect("doctree-resolved", _colour_findings)
     app.connect("doctree-resolved", _space_percents)
     app.connect("doctree-resolved", _keep_ids_whole)
+    app.connect("doctree-resolved", _tie_units, priority=600)   # after the glued percentages are spaced
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
