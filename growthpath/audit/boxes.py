@@ -92,11 +92,13 @@ def findings_table(findings: list[Finding]) -> str:
     if not ordered:
         return ""   # the chapter's lead sentence already says no finding touches these sections
     # a caption: a table without one prints as 'Table 3 – continued' on its second page and unnamed on its first
-    rows = [":::{list-table} The audit's findings on these sections", ":header-rows: 1", ":widths: 16 52 20 12", ":class: gp-table gp-findings longtable", "",
+    # in print the findings set a size smaller than the chapter's own tables (gp-findings-print, _config.yml): a
+    # section may have a dozen of them, and they repeat Appendix A
+    rows = ["::::{container} gp-findings-print", ":::{list-table} The audit's findings on these sections", ":header-rows: 1", ":widths: 16 52 20 12", ":class: gp-table gp-findings longtable", "",
             "* - severity", "  - finding", "  - claims", "  - arithmetic"]
     for group in _table_groups(ordered):
         rows += _group_row(group) if len(group) > 1 else _finding_row(group[0])
-    return "\n".join(rows) + "\n:::\n"
+    return "\n".join(rows) + "\n:::\n::::\n"
 
 
 def _table_groups(ordered: list[Finding]) -> list[list[Finding]]:
