@@ -53,7 +53,7 @@ def test_a_chapter_shows_its_findings_as_one_table_linking_the_appendix():
     f, _ = finding(message="Evil | pipe <b>x</b>.")
     u = registry.Finding("times_ambiguity", "unclear", [registry.Ref("004", "2.3", "004-2.3-02")], {}, "f", "r", "m.")
     table = boxes.findings_table([u, f])
-    assert table.startswith(":::{list-table}") and table.count("\n* - ") == 3          # a header row and two findings
+    assert table.startswith("::::{container} gp-findings-print\n:::{list-table}") and table.count("\n* - ") == 3   # header + two
     contradiction, unclear = table.index("* - Contradiction"), table.index("* - Unclear")
     assert contradiction < unclear                                                        # severest first
     assert "  - Evil \\| pipe \\<b\\>x\\</b\\>." in table and "  - 004-2.3-02" in table     # escaped
